@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { DataResource, ITerraformDependable, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+
+/**
+ * The tools under ops/ that apply objects living behind a REST API. Each has `ops/<tool>/cli.ts`
+ * with the verbs `apply` and `delete`, reading OBJECT_ENDPOINT and OBJECT_SPEC from the environment.
+ */
+export type RestTool = 'ksql' | 'connect' | 'elasticsearch' | 'kibana' | 'pinot';
+
+export interface RestObjectProps {
+  readonly tool: RestTool;
+  /** Base URL of the service as seen from the machine running `cdktf deploy`. */
+  readonly endpoint: string;
+  /** What the tool needs to create, update and delete the object; serialized as JSON. */
+  readonly spec: Readonly<Record<string, unknown>>;
+  readonly dependsOn?: ITerraformDependable[];
+  /** Objects whose replacement must replace this one too (dependents of a replaced ksqlDB object). */
+  readonly replaceWith?: TerraformResource[];
+}
+
+/**
+ * The project root relative to the directory Terraform runs in (cdktf.out/stacks/<stack>), so that
+ * the synthesized JSON holds no absolute path.
+ */
+export const PROJECT_ROOT_FROM_STACK = '${path.module}/../../..';
+
+/** Runs an ops CLI through ts-node without type-checking: the project's own tests type-check it. */
+export function opsCommand(tool: RestTool, verb: 'apply' | 'delete'): string {
+  return `node --require ts-node/register/transpile-only ops/${tool}/cli.ts ${verb}`;
+}
+
+/**
+ * An object behind a REST API, declared as Terraform state: a `terraform_data` whose create and
+ * destroy provisioners run the project's applier. A changed spec changes the hash, which replaces
+ * the resource (delete, then apply), and the change shows in `cdktf diff`.
+ */
+export class RestObject extends Construct {
+  readonly resource: DataResource;
+
+  constructor(scope: Construct, id: string, props: RestObjectProps) {
+    super(scope, id);
+    const spec = JSON.stringify(props.spec);
+    const env = {
+      OBJECT_ENDPOINT: '${self.input.endpoint}',
+      OBJECT_SPEC: '${self.input.spec}',
+    };
+    this.resource = new DataResource(this, 'object', {
+      input: { endpoint: props.endpoint, spec },
+      triggersReplace: { spec_sha256: createHash('sha256').update(spec).digest('hex') },
+      dependsOn: props.dependsOn,
+      lifecycle: props.replaceWith?.length ? { replaceTriggeredBy: props.replaceWith } : undefined,
+      provisioners: [
+        {
+          type: 'local-exec',
+          command: opsCommand(props.tool, 'apply'),
+          workingDir: PROJECT_ROOT_FROM_STACK,
+          environment: env,
+        },
+        {
+          type: 'local-exec',
+          when: 'destroy',
+          command: opsCommand(props.tool, 'delete'),
+          workingDir: PROJECT_ROOT_FROM_STACK,
+          environment: env,
+        },
+      ],
+    });
+  }
+}

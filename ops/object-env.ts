@@ -1,0 +1,20 @@
+/**
+ * The contract between a RestObject's provisioners (constructs/rest-object.ts) and an ops CLI:
+ * the endpoint and the JSON spec arrive in OBJECT_ENDPOINT and OBJECT_SPEC.
+ */
+export interface ObjectEnv<T> {
+  readonly endpoint: string;
+  readonly spec: T;
+}
+
+export function readObjectEnv<T>(env: NodeJS.ProcessEnv = process.env): ObjectEnv<T> {
+  const endpoint = env.OBJECT_ENDPOINT;
+  const raw = env.OBJECT_SPEC;
+  if (!endpoint) throw new Error('OBJECT_ENDPOINT is not set: ops CLIs are run by the stack\'s provisioners, which set it to the service URL');
+  if (!raw) throw new Error('OBJECT_SPEC is not set: ops CLIs are run by the stack\'s provisioners, which set it to the object spec as JSON');
+  try {
+    return { endpoint: endpoint.replace(/\/+$/, ''), spec: JSON.parse(raw) as T };
+  } catch (e) {
+    throw new Error(`OBJECT_SPEC is not valid JSON (${(e as Error).message}): it must be the spec the stack serialized`);
+  }
+}
