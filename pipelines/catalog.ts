@@ -8,6 +8,7 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '000',
     datasets: ['server_logs'],
     needs: [],
+    sinks: [],
     ksqlFile: 'ksql/server-logs.sql',
   },
   ratings: {
@@ -16,6 +17,7 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '000',
     datasets: ['ratings'],
     needs: [],
+    sinks: [],
     ksqlFile: 'ksql/ratings.sql',
   },
   'bank-transactions': {
@@ -24,6 +26,7 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '000',
     datasets: ['bank_transactions'],
     needs: [],
+    sinks: [],
     ksqlFile: 'ksql/bank-transactions.sql',
   },
   clickstream: {
@@ -32,6 +35,7 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '001',
     datasets: ['clickstream', 'clickstream_codes', 'clickstream_users'],
     needs: [],
+    sinks: [],
     ksqlFile: 'ksql/clickstream.sql',
   },
   moodle: {
@@ -40,6 +44,7 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '002',
     datasets: ['moodle_logs', 'moodle_predictions'],
     needs: ['mariadb', 'kibana'],
+    sinks: [],
     ksqlFile: 'ksql/moodle.sql',
   },
   shop: {
@@ -48,6 +53,7 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '003',
     datasets: ['shop_transactions'],
     needs: ['pinot'],
+    sinks: [],
     ksqlFile: 'ksql/shop.sql',
   },
   payments: {
@@ -57,6 +63,7 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     datasets: ['payments'],
     needs: [],
     paymentsApi: true,
+    sinks: [],
     ksqlFile: 'ksql/payments.sql',
   },
 };

@@ -37,4 +37,16 @@ export interface PipelineDecl {
   readonly paymentsApi?: boolean;
   /** ksqlDB script, relative to the project root. */
   readonly ksqlFile: string;
+  /**
+   * ksqlDB tables and alert streams a user of the pipeline would chart: each gets an
+   * Elasticsearch sink (index = object name in lower case) and, later, dashboard panels.
+   */
+  readonly sinks: readonly SinkDecl[];
+}
+
+export interface SinkDecl {
+  /** ksqlDB object name as declared in the pipeline's .sql file (upper case). */
+  readonly object: string;
+  /** For tables with windowed keys: the value column that, with WINDOWSTART, makes a stable document id. */
+  readonly idColumn?: string;
 }
