@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DATASET_NAMES } from '../generators/schema';
+import { PIPELINE_NAMES } from '../pipelines/types';
+import { DEFAULT_CONFIG } from './defaults';
+import { IMAGE_NAMES, PORT_NAMES, SERVICE_NAMES, type LabConfig } from './types';
+import { ConfigError, validateConfig } from './validate';
+
+/** The config file read when LAB_CONFIG is not set, if it exists. */
+export const DEFAULT_CONFIG_FILE = 'lab.config.json';
+
+type Raw = Record<string, unknown>;
+const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** camelCase setting name to its environment variable suffix: schemaRegistry -> SCHEMA_REGISTRY. */
+export const envSuffix = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** A numeric-looking env value becomes a number; anything else stays a string for the validator to report. */
+const numberOrString = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
+
+interface EnvSetting {
+  readonly env: string;
+  readonly path: readonly string[];
+  readonly parse: (v: string) => unknown;
+}
+
+const str = (v: string): string => v;
+const list = (v: string): string[] | string =>
+  v.trim() === 'all' ? [...PIPELINE_NAMES] : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+
+/** Every environment variable the configuration reads, with the setting it overrides. */
+export const ENV_SETTINGS: readonly EnvSetting[] = [
+  { env: 'LAB_PROJECT', path: ['project'], parse: str },
+  { env: 'LAB_PIPELINES', path: ['pipelines'], parse: list },
+  { env: 'LAB_BIND_ADDRESS', path: ['bindAddress'], parse: str },
+  { env: 'LAB_KAFKA_MODE', path: ['kafka', 'mode'], parse: str },
+  { env: 'LAB_KAFKA_BROKERS', path: ['kafka', 'brokers'], parse: numberOrString },
+  { env: 'LAB_KAFKA_TOPIC_PARTITIONS', path: ['kafka', 'topicPartitions'], parse: numberOrString },
+  { env: 'LAB_KAFKA_RETENTION_HOURS', path: ['kafka', 'retentionHours'], parse: numberOrString },
+  { env: 'LAB_KAFKA_BOOTSTRAP_SERVERS', path: ['kafka', 'external', 'bootstrapServers'], parse: str },
+  { env: 'LAB_KAFKA_SECURITY_PROTOCOL', path: ['kafka', 'external', 'securityProtocol'], parse: str },
+  { env: 'LAB_KAFKA_SASL_MECHANISM', path: ['kafka', 'external', 'saslMechanism'], parse: str },
+  ...PORT_NAMES.map((n) => ({ env: `LAB_PORT_${envSuffix(n)}`, path: ['ports', n], parse: numberOrString })),
+  ...IMAGE_NAMES.map((n) => ({ env: `LAB_IMAGE_${envSuffix(n)}`, path: ['images', n], parse: str })),
+  ...SERVICE_NAMES.map((n) => ({ env: `LAB_MEMORY_${envSuffix(n)}`, path: ['memoryMb', n], parse: numberOrString })),
+  ...DATASET_NAMES.map((n) => ({ env: `LAB_RATE_${envSuffix(n)}`, path: ['rates', n], parse: numberOrString })),
+];
+
+/** Deep merge of plain objects; arrays and scalars replace. */
+function merge(base: unknown, override: unknown): unknown {
+  if (!isRecord(base) || !isRecord(override)) return override === undefined ? base : override;
+  const out: Raw = { ...base };
+  for (const [k, v] of Object.entries(override)) out[k] = merge(base[k], v);
+  return out;
+}
+
+function setPath(target: Raw, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (!isRecord(node[key])) node[key] = {};
+    node = node[key] as Raw;
+  }
+  node[path[path.length - 1]] = value;
+}
+
+/** Records "file F" as the source of every leaf the file sets. */
+function recordSources(value: unknown, prefix: string, source: string, into: Map<string, string>): void {
+  if (prefix) into.set(prefix, source);
+  if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) recordSources(v, prefix ? `${prefix}.${k}` : k, source, into);
+  }
+}
+
+function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`LAB_CONFIG: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set LAB_CONFIG to an existing JSON file or unset it`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError([`config file '${path}': not valid JSON (${(e as Error).message}); fix the file or unset LAB_CONFIG`]);
+  }
+}
+
+/**
+ * The configuration: defaults, then the config file (LAB_CONFIG, or ./lab.config.json when present),
+ * then LAB_* environment variables. Throws ConfigError naming every bad setting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): LabConfig {
+  const sources = new Map<string, string>();
+  let merged: unknown = DEFAULT_CONFIG;
+
+  const explicitFile = env.LAB_CONFIG;
+  const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, DEFAULT_CONFIG_FILE);
+  if (explicitFile || existsSync(file)) {
+    const fromFile = readConfigFile(file);
+    const label = `file ${explicitFile ?? DEFAULT_CONFIG_FILE}`;
+    recordSources(fromFile, '', label, sources);
+    if (!isRecord(fromFile)) throw new ConfigError([`${label}: got ${JSON.stringify(fromFile)}; allowed: a JSON object of settings`]);
+    merged = merge(merged, fromFile);
+  }
+
+  const fromEnv: Raw = {};
+  for (const setting of ENV_SETTINGS) {
+    const value = env[setting.env];
+    if (value === undefined || value === '') continue;
+    setPath(fromEnv, setting.path, setting.parse(value));
+    sources.set(setting.path.join('.'), `env ${setting.env}`);
+  }
+  merged = merge(merged, fromEnv);
+
+  return validateConfig(merged, sources);
+}

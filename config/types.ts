@@ -1,0 +1,110 @@
+import type { DatasetName } from '../generators/schema';
+import type { PipelineName } from '../pipelines/types';
+
+/** Containers whose port, memory limit and image are configurable. */
+export const SERVICE_NAMES = [
+  'kafka',
+  'schemaRegistry',
+  'ksqldb',
+  'connect',
+  'elasticsearch',
+  'kibana',
+  'grafana',
+  'mariadb',
+  'pinot',
+  'kafkaUi',
+  'paymentsApi',
+  'generator',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Host ports; `kafka` is the first broker's, further brokers take the next ones. */
+export const PORT_NAMES = [
+  'kafka',
+  'schemaRegistry',
+  'ksqldb',
+  'connect',
+  'elasticsearch',
+  'kibana',
+  'grafana',
+  'mariadb',
+  'pinotController',
+  'pinotBroker',
+  'kafkaUi',
+  'paymentsApi',
+] as const;
+export type PortName = (typeof PORT_NAMES)[number];
+
+/** Images pulled from a registry; Connect and the app image are built from this project's Dockerfiles on top of these. */
+export const IMAGE_NAMES = [
+  'kafka',
+  'schemaRegistry',
+  'ksqldb',
+  'connectBase',
+  'elasticsearch',
+  'kibana',
+  'grafana',
+  'mariadb',
+  'pinot',
+  'kafkaUi',
+  'nodeBase',
+] as const;
+export type ImageName = (typeof IMAGE_NAMES)[number];
+
+export const KAFKA_MODES = ['local', 'external'] as const;
+export type KafkaMode = (typeof KAFKA_MODES)[number];
+
+export const SECURITY_PROTOCOLS = ['SASL_SSL', 'SSL', 'SASL_PLAINTEXT', 'PLAINTEXT'] as const;
+export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
+
+export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+export const BROKER_COUNTS = [1, 3] as const;
+export type BrokerCount = (typeof BROKER_COUNTS)[number];
+
+/**
+ * An existing cluster (Confluent Cloud, MSK, Aiven, Strimzi). Credentials are never part of the
+ * configuration: they come from the sensitive Terraform variables kafka_sasl_username and
+ * kafka_sasl_password (TF_VAR_kafka_sasl_username / TF_VAR_kafka_sasl_password).
+ */
+export interface ExternalKafkaConfig {
+  readonly bootstrapServers: string;
+  readonly securityProtocol: SecurityProtocol;
+  readonly saslMechanism: SaslMechanism;
+}
+
+export interface KafkaConfig {
+  readonly mode: KafkaMode;
+  /** Local brokers (KRaft, each broker also a controller). */
+  readonly brokers: BrokerCount;
+  readonly external?: ExternalKafkaConfig;
+  /** Partitions of every pipeline topic. */
+  readonly topicPartitions: number;
+  /** Retention of stream topics, in hours (table topics are compacted). */
+  readonly retentionHours: number;
+}
+
+export interface LabConfig {
+  /** Prefix of every container, volume, network and image name. */
+  readonly project: string;
+  readonly pipelines: readonly PipelineName[];
+  /** Address every published port binds to on the host. */
+  readonly bindAddress: string;
+  readonly kafka: KafkaConfig;
+  readonly ports: Readonly<Record<PortName, number>>;
+  readonly images: Readonly<Record<ImageName, string>>;
+  /** Memory limit per container, MiB; `generator` is per generator container. */
+  readonly memoryMb: Readonly<Record<ServiceName, number>>;
+  /** Messages per second of each dataset's generator container. */
+  readonly rates: Readonly<Record<DatasetName, number>>;
+}
+
+/** What a config file or the environment may override: any subset, nested. */
+export type LabConfigOverrides = {
+  -readonly [K in keyof LabConfig]?: LabConfig[K] extends readonly unknown[]
+    ? LabConfig[K]
+    : LabConfig[K] extends object
+      ? Partial<LabConfig[K]>
+      : LabConfig[K];
+};

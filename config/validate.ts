@@ -1,0 +1,164 @@
+import { DATASET_NAMES } from '../generators/schema';
+import { PIPELINE_NAMES } from '../pipelines/types';
+import { DEFAULT_CONFIG } from './defaults';
+import {
+  BROKER_COUNTS,
+  IMAGE_NAMES,
+  KAFKA_MODES,
+  PORT_NAMES,
+  SASL_MECHANISMS,
+  SECURITY_PROTOCOLS,
+  SERVICE_NAMES,
+  type LabConfig,
+} from './types';
+
+/** Invalid configuration: every problem, each naming the setting, the bad value and what is allowed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid lab configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Raw = Record<string, unknown>;
+
+const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+
+/** Collects problems while checking one raw configuration object. */
+class Checker {
+  readonly problems: string[] = [];
+
+  constructor(private readonly sources: ReadonlyMap<string, string>) {}
+
+  fail(setting: string, value: unknown, allowed: string): void {
+    const source = this.sourceOf(setting);
+    this.problems.push(`${setting}${source ? ` (from ${source})` : ''}: got ${show(value)}; allowed: ${allowed}`);
+  }
+
+  /** Where a setting came from: its own entry, or the nearest section that was set as a whole. */
+  private sourceOf(setting: string): string | undefined {
+    for (let path = setting.replace(/\[\d+\]$/, ''); path; path = path.slice(0, Math.max(0, path.lastIndexOf('.')))) {
+      const source = this.sources.get(path);
+      if (source) return source;
+    }
+    return undefined;
+  }
+
+  isSet(setting: string): boolean {
+    return this.sources.has(setting);
+  }
+
+  oneOf<T>(setting: string, value: unknown, allowed: readonly T[]): void {
+    if (!allowed.includes(value as T)) this.fail(setting, value, allowed.map((a) => show(a)).join(', '));
+  }
+
+  integer(setting: string, value: unknown, min: number, max: number): void {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(setting, value, `an integer from ${min} to ${max}`);
+    }
+  }
+
+  pattern(setting: string, value: unknown, re: RegExp, allowed: string): void {
+    if (typeof value !== 'string' || !re.test(value)) this.fail(setting, value, allowed);
+  }
+
+  /** Keys of a section must be known: a typo must not be ignored silently. */
+  knownKeys(section: string, value: unknown, allowed: readonly string[]): value is Raw {
+    if (!isRecord(value)) {
+      this.fail(section, value, `an object with keys ${allowed.join(', ')}`);
+      return false;
+    }
+    for (const key of Object.keys(value)) {
+      const setting = section === TOP ? key : `${section}.${key}`;
+      if (!allowed.includes(key)) this.fail(setting, key, `one of the keys ${allowed.join(', ')}`);
+    }
+    return true;
+  }
+}
+
+/** Name of the whole configuration in messages about its top-level keys. */
+const TOP = 'config';
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+/** name:tag or name@sha256:digest; `latest` is not a pin. */
+const PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*?(:(?!latest$)[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/;
+const HOST_PORT_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
+
+/**
+ * Validates a merged configuration and returns it typed; throws ConfigError listing every problem.
+ * `sources` maps a setting path (e.g. "kafka.brokers") to where it was set, for the messages.
+ */
+export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string> = new Map()): LabConfig {
+  const c = new Checker(sources);
+  const topKeys = Object.keys(DEFAULT_CONFIG);
+  if (!c.knownKeys(TOP, raw, topKeys)) throw new ConfigError(c.problems);
+
+  c.pattern('project', raw.project, /^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and "-", starting with a letter, at most 20 characters');
+  c.pattern('bindAddress', raw.bindAddress, IPV4, 'an IPv4 address such as 127.0.0.1 (0.0.0.0 publishes every port on all interfaces)');
+
+  if (!Array.isArray(raw.pipelines)) {
+    c.fail('pipelines', raw.pipelines, `a list of ${PIPELINE_NAMES.join(', ')}`);
+  } else {
+    if (raw.pipelines.length === 0) c.fail('pipelines', raw.pipelines, `at least one of ${PIPELINE_NAMES.join(', ')}`);
+    raw.pipelines.forEach((p: unknown, i: number) => c.oneOf(`pipelines[${i}]`, p, PIPELINE_NAMES));
+    if (new Set(raw.pipelines).size !== raw.pipelines.length) c.fail('pipelines', raw.pipelines, 'each pipeline at most once');
+  }
+
+  const kafka = raw.kafka;
+  if (c.knownKeys('kafka', kafka, ['mode', 'brokers', 'external', 'topicPartitions', 'retentionHours'])) {
+    c.oneOf('kafka.mode', kafka.mode, KAFKA_MODES);
+    c.oneOf('kafka.brokers', kafka.brokers, BROKER_COUNTS);
+    c.integer('kafka.topicPartitions', kafka.topicPartitions, 1, 64);
+    c.integer('kafka.retentionHours', kafka.retentionHours, 1, 24 * 365);
+    if (kafka.mode === 'external') {
+      const ext = kafka.external;
+      if (ext === undefined) {
+        c.fail('kafka.external', ext, 'an object with bootstrapServers, securityProtocol and saslMechanism when kafka.mode is "external"');
+      } else if (c.knownKeys('kafka.external', ext, ['bootstrapServers', 'securityProtocol', 'saslMechanism'])) {
+        c.pattern('kafka.external.bootstrapServers', ext.bootstrapServers, HOST_PORT_LIST, 'a comma-separated list of host:port');
+        c.oneOf('kafka.external.securityProtocol', ext.securityProtocol, SECURITY_PROTOCOLS);
+        c.oneOf('kafka.external.saslMechanism', ext.saslMechanism, SASL_MECHANISMS);
+      }
+      if (kafka.brokers !== 1 && kafka.brokers !== undefined) c.fail('kafka.brokers', kafka.brokers, '1 when kafka.mode is "external" (the stack runs no broker then)');
+    }
+  }
+
+  if (c.knownKeys('ports', raw.ports, PORT_NAMES)) {
+    const brokers = isRecord(kafka) && typeof kafka.brokers === 'number' ? kafka.brokers : 1;
+    const taken = new Map<number, string>();
+    for (const name of PORT_NAMES) {
+      const port = raw.ports[name];
+      c.integer(`ports.${name}`, port, 1024, 65535);
+      if (typeof port !== 'number') continue;
+      // The kafka port is the first of `brokers` consecutive ports.
+      const span = name === 'kafka' ? brokers : 1;
+      for (let p = port; p < port + span; p++) {
+        const other = taken.get(p);
+        if (other) {
+          // Blame the setting the user changed, not the default it collides with.
+          const [blamed, kept] = c.isSet(`ports.${other}`) && !c.isSet(`ports.${name}`) ? [other, name] : [name, other];
+          c.fail(`ports.${blamed}`, blamed === name ? port : raw.ports[other], `a port not used by ports.${kept}`);
+        }
+        taken.set(p, name);
+      }
+    }
+  }
+
+  if (c.knownKeys('images', raw.images, IMAGE_NAMES)) {
+    for (const name of IMAGE_NAMES) {
+      c.pattern(`images.${name}`, raw.images[name], PINNED_IMAGE, 'an image with a pinned tag or digest (repository:tag, never "latest")');
+    }
+  }
+
+  if (c.knownKeys('memoryMb', raw.memoryMb, SERVICE_NAMES)) {
+    for (const name of SERVICE_NAMES) c.integer(`memoryMb.${name}`, raw.memoryMb[name], 64, 65536);
+  }
+
+  if (c.knownKeys('rates', raw.rates, DATASET_NAMES)) {
+    for (const name of DATASET_NAMES) c.integer(`rates.${name}`, raw.rates[name], 0, 100000);
+  }
+
+  if (c.problems.length > 0) throw new ConfigError(c.problems);
+  return raw as unknown as LabConfig;
+}
