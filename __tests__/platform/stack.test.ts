@@ -1,0 +1,173 @@
+import { homedir } from 'node:os';
+import { DEFAULT_CONFIG } from '../../config/defaults';
+import { PROJECT_ROOT } from '../../platform/source-hash';
+import { configWith, resourcesOf, SNAPSHOT_CONFIGS, stableForSnapshot, synthStack, type Json } from '../support/synth';
+
+interface ContainerJson {
+  name: string;
+  hostname: string;
+  image: string;
+  env?: string[];
+  command?: string[];
+  memory?: number;
+  memory_swap?: number;
+  restart?: string;
+  wait?: boolean;
+  healthcheck?: { test: string[]; start_period?: string };
+  ports?: Array<{ internal: number; external: number; ip: string }>;
+  depends_on?: string[];
+}
+
+const synthesized = Object.entries(SNAPSHOT_CONFIGS).map(([name, overrides]) => {
+  const tf = synthStack(configWith(overrides));
+  return { name, tf, containers: resourcesOf(tf, 'docker_container') as unknown as Record<string, ContainerJson> };
+});
+
+describe.each(synthesized)('stack snapshot: $name', ({ tf }) => {
+  it('matches the reviewed infrastructure', () => {
+    expect(stableForSnapshot(tf)).toMatchSnapshot();
+  });
+
+  it('holds no absolute path and no timestamp', () => {
+    const text = JSON.stringify(tf);
+    // Host paths would differ per machine; container paths (/var/lib/...) are the same everywhere.
+    expect(text).not.toContain(PROJECT_ROOT);
+    expect(text).not.toContain(homedir());
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+  });
+});
+
+/** Where a container is referenced from another's configuration: its host name on the lab network. */
+function mentions(container: ContainerJson, hostname: string): boolean {
+  const text = [...(container.env ?? []), ...(container.command ?? [])].join('\n');
+  return new RegExp(`(^|[/@=,\\s])${hostname}(:|$|[/\\s,])`, 'm').test(text);
+}
+
+describe.each(synthesized)('every container of $name', ({ tf, containers }) => {
+  const images = resourcesOf(tf, 'docker_image') as Record<string, { name: string; build?: unknown }>;
+  const entries = Object.entries(containers);
+
+  it('has containers', () => {
+    expect(entries.length).toBeGreaterThan(0);
+  });
+
+  it.each(entries)('%s has a health check Terraform waits on, a restart policy and a memory limit without swap', (_, c) => {
+    expect(c.healthcheck?.test.length).toBeGreaterThan(1);
+    expect(c.healthcheck?.start_period).toMatch(/^\d+s$/);
+    expect(c.wait).toBe(true);
+    expect(c.restart).toBe('unless-stopped');
+    expect(c.memory).toBeGreaterThanOrEqual(64);
+    expect(c.memory_swap).toBe(c.memory);
+  });
+
+  it.each(entries)('%s publishes ports on 127.0.0.1 only', (_, c) => {
+    for (const port of c.ports ?? []) expect(port.ip).toBe('127.0.0.1');
+  });
+
+  it.each(entries)('%s runs a pinned image or one built from this project', (_, c) => {
+    const match = /^\$\{docker_image\.([\w-]+)\.image_id\}$/.exec(c.image);
+    expect(match).not.toBeNull();
+    const image = images[match![1]];
+    if (image.build) {
+      expect(image.name).toMatch(/^lab\//);
+    } else {
+      expect(image.name).toMatch(/:[\w][\w.-]*$/);
+      expect(image.name).not.toMatch(/:latest$/);
+    }
+  });
+
+  it.each(entries)('%s depends on every container it talks to', (_, c) => {
+    for (const [otherId, other] of entries) {
+      // Peers that name each other (the KRaft quorum's voters) start together: neither can wait for the other.
+      if (other === c || !mentions(c, other.hostname) || mentions(other, c.hostname)) continue;
+      expect(c.depends_on ?? []).toContain(`docker_container.${otherId}`);
+    }
+  });
+});
+
+describe('the dependency check', () => {
+  it('sees a host name in an env value', () => {
+    const c: ContainerJson = { name: 'x', hostname: 'x', image: '', env: ['KSQL_BOOTSTRAP_SERVERS=kafka-1:19092,kafka-2:19092'] };
+    expect(mentions(c, 'kafka-2')).toBe(true);
+    expect(mentions(c, 'kafka')).toBe(false);
+  });
+});
+
+describe('services that only some pipelines need', () => {
+  const hostnames = (tf: Json): string[] =>
+    Object.values(resourcesOf(tf, 'docker_container') as unknown as Record<string, ContainerJson>).map((c) => c.hostname);
+
+  it('runs MariaDB and Kibana only with moodle, Pinot only with shop', () => {
+    const ratingsOnly = hostnames(synthStack(configWith({ pipelines: ['ratings'] })));
+    expect(ratingsOnly).not.toEqual(expect.arrayContaining(['mariadb']));
+    expect(ratingsOnly).not.toContain('kibana');
+    expect(ratingsOnly).not.toContain('pinot');
+    const moodle = hostnames(synthStack(configWith({ pipelines: ['moodle'] })));
+    expect(moodle).toEqual(expect.arrayContaining(['mariadb', 'kibana']));
+    expect(moodle).not.toContain('pinot');
+    const shop = hostnames(synthStack(configWith({ pipelines: ['shop'] })));
+    expect(shop).toContain('pinot');
+    expect(shop).not.toContain('mariadb');
+  });
+
+  it('runs no broker in external mode and points every client at the external cluster', () => {
+    const external = synthesized.find((s) => s.name === 'external')!;
+    const all = Object.values(external.containers);
+    expect(all.map((c) => c.hostname)).not.toContain('kafka-1');
+    const ksql = all.find((c) => c.hostname === 'ksqldb')!;
+    expect(ksql.env).toContain('KSQL_BOOTSTRAP_SERVERS=pkc-12345.eu-west-1.aws.confluent.cloud:9092');
+    expect(ksql.env).toContain('KSQL_SECURITY_PROTOCOL=SASL_SSL');
+  });
+});
+
+describe('memory budget', () => {
+  it('adds up to at most 8 GiB with every pipeline on and one broker', () => {
+    const all = synthesized.find((s) => s.name === 'default')!;
+    const total = Object.values(all.containers).reduce((sum, c) => sum + (c.memory ?? 0), 0);
+    expect(DEFAULT_CONFIG.pipelines.length).toBe(7);
+    expect(total).toBeLessThanOrEqual(8192);
+  });
+});
+
+describe('secrets', () => {
+  it('writes no generated password into the synthesized JSON, only references to random_password', () => {
+    const tf = synthesized.find((s) => s.name === 'default')!.tf;
+    const grafana = Object.values(resourcesOf(tf, 'docker_container') as unknown as Record<string, ContainerJson>).find((c) => c.hostname === 'grafana')!;
+    expect(grafana.env).toContain('GF_SECURITY_ADMIN_PASSWORD=${random_password.grafana-admin-password.result}');
+    const outputs = tf.output as Record<string, { value: string; sensitive?: boolean }>;
+    expect(outputs.grafana_admin_password).toEqual({ value: '${random_password.grafana-admin-password.result}', sensitive: true });
+  });
+
+  it('takes external SASL credentials from sensitive variables', () => {
+    const tf = synthesized.find((s) => s.name === 'external')!.tf;
+    const variables = tf.variable as Record<string, { sensitive?: boolean }>;
+    expect(variables.kafka_sasl_password.sensitive).toBe(true);
+    expect(variables.kafka_sasl_username.sensitive).toBe(true);
+    expect(JSON.stringify(tf)).toContain('password=\\"${var.kafka_sasl_password}\\"');
+  });
+});
+
+describe('outputs', () => {
+  it('gives the URL of every UI and API', () => {
+    const tf = synthesized.find((s) => s.name === 'default')!.tf;
+    const outputs = tf.output as Record<string, { value: string }>;
+    expect(outputs.grafana_url.value).toBe('http://127.0.0.1:3000');
+    for (const name of ['kibana_url', 'kafka_ui_url', 'pinot_controller_url', 'ksqldb_url', 'connect_url', 'schema_registry_url', 'elasticsearch_url']) {
+      expect(outputs[name].value).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    }
+  });
+});
+
+describe('three brokers', () => {
+  it('forms one KRaft quorum with replication 3 and min ISR 2', () => {
+    const { containers } = synthesized.find((s) => s.name === 'three brokers')!;
+    const brokers = Object.values(containers).filter((c) => /^kafka-\d$/.test(c.hostname));
+    expect(brokers.map((b) => b.hostname).sort()).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
+    for (const b of brokers) {
+      expect(b.env).toContain('KAFKA_CONTROLLER_QUORUM_VOTERS=1@kafka-1:29093,2@kafka-2:29093,3@kafka-3:29093');
+      expect(b.env).toContain('KAFKA_DEFAULT_REPLICATION_FACTOR=3');
+      expect(b.env).toContain('KAFKA_MIN_INSYNC_REPLICAS=2');
+    }
+    expect(brokers.flatMap((b) => b.ports ?? []).map((p) => p.external).sort()).toEqual([9092, 9093, 9094]);
+  });
+});

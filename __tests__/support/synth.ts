@@ -1,0 +1,52 @@
+import { Testing } from 'cdktf';
+import { DEFAULT_CONFIG } from '../../config/defaults';
+import type { LabConfig, LabConfigOverrides } from '../../config/types';
+import { validateConfig } from '../../config/validate';
+import { buildApp } from '../../stacks/app';
+
+export type Json = Record<string, unknown>;
+
+/** The default configuration with overrides, validated as the real loader would. */
+export function configWith(overrides: LabConfigOverrides = {}): LabConfig {
+  const merged = {
+    ...DEFAULT_CONFIG,
+    ...overrides,
+    kafka: { ...DEFAULT_CONFIG.kafka, ...overrides.kafka },
+    ports: { ...DEFAULT_CONFIG.ports, ...overrides.ports },
+    images: { ...DEFAULT_CONFIG.images, ...overrides.images },
+    memoryMb: { ...DEFAULT_CONFIG.memoryMb, ...overrides.memoryMb },
+    rates: { ...DEFAULT_CONFIG.rates, ...overrides.rates },
+  };
+  return validateConfig(merged);
+}
+
+/** Synthesizes the whole stack for a configuration and returns the parsed Terraform JSON. */
+export function synthStack(config: LabConfig): Json {
+  const { stack } = buildApp(config, Testing.app());
+  return JSON.parse(Testing.synth(stack)) as Json;
+}
+
+export function resourcesOf(tf: Json, type: string): Record<string, Json> {
+  const resources = (tf.resource ?? {}) as Record<string, Record<string, Json>>;
+  return resources[type] ?? {};
+}
+
+/**
+ * Content hashes of build inputs change with every source edit; the snapshot shows where they are
+ * and a separate test checks that they follow the content.
+ */
+export function stableForSnapshot(tf: Json): Json {
+  return JSON.parse(
+    JSON.stringify(tf).replace(/"build_inputs_sha256":"[0-9a-f]{64}"/g, '"build_inputs_sha256":"<sha256 of build inputs>"'),
+  ) as Json;
+}
+
+/** The named snapshot configurations; property tests run over all of them. */
+export const SNAPSHOT_CONFIGS: Readonly<Record<string, LabConfigOverrides>> = {
+  default: {},
+  'single pipeline (ratings)': { pipelines: ['ratings'] },
+  'three brokers': { kafka: { brokers: 3 } },
+  external: {
+    kafka: { mode: 'external', external: { bootstrapServers: 'pkc-12345.eu-west-1.aws.confluent.cloud:9092', securityProtocol: 'SASL_SSL', saslMechanism: 'PLAIN' } },
+  },
+};

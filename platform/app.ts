@@ -1,0 +1,118 @@
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Construct } from 'constructs';
+import type { DatasetName } from '../generators/schema';
+import { PROJECT_ROOT_FROM_STACK } from '../constructs/rest-object';
+import type { KafkaConnection } from './kafka-connection';
+import { Service, type ServiceContext } from './service';
+import { sourceHash } from './source-hash';
+
+/** What the app image is built from (the project's Dockerfile); a change to any of it rebuilds. */
+export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'generators', 'payments'];
+
+export const PAYMENTS_API_PORT = 8000;
+const HEALTH_FILE = '/tmp/generator-healthy';
+
+/** The image that runs every generator and the payments API, built from the project's Dockerfile. */
+export function appImage(scope: Construct, project: string, nodeBaseImage: string): Image {
+  return new Image(scope, 'app-image', {
+    name: `${project}/app:local`,
+    keepLocally: false,
+    buildAttribute: {
+      context: PROJECT_ROOT_FROM_STACK,
+      buildArgs: { NODE_IMAGE: nodeBaseImage },
+    },
+    triggers: { build_inputs_sha256: sourceHash(APP_IMAGE_INPUTS) },
+  });
+}
+
+/** Kafka client settings for the Node.js clients, as environment variables the CLI reads. */
+export function kafkaClientEnv(kafka: KafkaConnection): Record<string, string> {
+  const env: Record<string, string> = { KAFKA_BROKERS: kafka.bootstrapServers };
+  const props = kafka.clientProperties;
+  if (props['security.protocol']) env.KAFKA_SECURITY_PROTOCOL = props['security.protocol'];
+  if (props['sasl.mechanism']) env.KAFKA_SASL_MECHANISM = props['sasl.mechanism'];
+  if (kafka.saslCredentials) {
+    env.KAFKA_SASL_USERNAME = kafka.saslCredentials.username;
+    env.KAFKA_SASL_PASSWORD = kafka.saslCredentials.password;
+  }
+  return env;
+}
+
+export interface GeneratorProps {
+  readonly context: ServiceContext;
+  readonly image: Image;
+  readonly dataset: DatasetName;
+  readonly ratePerSecond: number;
+  readonly memoryMb: number;
+  readonly kafka: KafkaConnection;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly extraArgs?: readonly string[];
+  /** What the generator writes to or calls besides Kafka (the database, the payments API). */
+  readonly dependsOn?: readonly Service[];
+}
+
+/** One container that produces a dataset continuously at the configured rate. */
+export class Generator extends Construct {
+  readonly service: Service;
+
+  constructor(scope: Construct, id: string, props: GeneratorProps) {
+    super(scope, id);
+    this.service = new Service(this, 'service', {
+      context: props.context,
+      hostname: `generator-${props.dataset.replace(/_/g, '-')}`,
+      image: props.image,
+      memoryMb: props.memoryMb,
+      command: [
+        'node',
+        'dist/generators/cli.js',
+        props.dataset,
+        '--rate',
+        String(props.ratePerSecond),
+        '--health-file',
+        HEALTH_FILE,
+        ...(props.extraArgs ?? []),
+      ],
+      env: { ...kafkaClientEnv(props.kafka), NODE_OPTIONS: `--max-old-space-size=${Math.floor(props.memoryMb * 0.6)}`, ...props.env },
+      dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
+      healthCheck: { test: ['CMD', 'node', 'dist/generators/healthcheck.js', HEALTH_FILE, '30'], startPeriodSeconds: 20 },
+    });
+  }
+}
+
+export interface PaymentsApiProps {
+  readonly context: ServiceContext;
+  readonly image: Image;
+  readonly kafka: KafkaConnection;
+  readonly schemaRegistry: Service;
+  readonly schemaRegistryUrl: string;
+  readonly memoryMb: number;
+  readonly hostPort: number;
+}
+
+/** The payments HTTP API of seed 004: JSON, Avro and Protobuf payments through Schema Registry. */
+export class PaymentsApi extends Construct {
+  readonly service: Service;
+
+  constructor(scope: Construct, id: string, props: PaymentsApiProps) {
+    super(scope, id);
+    this.service = new Service(this, 'service', {
+      context: props.context,
+      hostname: 'payments-api',
+      image: props.image,
+      memoryMb: props.memoryMb,
+      command: ['node', 'dist/payments/server.js'],
+      env: {
+        ...kafkaClientEnv(props.kafka),
+        SCHEMA_REGISTRY_URL: props.schemaRegistryUrl,
+        PORT: String(PAYMENTS_API_PORT),
+        NODE_OPTIONS: `--max-old-space-size=${Math.floor(props.memoryMb * 0.6)}`,
+      },
+      ports: [{ container: PAYMENTS_API_PORT, host: props.hostPort }],
+      dependsOn: [...props.kafka.brokers, props.schemaRegistry],
+      healthCheck: {
+        test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${PAYMENTS_API_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+        startPeriodSeconds: 15,
+      },
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Construct } from 'constructs';
+import { PROJECT_ROOT_FROM_STACK } from '../constructs/rest-object';
+import { heapOpts } from './jvm';
+import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
+import { curlCheck, Service, type ServiceContext } from './service';
+import { sourceHash } from './source-hash';
+
+export const CONNECT_PORT = 8083;
+
+/** Plugin versions baked into the Connect image; the integration tests run the same Debezium plugin. */
+export const CONNECT_PLUGINS = {
+  elasticsearchSink: '14.1.2',
+  debeziumMariaDb: '3.1.0.Final',
+} as const;
+
+const DOCKERFILE_DIR = 'docker/connect';
+
+export interface ConnectProps {
+  readonly context: ServiceContext;
+  readonly baseImage: string;
+  readonly kafka: KafkaConnection;
+  readonly memoryMb: number;
+  readonly hostPort: number;
+  /** Extra environment, e.g. secrets the connectors read through the env config provider. */
+  readonly secretEnv?: Readonly<Record<string, string>>;
+  readonly dependsOn?: readonly Service[];
+}
+
+export class KafkaConnect extends Construct {
+  readonly service: Service;
+
+  constructor(scope: Construct, id: string, props: ConnectProps) {
+    super(scope, id);
+    const project = props.context.project;
+    const buildArgs = {
+      BASE_IMAGE: props.baseImage,
+      ES_CONNECTOR_VERSION: CONNECT_PLUGINS.elasticsearchSink,
+      DEBEZIUM_VERSION: CONNECT_PLUGINS.debeziumMariaDb,
+    };
+    const image = new Image(this, 'image', {
+      name: `${project}/kafka-connect:${CONNECT_PLUGINS.debeziumMariaDb.toLowerCase()}-es${CONNECT_PLUGINS.elasticsearchSink}`,
+      keepLocally: false,
+      buildAttribute: {
+        context: `${PROJECT_ROOT_FROM_STACK}/${DOCKERFILE_DIR}`,
+        buildArgs,
+      },
+      // Build arguments are part of the config already; the hash covers the Dockerfile's content.
+      triggers: { build_inputs_sha256: sourceHash([DOCKERFILE_DIR]) },
+    });
+    image.overrideLogicalId('connect');
+    const rf = String(props.kafka.replicationFactor);
+    this.service = new Service(this, 'service', {
+      context: props.context,
+      hostname: 'connect',
+      image,
+      memoryMb: props.memoryMb,
+      env: {
+        CONNECT_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
+        ...propertiesAsEnv('CONNECT_', props.kafka.clientProperties),
+        ...propertiesAsEnv('CONNECT_PRODUCER_', props.kafka.clientProperties),
+        ...propertiesAsEnv('CONNECT_CONSUMER_', props.kafka.clientProperties),
+        CONNECT_REST_ADVERTISED_HOST_NAME: 'connect',
+        CONNECT_REST_PORT: String(CONNECT_PORT),
+        CONNECT_GROUP_ID: `${project}-connect`,
+        CONNECT_CONFIG_STORAGE_TOPIC: `_${project}-connect-configs`,
+        CONNECT_OFFSET_STORAGE_TOPIC: `_${project}-connect-offsets`,
+        CONNECT_STATUS_STORAGE_TOPIC: `_${project}-connect-status`,
+        CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR: rf,
+        CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: rf,
+        CONNECT_STATUS_STORAGE_REPLICATION_FACTOR: rf,
+        CONNECT_KEY_CONVERTER: 'org.apache.kafka.connect.json.JsonConverter',
+        CONNECT_VALUE_CONVERTER: 'org.apache.kafka.connect.json.JsonConverter',
+        CONNECT_KEY_CONVERTER_SCHEMAS_ENABLE: 'false',
+        CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE: 'false',
+        CONNECT_PLUGIN_PATH: '/usr/share/java,/usr/share/confluent-hub-components',
+        // Connector configs name secrets as ${env:VAR}; the values stay out of Terraform's JSON and Connect's topics.
+        CONNECT_CONFIG_PROVIDERS: 'env',
+        CONNECT_CONFIG_PROVIDERS_ENV_CLASS: 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+        KAFKA_HEAP_OPTS: heapOpts(props.memoryMb),
+        ...props.secretEnv,
+      },
+      ports: [{ container: CONNECT_PORT, host: props.hostPort }],
+      dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
+      healthCheck: { test: curlCheck(`http://localhost:${CONNECT_PORT}/connector-plugins`), startPeriodSeconds: 60 },
+      waitTimeoutSeconds: 300,
+    });
+  }
+}

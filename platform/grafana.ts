@@ -1,0 +1,44 @@
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Construct } from 'constructs';
+import { Service, wgetCheck, type ServiceContext } from './service';
+
+export const GRAFANA_PORT = 3000;
+
+export interface GrafanaProps {
+  readonly context: ServiceContext;
+  readonly image: Image;
+  readonly elasticsearch: Service;
+  readonly memoryMb: number;
+  readonly hostPort: number;
+  /** The admin password as a Terraform expression (a random_password result), never a literal. */
+  readonly adminPassword: string;
+  /** Provisioning files (datasources, dashboards) written into the container. */
+  readonly provisioning?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+}
+
+export class Grafana extends Construct {
+  readonly service: Service;
+
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    this.service = new Service(this, 'service', {
+      context: props.context,
+      hostname: 'grafana',
+      image: props.image,
+      memoryMb: props.memoryMb,
+      env: {
+        GF_SECURITY_ADMIN_USER: 'admin',
+        GF_SECURITY_ADMIN_PASSWORD: props.adminPassword,
+        GF_USERS_ALLOW_SIGN_UP: 'false',
+        GF_AUTH_ANONYMOUS_ENABLED: 'false',
+        GF_ANALYTICS_REPORTING_ENABLED: 'false',
+        GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      },
+      ports: [{ container: GRAFANA_PORT, host: props.hostPort }],
+      volumes: [{ name: 'grafana-data', containerPath: '/var/lib/grafana' }],
+      files: props.provisioning,
+      dependsOn: [props.elasticsearch],
+      healthCheck: { test: wgetCheck(`http://localhost:${GRAFANA_PORT}/api/health`), startPeriodSeconds: 20 },
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Id } from '@cdktf/provider-random/lib/id';
+import { Construct } from 'constructs';
+import { heapOpts } from './jvm';
+import type { KafkaConnection } from './kafka-connection';
+import { Service, type ServiceContext } from './service';
+
+export interface KafkaBrokersProps {
+  readonly context: ServiceContext;
+  readonly image: Image;
+  readonly brokers: number;
+  readonly memoryMb: number;
+  /** Host port of the first broker; broker i publishes firstHostPort + i - 1. */
+  readonly firstHostPort: number;
+  readonly defaultPartitions: number;
+}
+
+/** Listener ports inside the network: clients on the lab network, the KRaft quorum, and the host. */
+export const INTERNAL_PORT = 19092;
+const CONTROLLER_PORT = 29093;
+const HOST_LISTENER_PORT = 9092;
+
+/** Replication settings that follow the broker count: RF 3 and min ISR 2 with three brokers. */
+export function replicationFor(brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor = Math.min(3, brokers);
+  return { replicationFactor, minInsyncReplicas: replicationFactor >= 3 ? 2 : 1 };
+}
+
+/** Kafka in KRaft combined mode: every node is broker and controller. */
+export class KafkaBrokers extends Construct {
+  readonly connection: KafkaConnection;
+
+  constructor(scope: Construct, id: string, props: KafkaBrokersProps) {
+    super(scope, id);
+    // The KRaft cluster id must be a base64url UUID: 16 random bytes, generated once and kept in state.
+    const clusterId = new Id(this, 'cluster-id', { byteLength: 16 });
+    const nodes = Array.from({ length: props.brokers }, (_, i) => i + 1);
+    const hostname = (n: number): string => `kafka-${n}`;
+    const voters = nodes.map((n) => `${n}@${hostname(n)}:${CONTROLLER_PORT}`).join(',');
+    const { replicationFactor, minInsyncReplicas } = replicationFor(props.brokers);
+
+    const brokers = nodes.map((n) => {
+      const hostPort = props.firstHostPort + n - 1;
+      return new Service(this, hostname(n), {
+        context: props.context,
+        hostname: hostname(n),
+        image: props.image,
+        memoryMb: props.memoryMb,
+        env: {
+          CLUSTER_ID: clusterId.b64Url,
+          KAFKA_NODE_ID: String(n),
+          KAFKA_PROCESS_ROLES: 'broker,controller',
+          KAFKA_LISTENERS: `INTERNAL://:${INTERNAL_PORT},CONTROLLER://:${CONTROLLER_PORT},HOST://:${HOST_LISTENER_PORT}`,
+          // The host listener advertises the published port, so clients on the host reach each broker directly.
+          KAFKA_ADVERTISED_LISTENERS: `INTERNAL://${hostname(n)}:${INTERNAL_PORT},HOST://localhost:${hostPort}`,
+          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT',
+          KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+          KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
+          KAFKA_CONTROLLER_QUORUM_VOTERS: voters,
+          KAFKA_LOG_DIRS: '/var/lib/kafka/data',
+          KAFKA_NUM_PARTITIONS: String(props.defaultPartitions),
+          KAFKA_DEFAULT_REPLICATION_FACTOR: String(replicationFactor),
+          KAFKA_MIN_INSYNC_REPLICAS: String(minInsyncReplicas),
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: String(replicationFactor),
+          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: String(replicationFactor),
+          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: String(minInsyncReplicas),
+          KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+          // Topics are declared as Terraform resources; a typo in a producer must fail, not create a topic.
+          KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+          KAFKA_HEAP_OPTS: heapOpts(props.memoryMb),
+        },
+        ports: [{ container: HOST_LISTENER_PORT, host: hostPort }],
+        volumes: [{ name: `${hostname(n)}-data`, containerPath: '/var/lib/kafka/data' }],
+        healthCheck: {
+          // The check runs a JVM too: give it a small heap so it fits beside the broker.
+          test: ['CMD-SHELL', `KAFKA_HEAP_OPTS=-Xmx64m /opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:${INTERNAL_PORT} > /dev/null 2>&1`],
+          startPeriodSeconds: 30,
+        },
+      });
+    });
+
+    this.connection = {
+      bootstrapServers: nodes.map((n) => `${hostname(n)}:${INTERNAL_PORT}`).join(','),
+      clientProperties: {},
+      brokers,
+      replicationFactor,
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Construct } from 'constructs';
+import { heapOpts } from './jvm';
+import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
+import { curlCheck, Service, type ServiceContext } from './service';
+
+export const SCHEMA_REGISTRY_PORT = 8081;
+
+export interface SchemaRegistryProps {
+  readonly context: ServiceContext;
+  readonly image: Image;
+  readonly kafka: KafkaConnection;
+  readonly memoryMb: number;
+  readonly hostPort: number;
+}
+
+export class SchemaRegistry extends Construct {
+  readonly service: Service;
+
+  constructor(scope: Construct, id: string, props: SchemaRegistryProps) {
+    super(scope, id);
+    this.service = new Service(this, 'service', {
+      context: props.context,
+      hostname: 'schema-registry',
+      image: props.image,
+      memoryMb: props.memoryMb,
+      env: {
+        SCHEMA_REGISTRY_HOST_NAME: 'schema-registry',
+        SCHEMA_REGISTRY_LISTENERS: `http://0.0.0.0:${SCHEMA_REGISTRY_PORT}`,
+        SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
+        SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR: String(props.kafka.replicationFactor),
+        ...propertiesAsEnv('SCHEMA_REGISTRY_KAFKASTORE_', props.kafka.clientProperties),
+        SCHEMA_REGISTRY_HEAP_OPTS: heapOpts(props.memoryMb),
+      },
+      ports: [{ container: SCHEMA_REGISTRY_PORT, host: props.hostPort }],
+      dependsOn: props.kafka.brokers,
+      healthCheck: { test: curlCheck(`http://localhost:${SCHEMA_REGISTRY_PORT}/subjects`), startPeriodSeconds: 30 },
+    });
+  }
+}
