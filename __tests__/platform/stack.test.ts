@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
 import { PROJECT_ROOT } from '../../platform/source-hash';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, stableForSnapshot, synthStack, type Json } from '../support/synth';
@@ -169,5 +171,20 @@ describe('three brokers', () => {
       expect(b.env).toContain('KAFKA_MIN_INSYNC_REPLICAS=2');
     }
     expect(brokers.flatMap((b) => b.ports ?? []).map((p) => p.external).sort()).toEqual([9092, 9093, 9094]);
+  });
+});
+
+describe('the README memory table', () => {
+  it('states the limits the default stack declares', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.split('## Memory')[1].split('\n## ')[0];
+    const rows = new Map([...section.matchAll(/^\| \*{0,2}([\w-]+)[^|]*\| \*{0,2}(\d+)\*{0,2} \|/gm)].map((m) => [m[1], Number(m[2])]));
+    const containers = Object.values(synthesized.find((s) => s.name === 'default')!.containers);
+    const generators = containers.filter((c) => c.hostname.startsWith('generator-'));
+    for (const c of containers.filter((x) => !generators.includes(x))) expect([c.hostname, rows.get(c.hostname)]).toEqual([c.hostname, c.memory]);
+    expect(rows.get('generators')).toBe(generators.reduce((sum, c) => sum + (c.memory ?? 0), 0));
+    const total = containers.reduce((sum, c) => sum + (c.memory ?? 0), 0);
+    expect(rows.get('total')).toBe(total);
+    expect(section).toContain(`add up to **${total} MiB**`);
   });
 });
