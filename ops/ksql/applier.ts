@@ -4,7 +4,7 @@
  * terminates the queries writing the object and drops it. Failures name the file, the line, the
  * statement and ksqlDB's own message.
  */
-import type { ObjectKind, StatementForm } from './parser';
+import type { KsqlStatement, ObjectKind, StatementForm } from './parser';
 import { KsqlRestClient, KsqlServerError, KsqlTimeoutError, quoteIdentifier, type SourceInfo } from './rest-client';
 
 /** What a RestObject of tool 'ksql' carries in OBJECT_SPEC. */
@@ -19,6 +19,19 @@ export interface KsqlObjectSpec {
   readonly statement: string;
   /** INSERT INTO: the stream it writes. */
   readonly target?: string;
+}
+
+/** The spec a statement is deployed with; its hash decides when the object is replaced. */
+export function specFromStatement(s: KsqlStatement): KsqlObjectSpec {
+  return {
+    file: s.file,
+    line: s.line,
+    name: s.name,
+    kind: s.kind,
+    form: s.form,
+    statement: s.statement,
+    ...(s.target === undefined ? {} : { target: s.target }),
+  };
 }
 
 export type ApplyOutcome = 'created' | 'unchanged' | 'replaced' | 'recreated';

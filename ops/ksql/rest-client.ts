@@ -311,8 +311,9 @@ export function quoteIdentifier(name: string): string {
 }
 
 function describeFetchError(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
-  if (e.name === 'TimeoutError') return 'the request timed out';
-  return cause?.code ? `${e.message} (${cause.code})` : e.message;
+  // fetch's errors may come from another realm (jest, worker threads): read them structurally.
+  if (typeof e !== 'object' || e === null || !('message' in e)) return String(e);
+  const err = e as { name?: string; message: string; cause?: { code?: string } };
+  if (err.name === 'TimeoutError') return 'the request timed out';
+  return err.cause?.code ? `${err.message} (${err.cause.code})` : err.message;
 }
