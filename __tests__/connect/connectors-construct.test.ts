@@ -1,0 +1,102 @@
+/** The ElasticsearchSinks and DebeziumSource constructs as synthesized Terraform JSON. */
+import { Testing } from 'cdktf';
+import { DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
+import { parseScript } from '../../ops/ksql/parser';
+import type { PipelineDecl } from '../../pipelines/types';
+import { MOODLE_LOGS_FIXTURE } from './moodle-fixture';
+
+const SCRIPT = `
+CREATE STREAM LOGS (HOST VARCHAR KEY, STATUS INTEGER, TS BIGINT) WITH (KAFKA_TOPIC='server_logs', VALUE_FORMAT='JSON', TIMESTAMP='TS');
+CREATE TABLE ERRORS_PER_HOST AS
+  SELECT HOST, CONCAT(HOST, '@', CAST(WINDOWSTART AS VARCHAR)) AS DOC_ID, WINDOWSTART AS WINDOW_START, COUNT(*) AS ERRORS
+  FROM LOGS WINDOW TUMBLING (SIZE 1 MINUTE) WHERE STATUS >= 500 GROUP BY HOST HAVING COUNT(*) >= 5;
+CREATE STREAM SERVER_ERRORS AS SELECT * FROM LOGS WHERE STATUS >= 500;
+`;
+const PIPELINE: PipelineDecl = {
+  name: 'server-logs',
+  title: 'Server logs',
+  seed: '000',
+  datasets: ['server_logs'],
+  needs: [],
+  ksqlFile: 'ksql/server-logs.sql',
+  sinks: [{ object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }, { object: 'SERVER_ERRORS' }],
+};
+
+type Resource = {
+  input: { endpoint: string; spec: string };
+  depends_on?: string[];
+  triggers_replace: { spec_sha256: string };
+  provisioner: Array<{ 'local-exec': { command: string; when?: string } }>;
+};
+type Synth = { resource: { terraform_data: Record<string, Resource> } };
+
+function synth(): Synth {
+  return JSON.parse(
+    Testing.synthScope((scope) => {
+      new ElasticsearchSinks(scope, 'server-logs-sinks', {
+        pipeline: PIPELINE,
+        statements: parseScript(PIPELINE.ksqlFile, SCRIPT).statements,
+        connectUrl: 'http://127.0.0.1:8083',
+        elasticsearchUrl: 'http://elasticsearch:9200',
+        elasticsearchHostUrl: 'http://127.0.0.1:9200',
+      });
+      new DebeziumSource(scope, 'moodle-cdc', {
+        connectUrl: 'http://127.0.0.1:8083',
+        database: { host: 'mariadb', port: 3306, user: 'debezium', passwordEnvVar: 'MOODLE_CDC_PASSWORD', name: 'moodle' },
+        kafka: { bootstrapServers: 'kafka:9092' },
+        dataset: MOODLE_LOGS_FIXTURE,
+      });
+    }),
+  ) as Synth;
+}
+
+/** What Terraform makes of a string literal: $${ and %%{ are escapes for ${ and %{. */
+function terraformEvaluated(value: string): string {
+  return value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
+function byName(tf: Synth, fragment: string): Resource {
+  const entry = Object.entries(tf.resource.terraform_data).find(([key]) => key.includes(fragment));
+  if (!entry) throw new Error(`no terraform_data resource named like ${fragment}`);
+  return entry[1];
+}
+
+describe('connector constructs', () => {
+  const tf = synth();
+
+  it('matches the reviewed snapshot', () => {
+    expect(tf).toMatchSnapshot();
+  });
+
+  it('applies the index template before any sink, and each sink through the connect tool', () => {
+    const template = byName(tf, 'index-template');
+    expect(template.provisioner[0]['local-exec'].command).toContain('ops/elasticsearch/cli.ts apply');
+    expect(template.input.endpoint).toBe('http://127.0.0.1:9200');
+    const templateRef = Object.keys(tf.resource.terraform_data).find((k) => k.includes('index-template'))!;
+    for (const sink of ['es-sink-errors_per_host', 'es-sink-server_errors']) {
+      const resource = byName(tf, sink);
+      expect(resource.depends_on).toContain(`terraform_data.${templateRef}`);
+      expect(resource.provisioner.map((p) => p['local-exec'].command)).toEqual([
+        expect.stringContaining('ops/connect/cli.ts apply'),
+        expect.stringContaining('ops/connect/cli.ts delete'),
+      ]);
+      const spec = JSON.parse(terraformEvaluated(resource.input.spec)) as { name: string; config: Record<string, string> };
+      expect(spec.name).toBe(sink);
+      expect(spec.config['connection.url']).toBe('http://elasticsearch:9200');
+    }
+  });
+
+  it('keeps the CDC password out of the Terraform JSON; Connect receives the ${env:...} reference as written', () => {
+    const source = byName(tf, 'moodle-cdc');
+    // Escaped for Terraform, so it is not read as a template expression...
+    expect(source.input.spec).toContain('"database.password":"$${env:MOODLE_CDC_PASSWORD}"');
+    expect(source.input.spec.replace(/\$\$\{/g, '')).not.toContain('${');
+    // ...and what the provisioner passes on in OBJECT_SPEC is the provider reference itself.
+    const spec = JSON.parse(terraformEvaluated(source.input.spec)) as { config: Record<string, string> };
+    expect(spec.config['database.password']).toBe('${env:MOODLE_CDC_PASSWORD}');
+  });
+
+  it('escapes Terraform template sequences and nothing else', () => {
+    expect(terraformLiteral('${env:A} %{if} $x {y} 50%')).toBe('$${env:A} %%{if} $x {y} 50%');
+  });
+});

@@ -1,0 +1,186 @@
+/** Elasticsearch sink connector configs and the index template, derived from sink declarations and a ksqlDB script. */
+import { parseScript } from '../../ops/ksql/parser';
+import {
+  elasticsearchSinkConnector,
+  resolveSinkTargets,
+  SinkDeclarationError,
+  type SinkTarget,
+} from '../../pipelines/elasticsearch-sinks';
+import { pipelineIndexTemplate } from '../../pipelines/index-templates';
+import type { PipelineDecl, SinkDecl } from '../../pipelines/types';
+
+const SCRIPT = `
+CREATE STREAM LOGS (HOST VARCHAR KEY, STATUS INTEGER, TS BIGINT)
+  WITH (KAFKA_TOPIC='server_logs', VALUE_FORMAT='JSON', TIMESTAMP='TS');
+
+-- per-host errors per minute; DOC_ID makes the window a stable document id
+CREATE TABLE ERRORS_PER_HOST WITH (KEY_FORMAT='KAFKA') AS
+  SELECT HOST, CONCAT(HOST, '@', CAST(WINDOWSTART AS VARCHAR)) AS DOC_ID, WINDOWSTART AS WINDOW_START, COUNT(*) AS ERRORS
+  FROM LOGS WINDOW TUMBLING (SIZE 1 MINUTE) WHERE STATUS >= 500 GROUP BY HOST HAVING COUNT(*) >= 5;
+
+CREATE TABLE EVENTS_PER_STATUS WITH (KEY_FORMAT='JSON') AS
+  SELECT STATUS, COUNT(*) AS EVENTS FROM LOGS GROUP BY STATUS;
+
+CREATE TABLE KAFKA_KEYED AS SELECT HOST, COUNT(*) AS N FROM LOGS GROUP BY HOST;
+
+CREATE STREAM SERVER_ERRORS WITH (KAFKA_TOPIC='server.errors') AS SELECT * FROM LOGS WHERE STATUS >= 500;
+
+CREATE STREAM AVRO_ERRORS WITH (VALUE_FORMAT='AVRO') AS SELECT * FROM LOGS WHERE STATUS >= 500;
+
+CREATE STREAM RAW_LINES (LINE VARCHAR) WITH (KAFKA_TOPIC='raw', VALUE_FORMAT='DELIMITED');
+`;
+
+const STATEMENTS = parseScript('ksql/test.sql', SCRIPT).statements;
+
+function pipelineWith(sinks: SinkDecl[]): PipelineDecl {
+  return { name: 'server-logs', title: 't', seed: '000', datasets: [], needs: [], ksqlFile: 'ksql/test.sql', sinks };
+}
+
+function target(sink: SinkDecl): SinkTarget {
+  return resolveSinkTargets(pipelineWith([sink]), STATEMENTS)[0];
+}
+
+const ES = { elasticsearchUrl: 'http://elasticsearch:9200' };
+
+describe('resolveSinkTargets', () => {
+  it('finds topic, index and id strategy of each sink', () => {
+    const targets = resolveSinkTargets(
+      pipelineWith([{ object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }, { object: 'EVENTS_PER_STATUS' }, { object: 'SERVER_ERRORS' }]),
+      STATEMENTS,
+    );
+    expect(targets.map((t) => [t.object, t.kind, t.topic, t.index, t.valueFormat, t.id])).toEqual([
+      ['ERRORS_PER_HOST', 'TABLE', 'ERRORS_PER_HOST', 'errors_per_host', 'JSON', { kind: 'value-column', column: 'DOC_ID' }],
+      ['EVENTS_PER_STATUS', 'TABLE', 'EVENTS_PER_STATUS', 'events_per_status', 'JSON', { kind: 'key' }],
+      // KAFKA_TOPIC set: the topic is that name, the index still the object's.
+      ['SERVER_ERRORS', 'STREAM', 'server.errors', 'server_errors', 'JSON', { kind: 'offset' }],
+    ]);
+  });
+
+  it('reports every problem at once, naming the declaration or the statement and the fix', () => {
+    const sinks: SinkDecl[] = [
+      { object: 'NO_SUCH_TABLE' },
+      { object: 'ERRORS_PER_HOST' },
+      { object: 'KAFKA_KEYED' },
+      { object: 'SERVER_ERRORS', idColumn: 'HOST' },
+      { object: 'EVENTS_PER_STATUS', idColumn: 'MISSING_ID' },
+      { object: 'RAW_LINES' },
+      { object: 'KAFKA_KEYED' },
+    ];
+    let error: unknown;
+    try {
+      resolveSinkTargets(pipelineWith(sinks), STATEMENTS);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SinkDeclarationError);
+    const message = (error as Error).message;
+    expect(message).toContain('Elasticsearch sinks failed validation (7 problems)');
+    expect(message).toContain('pipelines/catalog.ts (server-logs): sink NO_SUCH_TABLE is not created by ksql/test.sql');
+    expect(message).toMatch(/ksql\/test.sql:6: sink ERRORS_PER_HOST is a windowed table without idColumn.*declare idColumn: 'DOC_ID'/);
+    expect(message).toMatch(/ksql\/test.sql:13: sink KAFKA_KEYED is a table with key format KAFKA.*add KEY_FORMAT='JSON'/);
+    expect(message).toMatch(/ksql\/test.sql:15: sink SERVER_ERRORS is a stream but declares idColumn HOST/);
+    expect(message).toMatch(/ksql\/test.sql:10: idColumn MISSING_ID of sink EVENTS_PER_STATUS does not appear in its statement/);
+    expect(message).toMatch(/ksql\/test.sql:19: the value format of sink RAW_LINES is DELIMITED/);
+    expect(message).toContain('sink KAFKA_KEYED is listed twice');
+  });
+
+  it('inherits the value format from the source when the statement sets none', () => {
+    expect(target({ object: 'SERVER_ERRORS' }).valueFormat).toBe('JSON');
+    expect(target({ object: 'AVRO_ERRORS' }).valueFormat).toBe('AVRO');
+  });
+});
+
+describe('elasticsearchSinkConnector', () => {
+  it('writes a stream into the lower-case index with offset ids (key ignored, never converted)', () => {
+    const { name, config } = elasticsearchSinkConnector(target({ object: 'SERVER_ERRORS' }), ES);
+    expect(name).toBe('es-sink-server_errors');
+    expect(config).toMatchObject({
+      'connector.class': 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector',
+      topics: 'server.errors',
+      'connection.url': 'http://elasticsearch:9200',
+      'key.ignore': 'true',
+      'schema.ignore': 'true',
+      'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+      transforms: 'toIndex',
+      'transforms.toIndex.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+      // The dot of the topic is escaped: the regex matches this topic only.
+      'transforms.toIndex.regex': 'server\\.errors',
+      'transforms.toIndex.replacement': 'server_errors',
+    });
+  });
+
+  it('upserts a table by its JSON key, and tombstones delete the document', () => {
+    const { config } = elasticsearchSinkConnector(target({ object: 'EVENTS_PER_STATUS' }), ES);
+    expect(config).toMatchObject({
+      'key.ignore': 'false',
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': 'false',
+      'behavior.on.null.values': 'delete',
+      'transforms.toIndex.regex': 'EVENTS_PER_STATUS',
+      'transforms.toIndex.replacement': 'events_per_status',
+    });
+  });
+
+  it('takes the id of a windowed table from its id column, after dropping tombstones', () => {
+    const { config } = elasticsearchSinkConnector(target({ object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }), ES);
+    expect(config.transforms).toBe('dropTombstones,idToKey,idFromKey,toIndex');
+    expect(config).toMatchObject({
+      'key.ignore': 'false',
+      'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
+      predicates: 'isTombstone',
+      'predicates.isTombstone.type': 'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
+      'transforms.dropTombstones.type': 'org.apache.kafka.connect.transforms.Filter',
+      'transforms.dropTombstones.predicate': 'isTombstone',
+      'transforms.idToKey.type': 'org.apache.kafka.connect.transforms.ValueToKey',
+      'transforms.idToKey.fields': 'DOC_ID',
+      'transforms.idFromKey.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
+      'transforms.idFromKey.field': 'DOC_ID',
+    });
+  });
+
+  it('reads AVRO values through Schema Registry, and refuses to without its URL', () => {
+    const avro = target({ object: 'AVRO_ERRORS' });
+    expect(() => elasticsearchSinkConnector(avro, ES)).toThrow('sink AVRO_ERRORS reads AVRO values: pass schemaRegistryUrl');
+    const { config } = elasticsearchSinkConnector(avro, { ...ES, schemaRegistryUrl: 'http://schema-registry:8081' });
+    expect(config['value.converter']).toBe('io.confluent.connect.avro.AvroConverter');
+    expect(config['value.converter.schema.registry.url']).toBe('http://schema-registry:8081');
+    expect(config['value.converter.schemas.enable']).toBeUndefined();
+  });
+
+  it('gives every config value as a string, as Connect takes them', () => {
+    for (const sink of [{ object: 'SERVER_ERRORS' }, { object: 'EVENTS_PER_STATUS' }, { object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }]) {
+      for (const value of Object.values(elasticsearchSinkConnector(target(sink), ES).config)) expect(typeof value).toBe('string');
+    }
+  });
+});
+
+describe('pipelineIndexTemplate', () => {
+  const targets = resolveSinkTargets(pipelineWith([{ object: 'SERVER_ERRORS' }, { object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }]), STATEMENTS);
+
+  it('covers exactly the sink indices of the pipeline', () => {
+    const template = pipelineIndexTemplate('server-logs', targets);
+    expect(template.name).toBe('lab-server-logs');
+    expect(template.body.index_patterns).toEqual(['errors_per_host', 'server_errors']);
+  });
+
+  it('maps window bounds and *_TS epoch milliseconds as dates and strings as keywords', () => {
+    const template = pipelineIndexTemplate('server-logs', targets, { timeColumns: ['TIMECREATED'] });
+    const mappings = (template.body.template as { mappings: { dynamic_templates: Array<Record<string, { match?: string; match_mapping_type: string; mapping: { type: string } }>> } }).mappings;
+    const [dates, strings] = mappings.dynamic_templates.map((t) => Object.values(t)[0]);
+    expect(dates.mapping).toEqual({ type: 'date', format: 'epoch_millis' });
+    expect(dates.match_mapping_type).toBe('long');
+    expect(strings).toEqual({ match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 2048 } });
+    // Elasticsearch matches the whole field name against a Java regex; (?i) is Java's inline flag, which JS lacks.
+    const pattern = new RegExp(`^(?:${dates.match!.replace('(?i)', '')})$`, 'i');
+    for (const name of ['WINDOW_START', 'WINDOW_END', 'WINDOWSTART', 'ROWTIME', 'EVENT_TS', 'LAST_TS', 'TS', 'ts', 'TIMECREATED']) {
+      expect(name).toMatch(pattern);
+    }
+    for (const name of ['ERRORS', 'HOST', 'STATUS', 'TSUNAMI', 'DOC_ID']) expect(name).not.toMatch(pattern);
+  });
+
+  it('refuses a pipeline without sinks', () => {
+    expect(() => pipelineIndexTemplate('shop', [])).toThrow('pipeline shop has no sinks');
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Connectors and index templates as REST objects of the stack: an Elasticsearch index template and
+ * sink connectors per pipeline, and the Debezium source of the moodle pipeline. Each is a RestObject,
+ * so a changed config shows in `cdktf diff`, replaces the object on deploy, and is removed on destroy.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { DatasetSchema } from '../generators/schema';
+import { parseScript, type KsqlStatement } from '../ops/ksql/parser';
+import type { ConnectorSpec } from '../ops/connect/rest';
+import { debeziumSourceConnector, type CdcDatabase, type CdcKafka } from '../pipelines/debezium-source';
+import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../pipelines/elasticsearch-sinks';
+import { pipelineIndexTemplate } from '../pipelines/index-templates';
+import type { PipelineDecl } from '../pipelines/types';
+import { RestObject } from './rest-object';
+
+const PROJECT_ROOT = join(__dirname, '..');
+
+/**
+ * Terraform reads `${...}` and `%{...}` in strings as templates; connector configs use `${env:VAR}`
+ * for Connect's config provider, which must reach Connect as written.
+ */
+export function terraformLiteral(value: string): string {
+  return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/** The RestObject spec of a connector, with its config values kept literal for Terraform. */
+function connectorObjectSpec(spec: ConnectorSpec): { name: string; config: Record<string, string> } {
+  return { name: spec.name, config: Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k, terraformLiteral(v)])) };
+}
+
+/** The statements of a pipeline's ksqlDB script, read from the project. */
+export function pipelineStatements(pipeline: PipelineDecl): readonly KsqlStatement[] {
+  const text = readFileSync(join(PROJECT_ROOT, pipeline.ksqlFile), 'utf8');
+  return parseScript(pipeline.ksqlFile, text).statements;
+}
+
+export interface ElasticsearchSinksProps {
+  readonly pipeline: PipelineDecl;
+  /** Connect REST URL as the machine running `cdktf deploy` reaches it (the published port). */
+  readonly connectUrl: string;
+  /** Elasticsearch as the Connect worker reaches it on the lab network, e.g. http://elasticsearch:9200. */
+  readonly elasticsearchUrl: string;
+  /** Elasticsearch as the machine running `cdktf deploy` reaches it, for the index template. */
+  readonly elasticsearchHostUrl: string;
+  /** Schema Registry as the Connect worker reaches it; needed when a sink object has AVRO/PROTOBUF values. */
+  readonly schemaRegistryUrl?: string;
+  /** Epoch-millisecond columns beyond the standard names (see pipelines/index-templates.ts). */
+  readonly timeColumns?: readonly string[];
+  /** The pipeline script's statements; read from pipeline.ksqlFile when not given. */
+  readonly statements?: readonly KsqlStatement[];
+  /** What must exist first: Connect and Elasticsearch healthy, the ksqlDB objects created. */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** The index template of a pipeline and one Elasticsearch sink connector per declared sink. */
+export class ElasticsearchSinks extends Construct {
+  readonly targets: readonly SinkTarget[];
+  readonly template?: RestObject;
+  readonly sinks = new Map<string, RestObject>();
+
+  constructor(scope: Construct, id: string, props: ElasticsearchSinksProps) {
+    super(scope, id);
+    const { pipeline } = props;
+    this.targets = pipeline.sinks.length ? resolveSinkTargets(pipeline, props.statements ?? pipelineStatements(pipeline)) : [];
+    if (this.targets.length === 0) return;
+
+    const template = pipelineIndexTemplate(pipeline.name, this.targets, { timeColumns: props.timeColumns });
+    this.template = new RestObject(this, 'index-template', {
+      tool: 'elasticsearch',
+      endpoint: props.elasticsearchHostUrl,
+      spec: { name: template.name, body: template.body },
+      dependsOn: props.dependsOn,
+    });
+    for (const target of this.targets) {
+      const spec = elasticsearchSinkConnector(target, { elasticsearchUrl: props.elasticsearchUrl, schemaRegistryUrl: props.schemaRegistryUrl });
+      this.sinks.set(
+        target.object,
+        new RestObject(this, spec.name, {
+          tool: 'connect',
+          endpoint: props.connectUrl,
+          spec: connectorObjectSpec(spec),
+          // The template must exist before the sink creates the index.
+          dependsOn: [...(props.dependsOn ?? []), this.template.resource],
+        }),
+      );
+    }
+  }
+}
+
+export interface DebeziumSourceProps {
+  /** Connect REST URL as the machine running `cdktf deploy` reaches it. */
+  readonly connectUrl: string;
+  /** The database as the Connect worker reaches it; the password comes from the worker's env. */
+  readonly database: CdcDatabase;
+  /** Kafka for the schema history topic, as the worker reaches it. */
+  readonly kafka: CdcKafka;
+  /** The database dataset captured (moodle_logs). */
+  readonly dataset: DatasetSchema;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** The Debezium MariaDB source that turns the dataset's table rows into its CDC topic. */
+export class DebeziumSource extends Construct {
+  readonly connector: RestObject;
+  readonly spec: ConnectorSpec;
+
+  constructor(scope: Construct, id: string, props: DebeziumSourceProps) {
+    super(scope, id);
+    this.spec = debeziumSourceConnector({ dataset: props.dataset, database: props.database, kafka: props.kafka });
+    this.connector = new RestObject(this, this.spec.name, {
+      tool: 'connect',
+      endpoint: props.connectUrl,
+      spec: connectorObjectSpec(this.spec),
+      dependsOn: props.dependsOn,
+    });
+  }
+}

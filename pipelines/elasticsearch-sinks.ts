@@ -1,0 +1,289 @@
+/**
+ * Elasticsearch sink connectors, derived from a pipeline's `sinks` and the statements of its ksqlDB
+ * script. One connector per sink object, writing the object's topic into an index named after the
+ * object in lower case (RegexRouter: the Confluent sink names the index after the topic).
+ *
+ * Document ids:
+ * - stream: `key.ignore=true`, every record is a new document (topic+partition+offset).
+ * - table with a JSON key (KEY_FORMAT='JSON'): the key is the id, so an update overwrites the
+ *   document and a tombstone (`behavior.on.null.values=delete`) deletes it. KAFKA-format keys are
+ *   refused: a numeric KAFKA key is raw bytes that no stock converter can turn into a correct id
+ *   without knowing its type, and guessing would merge documents silently.
+ * - table with `idColumn` (windowed tables, whose keys carry the window start as raw bytes): the id
+ *   is that value column, copied to the key by ValueToKey + ExtractField$Key. No stock Connect SMT
+ *   concatenates fields, so the ksqlDB statement must emit the column with the window start in it,
+ *   e.g. `CONCAT(CAST(HOST AS VARCHAR), '@', CAST(WINDOWSTART AS VARCHAR)) AS DOC_ID`. Tombstones of
+ *   such tables carry no value to take the id from and are dropped before the sink (Filter SMT).
+ */
+import type { KsqlStatement } from '../ops/ksql/parser';
+import type { ConnectorSpec } from '../ops/connect/rest';
+import type { PipelineDecl, SinkDecl } from './types';
+
+export const ELASTICSEARCH_SINK_CLASS = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector';
+
+const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+const BYTES_CONVERTER = 'org.apache.kafka.connect.converters.ByteArrayConverter';
+
+/** Value converters of the Confluent Connect image for the ksqlDB value formats a sink can read. */
+const VALUE_CONVERTERS: Readonly<Record<string, { readonly converter: string; readonly registry: boolean }>> = {
+  JSON: { converter: JSON_CONVERTER, registry: false },
+  AVRO: { converter: 'io.confluent.connect.avro.AvroConverter', registry: true },
+  PROTOBUF: { converter: 'io.confluent.connect.protobuf.ProtobufConverter', registry: true },
+  JSON_SR: { converter: 'io.confluent.connect.json.JsonSchemaConverter', registry: true },
+};
+
+export type SinkIdStrategy =
+  | { readonly kind: 'offset' }
+  | { readonly kind: 'key' }
+  | { readonly kind: 'value-column'; readonly column: string };
+
+/** A sink object resolved against its statement: everything the connector config needs. */
+export interface SinkTarget {
+  readonly pipeline: string;
+  /** ksqlDB object name. */
+  readonly object: string;
+  readonly kind: 'STREAM' | 'TABLE';
+  readonly topic: string;
+  readonly index: string;
+  readonly valueFormat: string;
+  readonly id: SinkIdStrategy;
+}
+
+export interface SinkProblem {
+  readonly where: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+export class SinkDeclarationError extends Error {
+  constructor(readonly problems: readonly SinkProblem[]) {
+    super(
+      `Elasticsearch sinks failed validation (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  ${p.where}: ${p.problem} — ${p.fix}`).join('\n'),
+    );
+    this.name = 'SinkDeclarationError';
+  }
+}
+
+function stringProperty(s: KsqlStatement, name: string): string | undefined {
+  const p = s.properties[name];
+  return p === undefined ? undefined : String(p.value).toUpperCase();
+}
+
+/** The topic ksqlDB writes: KAFKA_TOPIC if set, otherwise the object name. */
+export function objectTopic(s: KsqlStatement): string {
+  const p = s.properties.KAFKA_TOPIC;
+  return p === undefined ? s.name : String(p.value);
+}
+
+/** Value format as ksqlDB decides it: VALUE_FORMAT, else FORMAT, else inherited from the first source. */
+export function valueFormatOf(s: KsqlStatement, byName: ReadonlyMap<string, KsqlStatement>, seen = new Set<string>()): string | undefined {
+  const own = stringProperty(s, 'VALUE_FORMAT') ?? stringProperty(s, 'FORMAT');
+  if (own) return own;
+  const source = s.sources[0] && byName.get(s.sources[0].name);
+  if (!source || seen.has(s.name)) return undefined;
+  seen.add(s.name);
+  return valueFormatOf(source, byName, seen);
+}
+
+/**
+ * Key format as ksqlDB decides it: KEY_FORMAT, else FORMAT, else the source's; a source without a
+ * key (NONE) gives a grouped or repartitioned result the server default, KAFKA.
+ */
+export function keyFormatOf(s: KsqlStatement, byName: ReadonlyMap<string, KsqlStatement>, seen = new Set<string>()): string {
+  const own = stringProperty(s, 'KEY_FORMAT') ?? stringProperty(s, 'FORMAT');
+  if (own) return own === 'NONE' && s.form === 'CREATE_AS_SELECT' ? 'KAFKA' : own;
+  const source = s.sources[0] && byName.get(s.sources[0].name);
+  if (!source || seen.has(s.name)) return 'KAFKA';
+  seen.add(s.name);
+  const inherited = keyFormatOf(source, byName, seen);
+  return inherited === 'NONE' ? 'KAFKA' : inherited;
+}
+
+/** Elasticsearch index names: lower case, no leading -, _ or +, none of \ / * ? " < > | , # : or space. */
+export function indexName(object: string): string {
+  return object.toLowerCase();
+}
+
+function isValidIndexName(name: string): boolean {
+  return /^[a-z0-9][a-z0-9_.-]*$/.test(name) && name.length <= 255;
+}
+
+function mentions(statement: string, column: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_])${column.replace(/[^A-Za-z0-9_]/g, '')}([^A-Za-z0-9_]|$)`, 'i').test(statement);
+}
+
+/**
+ * Resolves each sink of a pipeline against the statements of its script. Every problem of every
+ * sink is reported together, naming the pipeline declaration and the statement's file and line.
+ */
+export function resolveSinkTargets(pipeline: PipelineDecl, statements: readonly KsqlStatement[]): SinkTarget[] {
+  const byName = new Map(statements.filter((s) => s.kind !== 'INSERT').map((s) => [s.name, s]));
+  const problems: SinkProblem[] = [];
+  const targets: SinkTarget[] = [];
+  const seen = new Set<string>();
+  const decl = `pipelines/catalog.ts (${pipeline.name})`;
+
+  for (const sink of pipeline.sinks) {
+    const s = byName.get(sink.object);
+    if (seen.has(sink.object)) {
+      problems.push({ where: decl, problem: `sink ${sink.object} is listed twice`, fix: 'list each object once' });
+      continue;
+    }
+    seen.add(sink.object);
+    if (!s || (s.kind !== 'STREAM' && s.kind !== 'TABLE')) {
+      problems.push({
+        where: decl,
+        problem: `sink ${sink.object} is not created by ${pipeline.ksqlFile}`,
+        fix: `create it there, or remove it from the sinks of ${pipeline.name}`,
+      });
+      continue;
+    }
+    const where = `${s.file}:${s.line}`;
+    const index = indexName(s.name);
+    if (!isValidIndexName(index)) {
+      problems.push({ where, problem: `${s.name} does not give a valid Elasticsearch index name ("${index}")`, fix: 'name the object with letters, digits and _' });
+    }
+    const valueFormat = valueFormatOf(s, byName);
+    if (!valueFormat || !VALUE_CONVERTERS[valueFormat]) {
+      problems.push({
+        where,
+        problem: `the value format of sink ${s.name} is ${valueFormat ?? 'unknown'}, which the Elasticsearch sink cannot read as documents`,
+        fix: `set VALUE_FORMAT to one of ${Object.keys(VALUE_CONVERTERS).join(', ')}`,
+      });
+    }
+    const id = idStrategy(sink, s, byName, where, problems);
+    if (id && valueFormat) {
+      targets.push({ pipeline: pipeline.name, object: s.name, kind: s.kind, topic: objectTopic(s), index, valueFormat, id });
+    }
+  }
+  if (problems.length) throw new SinkDeclarationError(problems);
+  return targets;
+}
+
+function idStrategy(
+  sink: SinkDecl,
+  s: KsqlStatement,
+  byName: ReadonlyMap<string, KsqlStatement>,
+  where: string,
+  problems: SinkProblem[],
+): SinkIdStrategy | undefined {
+  if (s.kind === 'STREAM') {
+    if (sink.idColumn) {
+      problems.push({ where, problem: `sink ${s.name} is a stream but declares idColumn ${sink.idColumn}`, fix: 'streams append documents; remove idColumn' });
+      return undefined;
+    }
+    return { kind: 'offset' };
+  }
+  if (sink.idColumn) {
+    if (!mentions(s.statement, sink.idColumn)) {
+      problems.push({
+        where,
+        problem: `idColumn ${sink.idColumn} of sink ${s.name} does not appear in its statement`,
+        fix: `select it, e.g. CONCAT(CAST(<key> AS VARCHAR), '@', CAST(WINDOWSTART AS VARCHAR)) AS ${sink.idColumn}`,
+      });
+      return undefined;
+    }
+    return { kind: 'value-column', column: sink.idColumn };
+  }
+  if (s.windowed) {
+    problems.push({
+      where,
+      problem: `sink ${s.name} is a windowed table without idColumn: its key holds the window start as raw bytes, which cannot be a document id`,
+      fix: `emit a column unique per key and window (e.g. CONCAT(CAST(<key> AS VARCHAR), '@', CAST(WINDOWSTART AS VARCHAR)) AS DOC_ID) and declare idColumn: 'DOC_ID'`,
+    });
+    return undefined;
+  }
+  const keyFormat = keyFormatOf(s, byName);
+  if (keyFormat !== 'JSON') {
+    problems.push({
+      where,
+      problem: `sink ${s.name} is a table with key format ${keyFormat}; the sink needs a JSON key to use it as the document id`,
+      fix: `add KEY_FORMAT='JSON' to its WITH clause (or declare an idColumn)`,
+    });
+    return undefined;
+  }
+  return { kind: 'key' };
+}
+
+export interface SinkConnectorOptions {
+  /** Elasticsearch as the Connect worker reaches it (inside the lab network). */
+  readonly elasticsearchUrl: string;
+  /** Schema Registry as the Connect worker reaches it; required for AVRO, PROTOBUF and JSON_SR sinks. */
+  readonly schemaRegistryUrl?: string;
+}
+
+export function sinkConnectorName(target: SinkTarget): string {
+  return `es-sink-${target.index}`;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The Connect configuration of one sink, as PUT /connectors/{name}/config takes it. */
+export function elasticsearchSinkConnector(target: SinkTarget, options: SinkConnectorOptions): ConnectorSpec {
+  const value = VALUE_CONVERTERS[target.valueFormat];
+  if (!value) throw new Error(`sink ${target.object}: no converter for value format ${target.valueFormat}`);
+  if (value.registry && !options.schemaRegistryUrl) {
+    throw new Error(`sink ${target.object} reads ${target.valueFormat} values: pass schemaRegistryUrl to the Elasticsearch sinks`);
+  }
+  const config: Record<string, string> = {
+    'connector.class': ELASTICSEARCH_SINK_CLASS,
+    'tasks.max': '1',
+    topics: target.topic,
+    'connection.url': options.elasticsearchUrl,
+    // Mappings come from the pipeline's index template, not from record schemas.
+    'schema.ignore': 'true',
+    'write.method': 'insert',
+    // A document Elasticsearch rejects stops the task with the reason instead of vanishing.
+    'behavior.on.malformed.documents': 'fail',
+    'value.converter': value.converter,
+    ...(value.registry ? { 'value.converter.schema.registry.url': options.schemaRegistryUrl! } : { 'value.converter.schemas.enable': 'false' }),
+  };
+
+  const transforms: string[] = [];
+  switch (target.id.kind) {
+    case 'offset':
+      Object.assign(config, {
+        'key.ignore': 'true',
+        // The key is not used; raw bytes never fail to convert, whatever its format.
+        'key.converter': BYTES_CONVERTER,
+        'behavior.on.null.values': 'ignore',
+      });
+      break;
+    case 'key':
+      Object.assign(config, {
+        'key.ignore': 'false',
+        'key.converter': JSON_CONVERTER,
+        'key.converter.schemas.enable': 'false',
+        'behavior.on.null.values': 'delete',
+      });
+      break;
+    case 'value-column':
+      transforms.push('dropTombstones', 'idToKey', 'idFromKey');
+      Object.assign(config, {
+        'key.ignore': 'false',
+        'key.converter': BYTES_CONVERTER,
+        // Tombstones are filtered out below; nothing null reaches the sink.
+        'behavior.on.null.values': 'ignore',
+        predicates: 'isTombstone',
+        'predicates.isTombstone.type': 'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
+        'transforms.dropTombstones.type': 'org.apache.kafka.connect.transforms.Filter',
+        'transforms.dropTombstones.predicate': 'isTombstone',
+        'transforms.idToKey.type': 'org.apache.kafka.connect.transforms.ValueToKey',
+        'transforms.idToKey.fields': target.id.column,
+        'transforms.idFromKey.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
+        'transforms.idFromKey.field': target.id.column,
+      });
+      break;
+  }
+  transforms.push('toIndex');
+  Object.assign(config, {
+    transforms: transforms.join(','),
+    'transforms.toIndex.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+    'transforms.toIndex.regex': escapeRegex(target.topic),
+    'transforms.toIndex.replacement': target.index,
+  });
+  return { name: sinkConnectorName(target), config };
+}

@@ -1,0 +1,64 @@
+/**
+ * The Elasticsearch index template of a pipeline: applied before its first sink writes, so that
+ * every index the sinks create gets these mappings instead of Elasticsearch's guesses (which map
+ * epoch milliseconds as long and strings as text + keyword).
+ */
+import type { IndexTemplateSpec } from '../ops/elasticsearch/applier';
+import type { SinkTarget } from './elasticsearch-sinks';
+
+/**
+ * Columns that hold epoch milliseconds: ksqlDB's window bounds and row time under the names a
+ * statement gives them, and any column ending in _TS (EVENT_TS, LAST_TS, ...). Matched ignoring case.
+ */
+export const TIME_COLUMN_PATTERN = '(?i)(WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS)';
+
+/** Above the built-in templates (priority 100..500 cover logs-*-*, metrics-*-*, not our names); exact names avoid overlaps. */
+const TEMPLATE_PRIORITY = 200;
+
+export function indexTemplateName(pipeline: string): string {
+  return `lab-${pipeline}`;
+}
+
+export interface IndexTemplateOptions {
+  /** Further epoch-millisecond columns, e.g. a dataset's timestamp field carried through (TIMECREATED). */
+  readonly timeColumns?: readonly string[];
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One template for all sink indices of a pipeline. */
+export function pipelineIndexTemplate(pipeline: string, targets: readonly SinkTarget[], options: IndexTemplateOptions = {}): IndexTemplateSpec {
+  if (targets.length === 0) throw new Error(`pipeline ${pipeline} has no sinks, so it needs no index template`);
+  const extra = [...new Set(options.timeColumns ?? [])].map(escapeRegex);
+  const timePattern = extra.length ? `(?i)(WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS|${extra.join('|')})` : TIME_COLUMN_PATTERN;
+  return {
+    name: indexTemplateName(pipeline),
+    body: {
+      index_patterns: targets.map((t) => t.index).sort(),
+      priority: TEMPLATE_PRIORITY,
+      template: {
+        // A single-node lab: replicas could never be assigned and would keep the indices yellow.
+        settings: { number_of_shards: 1, number_of_replicas: 0 },
+        mappings: {
+          // Strings that look like dates or numbers stay keywords: types come from the templates below only.
+          date_detection: false,
+          numeric_detection: false,
+          dynamic_templates: [
+            {
+              epoch_millis_as_date: {
+                match_mapping_type: 'long',
+                match_pattern: 'regex',
+                match: timePattern,
+                mapping: { type: 'date', format: 'epoch_millis' },
+              },
+            },
+            { strings_as_keywords: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 2048 } } },
+          ],
+        },
+      },
+      _meta: { description: `Sink indices of the ${pipeline} pipeline`, managed_by: 'streaming-analytics-lab' },
+    },
+  };
+}
