@@ -1,0 +1,66 @@
+/**
+ * Loads pipelines' ksqlDB scripts (ksql/<pipeline>.sql, named by PipelineDecl.ksqlFile) and
+ * validates them together with the datasets those pipelines produce. Used at synth time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DatasetName, DatasetSchema } from '../../generators/schema';
+import type { PipelineDecl } from '../../pipelines/types';
+import { parseScript, type ParsedScript } from './parser';
+import { KsqlScriptError } from './problem';
+import { statementTopic, validateScripts, type ScriptGraph } from './validator';
+
+/** The project root: .sql paths in pipeline declarations are relative to it, and stay relative in messages. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+export type DatasetSchemas = Readonly<Record<DatasetName, DatasetSchema>>;
+
+export function loadPipelineScript(pipeline: PipelineDecl, root: string = PROJECT_ROOT): ParsedScript {
+  const path = join(root, pipeline.ksqlFile);
+  if (!existsSync(path)) {
+    throw new KsqlScriptError([
+      {
+        file: pipeline.ksqlFile,
+        line: 1,
+        problem: `pipeline ${pipeline.name} names ksqlFile ${pipeline.ksqlFile}, which does not exist`,
+        fix: `create it, or correct ksqlFile in pipelines/catalog.ts`,
+      },
+    ]);
+  }
+  return parseScript(pipeline.ksqlFile, readFileSync(path, 'utf8'));
+}
+
+/** The datasets a set of pipelines produces: their streams may read these topics. */
+export function datasetsOf(pipelines: readonly PipelineDecl[], schemas: DatasetSchemas): DatasetSchema[] {
+  const names = new Set(pipelines.flatMap((p) => p.datasets));
+  return [...names].map((n) => schemas[n]);
+}
+
+/**
+ * Validates the scripts of all the given (enabled) pipelines together: names are unique across
+ * them, references may cross pipelines, and topics must be produced by one of them.
+ */
+export function validatePipelineScripts(
+  pipelines: readonly PipelineDecl[],
+  schemas: DatasetSchemas,
+  root: string = PROJECT_ROOT,
+): ScriptGraph {
+  return validateScripts({
+    scripts: pipelines.map((p) => loadPipelineScript(p, root)),
+    datasets: datasetsOf(pipelines, schemas),
+  });
+}
+
+/** A Kafka topic a pipeline's statements write, for the stack's topic resources. */
+export interface KsqlTopicDecl {
+  readonly name: string;
+  /** Table topics are compacted; stream topics expire by retention. */
+  readonly kind: 'stream' | 'table';
+}
+
+/** The topics a pipeline's CREATE ... AS SELECT statements write, read from its script. */
+export function pipelineKsqlTopics(pipeline: PipelineDecl, root: string = PROJECT_ROOT): KsqlTopicDecl[] {
+  return loadPipelineScript(pipeline, root)
+    .statements.filter((s) => s.form === 'CREATE_AS_SELECT')
+    .map((s) => ({ name: statementTopic(s) ?? s.name, kind: s.kind === 'TABLE' ? 'table' : 'stream' }));
+}
