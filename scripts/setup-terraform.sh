@@ -104,6 +104,13 @@ build_one() {
   log "$name: built in ${elapsed}s -> ${output#"$ROOT"/}"
 }
 
+mkdir -p "$CACHE"
+# Parallel test workers may each start this script on a fresh machine: one builds, the others wait
+# and then find everything up to date.
+if command -v flock >/dev/null; then
+  exec 9>"$CACHE/.lock"
+  flock 9
+fi
 mkdir -p "$BIN" "$MIRROR" "$BUILD"
 providers_json="{"
 separator=""
