@@ -5,19 +5,18 @@
  *
  * Document ids:
  * - stream: `key.ignore=true`, every record is a new document (topic+partition+offset).
- * - table with a JSON key (KEY_FORMAT='JSON'): the key is the id, so an update overwrites the
- *   document and a tombstone (`behavior.on.null.values=delete`) deletes it. KAFKA-format keys are
- *   refused: a numeric KAFKA key is raw bytes that no stock converter can turn into a correct id
- *   without knowing its type, and guessing would merge documents silently.
- * - table with `idColumn` (windowed tables, whose keys carry the window start as raw bytes): the id
- *   is that value column, copied to the key by ValueToKey + ExtractField$Key. No stock Connect SMT
- *   concatenates fields, so the ksqlDB statement must emit the column with the window start in it,
- *   e.g. `CONCAT(CAST(HOST AS VARCHAR), '@', CAST(WINDOWSTART AS VARCHAR)) AS DOC_ID`. Tombstones of
- *   such tables carry no value to take the id from and are dropped before the sink (Filter SMT).
+ * - table: the id is the record key's raw bytes, base64-encoded (ByteArrayConverter, then
+ *   Cast$Key to string, which base64-encodes bytes). ksqlDB serializes a table key deterministically,
+ *   and a windowed key is the group key followed by the window start (and end, for sessions), so the
+ *   id is stable and unique per key and window, whatever the key's format and type. An update
+ *   overwrites the document (the sink versions it by offset) and a tombstone, which carries the same
+ *   key, deletes it (`behavior.on.null.values=delete`): a session merged away or a window that stops
+ *   matching a HAVING clause leaves the index too.
+ *   `SinkDecl.idColumn` is therefore not needed for the id; it is not used.
  */
 import type { KsqlStatement } from '../ops/ksql/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
-import type { PipelineDecl, SinkDecl } from './types';
+import type { PipelineDecl } from './types';
 
 export const ELASTICSEARCH_SINK_CLASS = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector';
 
@@ -32,10 +31,8 @@ const VALUE_CONVERTERS: Readonly<Record<string, { readonly converter: string; re
   JSON_SR: { converter: 'io.confluent.connect.json.JsonSchemaConverter', registry: true },
 };
 
-export type SinkIdStrategy =
-  | { readonly kind: 'offset' }
-  | { readonly kind: 'key' }
-  | { readonly kind: 'value-column'; readonly column: string };
+/** Streams append (offset ids); tables upsert and delete by their key (base64 of its bytes). */
+export type SinkIdStrategy = 'offset' | 'key-bytes';
 
 /** A sink object resolved against its statement: everything the connector config needs. */
 export interface SinkTarget {
@@ -86,20 +83,6 @@ export function valueFormatOf(s: KsqlStatement, byName: ReadonlyMap<string, Ksql
   return valueFormatOf(source, byName, seen);
 }
 
-/**
- * Key format as ksqlDB decides it: KEY_FORMAT, else FORMAT, else the source's; a source without a
- * key (NONE) gives a grouped or repartitioned result the server default, KAFKA.
- */
-export function keyFormatOf(s: KsqlStatement, byName: ReadonlyMap<string, KsqlStatement>, seen = new Set<string>()): string {
-  const own = stringProperty(s, 'KEY_FORMAT') ?? stringProperty(s, 'FORMAT');
-  if (own) return own === 'NONE' && s.form === 'CREATE_AS_SELECT' ? 'KAFKA' : own;
-  const source = s.sources[0] && byName.get(s.sources[0].name);
-  if (!source || seen.has(s.name)) return 'KAFKA';
-  seen.add(s.name);
-  const inherited = keyFormatOf(source, byName, seen);
-  return inherited === 'NONE' ? 'KAFKA' : inherited;
-}
-
 /** Elasticsearch index names: lower case, no leading -, _ or +, none of \ / * ? " < > | , # : or space. */
 export function indexName(object: string): string {
   return object.toLowerCase();
@@ -107,10 +90,6 @@ export function indexName(object: string): string {
 
 function isValidIndexName(name: string): boolean {
   return /^[a-z0-9][a-z0-9_.-]*$/.test(name) && name.length <= 255;
-}
-
-function mentions(statement: string, column: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9_])${column.replace(/[^A-Za-z0-9_]/g, '')}([^A-Za-z0-9_]|$)`, 'i').test(statement);
 }
 
 /**
@@ -152,58 +131,13 @@ export function resolveSinkTargets(pipeline: PipelineDecl, statements: readonly 
         fix: `set VALUE_FORMAT to one of ${Object.keys(VALUE_CONVERTERS).join(', ')}`,
       });
     }
-    const id = idStrategy(sink, s, byName, where, problems);
-    if (id && valueFormat) {
+    if (valueFormat) {
+      const id: SinkIdStrategy = s.kind === 'STREAM' ? 'offset' : 'key-bytes';
       targets.push({ pipeline: pipeline.name, object: s.name, kind: s.kind, topic: objectTopic(s), index, valueFormat, id });
     }
   }
   if (problems.length) throw new SinkDeclarationError(problems);
   return targets;
-}
-
-function idStrategy(
-  sink: SinkDecl,
-  s: KsqlStatement,
-  byName: ReadonlyMap<string, KsqlStatement>,
-  where: string,
-  problems: SinkProblem[],
-): SinkIdStrategy | undefined {
-  if (s.kind === 'STREAM') {
-    if (sink.idColumn) {
-      problems.push({ where, problem: `sink ${s.name} is a stream but declares idColumn ${sink.idColumn}`, fix: 'streams append documents; remove idColumn' });
-      return undefined;
-    }
-    return { kind: 'offset' };
-  }
-  if (sink.idColumn) {
-    if (!mentions(s.statement, sink.idColumn)) {
-      problems.push({
-        where,
-        problem: `idColumn ${sink.idColumn} of sink ${s.name} does not appear in its statement`,
-        fix: `select it, e.g. CONCAT(CAST(<key> AS VARCHAR), '@', CAST(WINDOWSTART AS VARCHAR)) AS ${sink.idColumn}`,
-      });
-      return undefined;
-    }
-    return { kind: 'value-column', column: sink.idColumn };
-  }
-  if (s.windowed) {
-    problems.push({
-      where,
-      problem: `sink ${s.name} is a windowed table without idColumn: its key holds the window start as raw bytes, which cannot be a document id`,
-      fix: `emit a column unique per key and window (e.g. CONCAT(CAST(<key> AS VARCHAR), '@', CAST(WINDOWSTART AS VARCHAR)) AS DOC_ID) and declare idColumn: 'DOC_ID'`,
-    });
-    return undefined;
-  }
-  const keyFormat = keyFormatOf(s, byName);
-  if (keyFormat !== 'JSON') {
-    problems.push({
-      where,
-      problem: `sink ${s.name} is a table with key format ${keyFormat}; the sink needs a JSON key to use it as the document id`,
-      fix: `add KEY_FORMAT='JSON' to its WITH clause (or declare an idColumn)`,
-    });
-    return undefined;
-  }
-  return { kind: 'key' };
 }
 
 export interface SinkConnectorOptions {
@@ -243,40 +177,23 @@ export function elasticsearchSinkConnector(target: SinkTarget, options: SinkConn
   };
 
   const transforms: string[] = [];
-  switch (target.id.kind) {
-    case 'offset':
-      Object.assign(config, {
-        'key.ignore': 'true',
-        // The key is not used; raw bytes never fail to convert, whatever its format.
-        'key.converter': BYTES_CONVERTER,
-        'behavior.on.null.values': 'ignore',
-      });
-      break;
-    case 'key':
-      Object.assign(config, {
-        'key.ignore': 'false',
-        'key.converter': JSON_CONVERTER,
-        'key.converter.schemas.enable': 'false',
-        'behavior.on.null.values': 'delete',
-      });
-      break;
-    case 'value-column':
-      transforms.push('dropTombstones', 'idToKey', 'idFromKey');
-      Object.assign(config, {
-        'key.ignore': 'false',
-        'key.converter': BYTES_CONVERTER,
-        // Tombstones are filtered out below; nothing null reaches the sink.
-        'behavior.on.null.values': 'ignore',
-        predicates: 'isTombstone',
-        'predicates.isTombstone.type': 'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
-        'transforms.dropTombstones.type': 'org.apache.kafka.connect.transforms.Filter',
-        'transforms.dropTombstones.predicate': 'isTombstone',
-        'transforms.idToKey.type': 'org.apache.kafka.connect.transforms.ValueToKey',
-        'transforms.idToKey.fields': target.id.column,
-        'transforms.idFromKey.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
-        'transforms.idFromKey.field': target.id.column,
-      });
-      break;
+  if (target.id === 'offset') {
+    Object.assign(config, {
+      'key.ignore': 'true',
+      // The key is not used; raw bytes never fail to convert, whatever its format.
+      'key.converter': BYTES_CONVERTER,
+      'behavior.on.null.values': 'ignore',
+    });
+  } else {
+    transforms.push('keyToId');
+    Object.assign(config, {
+      'key.ignore': 'false',
+      'key.converter': BYTES_CONVERTER,
+      // Cast of BYTES to string is base64: a document id for any key format, windowed or not.
+      'transforms.keyToId.type': 'org.apache.kafka.connect.transforms.Cast$Key',
+      'transforms.keyToId.spec': 'string',
+      'behavior.on.null.values': 'delete',
+    });
   }
   transforms.push('toIndex');
   Object.assign(config, {

@@ -13,9 +13,9 @@ const SCRIPT = `
 CREATE STREAM LOGS (HOST VARCHAR KEY, STATUS INTEGER, TS BIGINT)
   WITH (KAFKA_TOPIC='server_logs', VALUE_FORMAT='JSON', TIMESTAMP='TS');
 
--- per-host errors per minute; DOC_ID makes the window a stable document id
+-- per-host errors per minute
 CREATE TABLE ERRORS_PER_HOST WITH (KEY_FORMAT='KAFKA') AS
-  SELECT HOST, CONCAT(HOST, '@', CAST(WINDOWSTART AS VARCHAR)) AS DOC_ID, WINDOWSTART AS WINDOW_START, COUNT(*) AS ERRORS
+  SELECT HOST, AS_VALUE(HOST) AS HOST_NAME, WINDOWSTART AS WINDOW_START, COUNT(*) AS ERRORS
   FROM LOGS WINDOW TUMBLING (SIZE 1 MINUTE) WHERE STATUS >= 500 GROUP BY HOST HAVING COUNT(*) >= 5;
 
 CREATE TABLE EVENTS_PER_STATUS WITH (KEY_FORMAT='JSON') AS
@@ -43,29 +43,22 @@ function target(sink: SinkDecl): SinkTarget {
 const ES = { elasticsearchUrl: 'http://elasticsearch:9200' };
 
 describe('resolveSinkTargets', () => {
-  it('finds topic, index and id strategy of each sink', () => {
+  it('finds kind, topic, index, value format and id strategy of each sink', () => {
     const targets = resolveSinkTargets(
-      pipelineWith([{ object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }, { object: 'EVENTS_PER_STATUS' }, { object: 'SERVER_ERRORS' }]),
+      pipelineWith([{ object: 'ERRORS_PER_HOST' }, { object: 'EVENTS_PER_STATUS' }, { object: 'KAFKA_KEYED' }, { object: 'SERVER_ERRORS' }]),
       STATEMENTS,
     );
     expect(targets.map((t) => [t.object, t.kind, t.topic, t.index, t.valueFormat, t.id])).toEqual([
-      ['ERRORS_PER_HOST', 'TABLE', 'ERRORS_PER_HOST', 'errors_per_host', 'JSON', { kind: 'value-column', column: 'DOC_ID' }],
-      ['EVENTS_PER_STATUS', 'TABLE', 'EVENTS_PER_STATUS', 'events_per_status', 'JSON', { kind: 'key' }],
+      ['ERRORS_PER_HOST', 'TABLE', 'ERRORS_PER_HOST', 'errors_per_host', 'JSON', 'key-bytes'],
+      ['EVENTS_PER_STATUS', 'TABLE', 'EVENTS_PER_STATUS', 'events_per_status', 'JSON', 'key-bytes'],
+      ['KAFKA_KEYED', 'TABLE', 'KAFKA_KEYED', 'kafka_keyed', 'JSON', 'key-bytes'],
       // KAFKA_TOPIC set: the topic is that name, the index still the object's.
-      ['SERVER_ERRORS', 'STREAM', 'server.errors', 'server_errors', 'JSON', { kind: 'offset' }],
+      ['SERVER_ERRORS', 'STREAM', 'server.errors', 'server_errors', 'JSON', 'offset'],
     ]);
   });
 
   it('reports every problem at once, naming the declaration or the statement and the fix', () => {
-    const sinks: SinkDecl[] = [
-      { object: 'NO_SUCH_TABLE' },
-      { object: 'ERRORS_PER_HOST' },
-      { object: 'KAFKA_KEYED' },
-      { object: 'SERVER_ERRORS', idColumn: 'HOST' },
-      { object: 'EVENTS_PER_STATUS', idColumn: 'MISSING_ID' },
-      { object: 'RAW_LINES' },
-      { object: 'KAFKA_KEYED' },
-    ];
+    const sinks: SinkDecl[] = [{ object: 'NO_SUCH_TABLE' }, { object: 'RAW_LINES' }, { object: 'KAFKA_KEYED' }, { object: 'KAFKA_KEYED' }];
     let error: unknown;
     try {
       resolveSinkTargets(pipelineWith(sinks), STATEMENTS);
@@ -74,14 +67,14 @@ describe('resolveSinkTargets', () => {
     }
     expect(error).toBeInstanceOf(SinkDeclarationError);
     const message = (error as Error).message;
-    expect(message).toContain('Elasticsearch sinks failed validation (7 problems)');
-    expect(message).toContain('pipelines/catalog.ts (server-logs): sink NO_SUCH_TABLE is not created by ksql/test.sql');
-    expect(message).toMatch(/ksql\/test.sql:6: sink ERRORS_PER_HOST is a windowed table without idColumn.*declare idColumn: 'DOC_ID'/);
-    expect(message).toMatch(/ksql\/test.sql:13: sink KAFKA_KEYED is a table with key format KAFKA.*add KEY_FORMAT='JSON'/);
-    expect(message).toMatch(/ksql\/test.sql:15: sink SERVER_ERRORS is a stream but declares idColumn HOST/);
-    expect(message).toMatch(/ksql\/test.sql:10: idColumn MISSING_ID of sink EVENTS_PER_STATUS does not appear in its statement/);
-    expect(message).toMatch(/ksql\/test.sql:19: the value format of sink RAW_LINES is DELIMITED/);
-    expect(message).toContain('sink KAFKA_KEYED is listed twice');
+    expect(message).toContain('Elasticsearch sinks failed validation (3 problems)');
+    expect(message).toContain(
+      'pipelines/catalog.ts (server-logs): sink NO_SUCH_TABLE is not created by ksql/test.sql — create it there, or remove it from the sinks of server-logs',
+    );
+    expect(message).toContain(
+      'ksql/test.sql:19: the value format of sink RAW_LINES is DELIMITED, which the Elasticsearch sink cannot read as documents — set VALUE_FORMAT to one of JSON, AVRO, PROTOBUF, JSON_SR',
+    );
+    expect(message).toContain('pipelines/catalog.ts (server-logs): sink KAFKA_KEYED is listed twice');
   });
 
   it('inherits the value format from the source when the statement sets none', () => {
@@ -94,13 +87,17 @@ describe('elasticsearchSinkConnector', () => {
   it('writes a stream into the lower-case index with offset ids (key ignored, never converted)', () => {
     const { name, config } = elasticsearchSinkConnector(target({ object: 'SERVER_ERRORS' }), ES);
     expect(name).toBe('es-sink-server_errors');
-    expect(config).toMatchObject({
+    expect(config).toEqual({
       'connector.class': 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector',
+      'tasks.max': '1',
       topics: 'server.errors',
       'connection.url': 'http://elasticsearch:9200',
-      'key.ignore': 'true',
       'schema.ignore': 'true',
+      'write.method': 'insert',
+      'behavior.on.malformed.documents': 'fail',
+      'key.ignore': 'true',
       'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
+      'behavior.on.null.values': 'ignore',
       'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
       'value.converter.schemas.enable': 'false',
       transforms: 'toIndex',
@@ -111,34 +108,22 @@ describe('elasticsearchSinkConnector', () => {
     });
   });
 
-  it('upserts a table by its JSON key, and tombstones delete the document', () => {
-    const { config } = elasticsearchSinkConnector(target({ object: 'EVENTS_PER_STATUS' }), ES);
-    expect(config).toMatchObject({
-      'key.ignore': 'false',
-      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'key.converter.schemas.enable': 'false',
-      'behavior.on.null.values': 'delete',
-      'transforms.toIndex.regex': 'EVENTS_PER_STATUS',
-      'transforms.toIndex.replacement': 'events_per_status',
-    });
-  });
-
-  it('takes the id of a windowed table from its id column, after dropping tombstones', () => {
-    const { config } = elasticsearchSinkConnector(target({ object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }), ES);
-    expect(config.transforms).toBe('dropTombstones,idToKey,idFromKey,toIndex');
-    expect(config).toMatchObject({
-      'key.ignore': 'false',
-      'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
-      predicates: 'isTombstone',
-      'predicates.isTombstone.type': 'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
-      'transforms.dropTombstones.type': 'org.apache.kafka.connect.transforms.Filter',
-      'transforms.dropTombstones.predicate': 'isTombstone',
-      'transforms.idToKey.type': 'org.apache.kafka.connect.transforms.ValueToKey',
-      'transforms.idToKey.fields': 'DOC_ID',
-      'transforms.idFromKey.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
-      'transforms.idFromKey.field': 'DOC_ID',
-    });
-  });
+  it.each(['ERRORS_PER_HOST', 'EVENTS_PER_STATUS', 'KAFKA_KEYED'])(
+    'upserts table %s by the base64 of its key bytes, and its tombstones delete the document',
+    (object) => {
+      const { config } = elasticsearchSinkConnector(target({ object }), ES);
+      expect(config).toMatchObject({
+        'key.ignore': 'false',
+        'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
+        transforms: 'keyToId,toIndex',
+        'transforms.keyToId.type': 'org.apache.kafka.connect.transforms.Cast$Key',
+        'transforms.keyToId.spec': 'string',
+        'behavior.on.null.values': 'delete',
+        'transforms.toIndex.regex': object,
+        'transforms.toIndex.replacement': object.toLowerCase(),
+      });
+    },
+  );
 
   it('reads AVRO values through Schema Registry, and refuses to without its URL', () => {
     const avro = target({ object: 'AVRO_ERRORS' });
@@ -148,16 +133,10 @@ describe('elasticsearchSinkConnector', () => {
     expect(config['value.converter.schema.registry.url']).toBe('http://schema-registry:8081');
     expect(config['value.converter.schemas.enable']).toBeUndefined();
   });
-
-  it('gives every config value as a string, as Connect takes them', () => {
-    for (const sink of [{ object: 'SERVER_ERRORS' }, { object: 'EVENTS_PER_STATUS' }, { object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }]) {
-      for (const value of Object.values(elasticsearchSinkConnector(target(sink), ES).config)) expect(typeof value).toBe('string');
-    }
-  });
 });
 
 describe('pipelineIndexTemplate', () => {
-  const targets = resolveSinkTargets(pipelineWith([{ object: 'SERVER_ERRORS' }, { object: 'ERRORS_PER_HOST', idColumn: 'DOC_ID' }]), STATEMENTS);
+  const targets = resolveSinkTargets(pipelineWith([{ object: 'SERVER_ERRORS' }, { object: 'ERRORS_PER_HOST' }]), STATEMENTS);
 
   it('covers exactly the sink indices of the pipeline', () => {
     const template = pipelineIndexTemplate('server-logs', targets);
