@@ -1,0 +1,14 @@
+import type { DatasetSchema } from '../schema';
+
+/** HTTP status codes and their meaning (seed 001): a small keyed reference table, keyed by code. */
+export const clickstreamCodesSchema: DatasetSchema = {
+  name: 'clickstream_codes',
+  description: 'HTTP status codes and their definitions, a reference table for the clickstream',
+  sink: { kind: 'kafka', topic: 'clickstream_codes' },
+  fields: [
+    { name: 'code', type: 'int', doc: 'HTTP status code; its decimal string is the message key' },
+    { name: 'definition', type: 'string', doc: 'What the status code means' },
+  ],
+  keyField: 'code',
+  formats: ['JSON'],
+};
