@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { DatasetSchema } from '../generators/schema';
 import { parseScript, type KsqlStatement } from '../ops/ksql/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
@@ -37,6 +38,15 @@ export function pipelineStatements(pipeline: PipelineDecl): readonly KsqlStateme
   return parseScript(pipeline.ksqlFile, text).statements;
 }
 
+/**
+ * The epoch-millisecond fields of the pipeline's datasets, as the ksqlDB columns that carry them
+ * (unquoted identifiers are upper case), so the index template maps them as dates.
+ */
+export function datasetTimeColumns(pipeline: PipelineDecl): string[] {
+  const names = pipeline.datasets.flatMap((d) => DATASET_SCHEMAS[d].fields.filter((f) => f.type === 'timestamp_ms').map((f) => f.name.toUpperCase()));
+  return [...new Set(names)].sort();
+}
+
 export interface ElasticsearchSinksProps {
   readonly pipeline: PipelineDecl;
   /** Connect REST URL as the machine running `cdktf deploy` reaches it (the published port). */
@@ -47,8 +57,6 @@ export interface ElasticsearchSinksProps {
   readonly elasticsearchHostUrl: string;
   /** Schema Registry as the Connect worker reaches it; needed when a sink object has AVRO/PROTOBUF values. */
   readonly schemaRegistryUrl?: string;
-  /** Epoch-millisecond columns beyond the standard names (see pipelines/index-templates.ts). */
-  readonly timeColumns?: readonly string[];
   /** The pipeline script's statements; read from pipeline.ksqlFile when not given. */
   readonly statements?: readonly KsqlStatement[];
   /** What must exist first: Connect and Elasticsearch healthy, the ksqlDB objects created. */
@@ -67,7 +75,7 @@ export class ElasticsearchSinks extends Construct {
     this.targets = pipeline.sinks.length ? resolveSinkTargets(pipeline, props.statements ?? pipelineStatements(pipeline)) : [];
     if (this.targets.length === 0) return;
 
-    const template = pipelineIndexTemplate(pipeline.name, this.targets, { timeColumns: props.timeColumns });
+    const template = pipelineIndexTemplate(pipeline.name, this.targets, { timeColumns: datasetTimeColumns(pipeline) });
     this.template = new RestObject(this, 'index-template', {
       tool: 'elasticsearch',
       endpoint: props.elasticsearchHostUrl,
@@ -97,8 +105,8 @@ export interface DebeziumSourceProps {
   readonly database: CdcDatabase;
   /** Kafka for the schema history topic, as the worker reaches it. */
   readonly kafka: CdcKafka;
-  /** The database dataset captured (moodle_logs). */
-  readonly dataset: DatasetSchema;
+  /** The database dataset captured; moodle_logs unless given. */
+  readonly dataset?: DatasetSchema;
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -109,7 +117,7 @@ export class DebeziumSource extends Construct {
 
   constructor(scope: Construct, id: string, props: DebeziumSourceProps) {
     super(scope, id);
-    this.spec = debeziumSourceConnector({ dataset: props.dataset, database: props.database, kafka: props.kafka });
+    this.spec = debeziumSourceConnector({ dataset: props.dataset ?? DATASET_SCHEMAS.moodle_logs, database: props.database, kafka: props.kafka });
     this.connector = new RestObject(this, this.spec.name, {
       tool: 'connect',
       endpoint: props.connectUrl,

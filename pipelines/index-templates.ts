@@ -10,7 +10,9 @@ import type { SinkTarget } from './elasticsearch-sinks';
  * Columns that hold epoch milliseconds: ksqlDB's window bounds and row time under the names a
  * statement gives them, and any column ending in _TS (EVENT_TS, LAST_TS, ...). Matched ignoring case.
  */
-export const TIME_COLUMN_PATTERN = '(?i)(WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS)';
+const STANDARD_TIME_COLUMNS = 'WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS';
+export const TIME_COLUMN_PATTERN = `(?i)(${STANDARD_TIME_COLUMNS})`;
+const STANDARD_TIME_COLUMN = new RegExp(`^(${STANDARD_TIME_COLUMNS})$`, 'i');
 
 /** Above the built-in templates (priority 100..500 cover logs-*-*, metrics-*-*, not our names); exact names avoid overlaps. */
 const TEMPLATE_PRIORITY = 200;
@@ -31,8 +33,8 @@ function escapeRegex(text: string): string {
 /** One template for all sink indices of a pipeline. */
 export function pipelineIndexTemplate(pipeline: string, targets: readonly SinkTarget[], options: IndexTemplateOptions = {}): IndexTemplateSpec {
   if (targets.length === 0) throw new Error(`pipeline ${pipeline} has no sinks, so it needs no index template`);
-  const extra = [...new Set(options.timeColumns ?? [])].map(escapeRegex);
-  const timePattern = extra.length ? `(?i)(WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS|${extra.join('|')})` : TIME_COLUMN_PATTERN;
+  const extra = [...new Set(options.timeColumns ?? [])].filter((c) => !STANDARD_TIME_COLUMN.test(c)).map(escapeRegex);
+  const timePattern = extra.length ? `(?i)(${STANDARD_TIME_COLUMNS}|${extra.join('|')})` : TIME_COLUMN_PATTERN;
   return {
     name: indexTemplateName(pipeline),
     body: {

@@ -1,9 +1,9 @@
 /** The ElasticsearchSinks and DebeziumSource constructs as synthesized Terraform JSON. */
 import { Testing } from 'cdktf';
-import { DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
+import { datasetTimeColumns, DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
+import { PIPELINES } from '../../pipelines/catalog';
 import { parseScript } from '../../ops/ksql/parser';
 import type { PipelineDecl } from '../../pipelines/types';
-import { MOODLE_LOGS_FIXTURE } from './moodle-fixture';
 
 const SCRIPT = `
 CREATE STREAM LOGS (HOST VARCHAR KEY, STATUS INTEGER, TS BIGINT) WITH (KAFKA_TOPIC='server_logs', VALUE_FORMAT='JSON', TIMESTAMP='TS');
@@ -44,7 +44,6 @@ function synth(): Synth {
         connectUrl: 'http://127.0.0.1:8083',
         database: { host: 'mariadb', port: 3306, user: 'debezium', passwordEnvVar: 'MOODLE_CDC_PASSWORD', name: 'moodle' },
         kafka: { bootstrapServers: 'kafka:9092' },
-        dataset: MOODLE_LOGS_FIXTURE,
       });
     }),
   ) as Synth;
@@ -94,6 +93,19 @@ describe('connector constructs', () => {
     // ...and what the provisioner passes on in OBJECT_SPEC is the provider reference itself.
     const spec = JSON.parse(terraformEvaluated(source.input.spec)) as { config: Record<string, string> };
     expect(spec.config['database.password']).toBe('${env:MOODLE_CDC_PASSWORD}');
+  });
+
+  it('captures moodle_logs by default, into its CDC topic', () => {
+    const spec = JSON.parse(terraformEvaluated(byName(tf, 'moodle-cdc').input.spec)) as { config: Record<string, string> };
+    expect(spec.config['table.include.list']).toBe('moodle\\.mdl_logstore_standard_log');
+    expect(spec.config['topic.prefix']).toBe('moodle');
+  });
+
+  it("maps the pipeline datasets' epoch-millisecond fields as dates in the index template", () => {
+    expect(datasetTimeColumns(PIPELINES.moodle)).toEqual(['CREATED_DATE', 'TIMECREATED']);
+    const template = JSON.parse(byName(tf, 'index-template').input.spec) as { body: { template: { mappings: { dynamic_templates: Array<Record<string, { match?: string }>> } } } };
+    // server_logs' only time field is TS, which the standard names already cover.
+    expect(template.body.template.mappings.dynamic_templates[0].epoch_millis_as_date.match).toBe('(?i)(WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS)');
   });
 
   it('escapes Terraform template sequences and nothing else', () => {

@@ -1,10 +1,10 @@
 /** The Debezium MariaDB source config, derived from the database dataset's schema. */
 import type { DatasetSchema } from '../../generators/schema';
 import { debeziumSourceConnector, envReference, topicPrefixFor, workerEnvVariable } from '../../pipelines/debezium-source';
-import { MOODLE_LOGS_FIXTURE } from './moodle-fixture';
+import { moodleLogsSchema } from '../../generators/datasets/moodle_logs.schema';
 
 const PARAMS = {
-  dataset: MOODLE_LOGS_FIXTURE,
+  dataset: moodleLogsSchema,
   database: { host: 'mariadb', port: 3306, user: 'debezium', passwordEnvVar: 'MOODLE_CDC_PASSWORD', name: 'moodle' },
   kafka: { bootstrapServers: 'kafka:9092' },
 };
@@ -59,11 +59,11 @@ describe('debeziumSourceConnector', () => {
   });
 
   it('refuses a CDC topic that Debezium would not produce for the table', () => {
-    const wrong: DatasetSchema = { ...MOODLE_LOGS_FIXTURE, sink: { kind: 'database', table: 'mdl_logstore_standard_log', cdcTopic: 'moodle_logs' } };
+    const wrong: DatasetSchema = { ...moodleLogsSchema, sink: { kind: 'database', table: 'mdl_logstore_standard_log', cdcTopic: 'moodle_logs' } };
     expect(() => debeziumSourceConnector({ ...PARAMS, dataset: wrong })).toThrow(
       'dataset moodle_logs: CDC topic "moodle_logs" is not "<prefix>.moodle.mdl_logstore_standard_log"',
     );
-    expect(() => topicPrefixFor({ ...MOODLE_LOGS_FIXTURE, sink: { kind: 'kafka', topic: 't' } }, 'moodle')).toThrow('is not written to a database');
+    expect(() => topicPrefixFor({ ...moodleLogsSchema, sink: { kind: 'kafka', topic: 't' } }, 'moodle')).toThrow('is not written to a database');
   });
 
   it('builds env references and worker variable names', () => {

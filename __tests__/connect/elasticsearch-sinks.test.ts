@@ -145,13 +145,14 @@ describe('pipelineIndexTemplate', () => {
   });
 
   it('maps window bounds and *_TS epoch milliseconds as dates and strings as keywords', () => {
-    const template = pipelineIndexTemplate('server-logs', targets, { timeColumns: ['TIMECREATED'] });
+    const template = pipelineIndexTemplate('server-logs', targets, { timeColumns: ['TIMECREATED', 'EVENT_TS'] });
     const mappings = (template.body.template as { mappings: { dynamic_templates: Array<Record<string, { match?: string; match_mapping_type: string; mapping: { type: string } }>> } }).mappings;
     const [dates, strings] = mappings.dynamic_templates.map((t) => Object.values(t)[0]);
     expect(dates.mapping).toEqual({ type: 'date', format: 'epoch_millis' });
     expect(dates.match_mapping_type).toBe('long');
     expect(strings).toEqual({ match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 2048 } });
     // Elasticsearch matches the whole field name against a Java regex; (?i) is Java's inline flag, which JS lacks.
+    expect(dates.match).toBe('(?i)(WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS|TIMECREATED)');
     const pattern = new RegExp(`^(?:${dates.match!.replace('(?i)', '')})$`, 'i');
     for (const name of ['WINDOW_START', 'WINDOW_END', 'WINDOWSTART', 'ROWTIME', 'EVENT_TS', 'LAST_TS', 'TS', 'ts', 'TIMECREATED']) {
       expect(name).toMatch(pattern);
