@@ -8,7 +8,12 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '000',
     datasets: ['server_logs'],
     needs: [],
-    sinks: [],
+    sinks: [
+      { object: 'SERVER_ERROR_ANOMALIES' },
+      { object: 'SERVER_ERRORS' },
+      { object: 'SERVER_EVENTS_PER_STATUS' },
+      { object: 'SERVER_REQUESTS_PER_MINUTE' },
+    ],
     ksqlFile: 'ksql/server-logs.sql',
   },
   ratings: {
@@ -17,7 +22,10 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '000',
     datasets: ['ratings'],
     needs: [],
-    sinks: [],
+    sinks: [
+      { object: 'BAD_RATINGS' },
+      { object: 'PRODUCT_RATING_RANKING' },
+    ],
     ksqlFile: 'ksql/ratings.sql',
   },
   'bank-transactions': {
@@ -26,7 +34,11 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '000',
     datasets: ['bank_transactions'],
     needs: [],
-    sinks: [],
+    sinks: [
+      { object: 'LARGE_WITHDRAWALS' },
+      { object: 'SUSPICIOUS_WITHDRAWAL_USERS' },
+      { object: 'USER_TRANSACTION_TOTALS' },
+    ],
     ksqlFile: 'ksql/bank-transactions.sql',
   },
   clickstream: {
@@ -35,7 +47,18 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '001',
     datasets: ['clickstream', 'clickstream_codes', 'clickstream_users'],
     needs: [],
-    sinks: [],
+    sinks: [
+      { object: 'EVENTS_PER_MIN' },
+      { object: 'PAGES_PER_MIN' },
+      { object: 'ENRICHED_ERROR_CODES_COUNT' },
+      { object: 'ERRORS_PER_MIN' },
+      { object: 'ERRORS_PER_MIN_ALERT' },
+      { object: 'USER_IP_ACTIVITY' },
+      { object: 'CLICK_USER_SESSIONS' },
+      { object: 'BANDWIDTH_PER_MIN' },
+      { object: 'USER_SESSION_BANDWIDTH' },
+      { object: 'HIGH_BANDWIDTH_SESSIONS' },
+    ],
     ksqlFile: 'ksql/clickstream.sql',
   },
   moodle: {
@@ -44,7 +67,12 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '002',
     datasets: ['moodle_logs', 'moodle_predictions'],
     needs: ['mariadb', 'kibana'],
-    sinks: [],
+    sinks: [
+      { object: 'MOODLE_USER_SESSIONS' },
+      { object: 'MOODLE_USER_ACTIVITY' },
+      { object: 'MOODLE_PREDICTIONS' },
+      { object: 'MOODLE_AT_RISK_STUDENTS' },
+    ],
     ksqlFile: 'ksql/moodle.sql',
   },
   shop: {
@@ -53,7 +81,9 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     seed: '003',
     datasets: ['shop_transactions'],
     needs: ['pinot'],
-    sinks: [],
+    sinks: [
+      { object: 'SHOP_INCOME_PER_3_SECONDS' },
+    ],
     ksqlFile: 'ksql/shop.sql',
   },
   payments: {
@@ -63,7 +93,12 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     datasets: ['payments'],
     needs: [],
     paymentsApi: true,
-    sinks: [],
+    sinks: [
+      { object: 'PAYMENTS_PER_FORMAT_PER_MINUTE' },
+      { object: 'PAYMENT_STRUCTURING_ALERTS' },
+      { object: 'PAYMENT_FANOUT_ALERTS' },
+      { object: 'PAYMENTS_OVER_THRESHOLD' },
+    ],
     ksqlFile: 'ksql/payments.sql',
   },
 };

@@ -1,0 +1,149 @@
+/**
+ * KsqlObjects synthesized with cdktf's Testing.synthScope, and the checks that run over all seven
+ * real scripts against the real dataset schemas.
+ */
+import { DataResource, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { KsqlObjects, ksqlTopicsOf, validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
+import { PIPELINES } from '../../pipelines/catalog';
+import { PIPELINE_NAMES } from '../../pipelines/types';
+import { KsqlScriptError } from '../../ops/ksql/problem';
+import { loadPipelineScript, PROJECT_ROOT, validatePipelineScripts } from '../../ops/ksql/scripts';
+
+type Json = Record<string, unknown>;
+const ALL = PIPELINE_NAMES.map((n) => PIPELINES[n]);
+
+function synth(build: (scope: Construct) => void): Json {
+  return JSON.parse(Testing.synthScope(build)) as Json;
+}
+
+function terraformData(tf: Json): Record<string, Json> {
+  return ((tf.resource as Json).terraform_data ?? {}) as Record<string, Json>;
+}
+
+/** The resources with their spec parsed, so the snapshot reads as the statements it deploys. */
+function readable(tf: Json): Json {
+  const out: Record<string, Json> = {};
+  for (const [id, r] of Object.entries(terraformData(tf))) {
+    const input = r.input as { endpoint: string; spec: string };
+    out[id] = { ...r, input: { ...input, spec: JSON.parse(input.spec) as Json } };
+  }
+  return out;
+}
+
+describe('all seven scripts', () => {
+  it('pass validation together against the real dataset schemas', () => {
+    const graph = validateEnabledPipelineScripts(ALL);
+    expect(new Set(graph.statements.map((s) => s.file))).toEqual(new Set(ALL.map((p) => p.ksqlFile)));
+    expect(graph.statements).toHaveLength(45);
+  });
+
+  it('each pass alone, with only their own datasets enabled', () => {
+    for (const p of ALL) expect(() => validatePipelineScripts([p], DATASET_SCHEMAS)).not.toThrow();
+  });
+
+  it('declare every source stream over a dataset topic with that dataset\'s columns', () => {
+    // Each dataset is read by at least one declaration: nothing produced goes unused.
+    const graph = validateEnabledPipelineScripts(ALL);
+    const readTopics = new Set(graph.statements.filter((s) => s.form === 'CREATE').map((s) => String(s.properties.KAFKA_TOPIC.value)));
+    for (const schema of Object.values(DATASET_SCHEMAS)) {
+      const topics = schema.sink.kind === 'database' ? [schema.sink.cdcTopic] : [schema.sink.topic, ...Object.values(schema.sink.topicByFormat ?? {})];
+      for (const t of topics) expect({ dataset: schema.name, topic: t, read: readTopics.has(t) }).toEqual({ dataset: schema.name, topic: t, read: true });
+    }
+  });
+
+  it('fail when a dataset schema changes under them, naming the file and line', () => {
+    const changed = {
+      ...DATASET_SCHEMAS,
+      ratings: { ...DATASET_SCHEMAS.ratings, fields: DATASET_SCHEMAS.ratings.fields.map((f) => (f.name === 'stars' ? { ...f, type: 'double' as const } : f)) },
+    };
+    expect(() => validatePipelineScripts([PIPELINES.ratings], changed)).toThrow(
+      'ksql/ratings.sql:13: RATINGS declares STARS as INTEGER, but dataset ratings field stars is double — declare it DOUBLE',
+    );
+  });
+
+  it('name every sink of the pipeline declarations as an object of their script', () => {
+    for (const p of ALL) {
+      const targets = resolveSinkTargets(p, loadPipelineScript(p).statements);
+      expect(targets.map((t) => t.object)).toEqual(p.sinks.map((s) => s.object));
+    }
+  });
+});
+
+describe('KsqlObjects', () => {
+  const tf = synth((scope) => {
+    new KsqlObjects(scope, 'payments_ksql', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
+  });
+  const resources = terraformData(tf);
+  const byName = new Map(Object.values(resources).map((r) => [JSON.parse((r.input as { spec: string }).spec).name as string, r]));
+  const idOf = (name: string): string => Object.keys(resources).find((id) => resources[id] === byName.get(name))!;
+
+  it('synthesizes one RestObject per statement of the pipeline (snapshot)', () => {
+    expect(byName.size).toBe(loadPipelineScript(PIPELINES.payments).statements.length);
+    expect(readable(tf)).toMatchSnapshot();
+  });
+
+  it('makes each object depend on, and be replaced with, the objects it reads', () => {
+    const insert = byName.get('PAYMENTS_ALL_FORMATS_FROM_AVRO')!;
+    const expected = ['PAYMENTS_AVRO', 'PAYMENTS_ALL_FORMATS'].map((n) => `terraform_data.${idOf(n)}`);
+    expect(insert.depends_on).toEqual(expected);
+    expect((insert.lifecycle as Json).replace_triggered_by).toEqual(expected.map((e) => `\${${e}}`));
+    expect(byName.get('PAYMENTS_JSON')!.depends_on).toEqual([]);
+  });
+
+  it('holds no absolute path of this machine', () => {
+    expect(JSON.stringify(tf)).not.toContain(PROJECT_ROOT);
+  });
+
+  it('depends on the topic each statement reads or writes, and refuses a topic the stack does not declare', () => {
+    const withTopics = synth((scope) => {
+      const names = ['payment_json', 'payment_avro', 'payment_protobuf', ...ksqlTopicsOf(PIPELINES.payments).map((t) => t.name)];
+      // terraform_data resources stand in for the stack's kafka_topic resources.
+      const topics = new Map(names.map((n) => [n, new DataResource(scope, `topic_${n}`, { input: n })]));
+      new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics });
+    });
+    const objects = Object.values(terraformData(withTopics)).filter((r) => r.provisioner !== undefined);
+    const dependsOf = (name: string): unknown => objects.find((r) => JSON.parse((r.input as { spec: string }).spec).name === name)!.depends_on;
+    expect(dependsOf('PAYMENTS_JSON')).toEqual(['terraform_data.topic_payment_json']);
+    // An INSERT INTO depends on the topic of the stream it writes, besides the objects it reads.
+    expect(dependsOf('PAYMENTS_ALL_FORMATS_FROM_AVRO')).toEqual([
+      'terraform_data.topic_payments_all_formats',
+      expect.stringMatching(/^terraform_data\.p_PAYMENTS_AVRO_object_/),
+      expect.stringMatching(/^terraform_data\.p_PAYMENTS_ALL_FORMATS_object_/),
+    ]);
+    expect(() =>
+      synth((scope) => {
+        new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics: new Map() });
+      }),
+    ).toThrow("ksql/payments.sql:18: STREAM PAYMENTS_JSON uses topic 'payment_json', which the stack declares no Kafka topic resource for");
+  });
+
+  it('lists the topics each pipeline\'s statements write, for the Kafka topic resources', () => {
+    expect(ksqlTopicsOf(PIPELINES.shop)).toEqual([{ name: 'window_transactions', kind: 'table' }]);
+    expect(ksqlTopicsOf(PIPELINES.moodle)).toEqual([
+      { name: 'moodle_user_sessions', kind: 'table' },
+      { name: 'moodle_user_activity', kind: 'table' },
+      { name: 'moodle_at_risk_students', kind: 'stream' },
+    ]);
+  });
+
+  it('refuses an object name its script does not define', () => {
+    let objects: KsqlObjects | undefined;
+    synth((scope) => {
+      objects = new KsqlObjects(scope, 'p', { pipeline: PIPELINES.shop, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
+    });
+    expect(objects!.object('SHOP_INCOME_PER_3_SECONDS')).toBeDefined();
+    expect(() => objects!.object('SHOP_INCOME')).toThrow('ksql/shop.sql defines no SHOP_INCOME (it defines SHOP_TRANSACTIONS, SHOP_INCOME_PER_3_SECONDS)');
+  });
+
+  it('fails synth with every problem when a script is invalid', () => {
+    const broken = { ...PIPELINES.shop, ksqlFile: 'ksql/does-not-exist.sql' };
+    expect(() =>
+      synth((scope) => {
+        new KsqlObjects(scope, 'p', { pipeline: broken, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
+      }),
+    ).toThrow(KsqlScriptError);
+  });
+});

@@ -1,0 +1,101 @@
+import type { ITerraformDependable, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { specFromStatement } from '../ops/ksql/applier';
+import { datasetsOf, loadPipelineScript, pipelineKsqlTopics, validatePipelineScripts, type KsqlTopicDecl } from '../ops/ksql/scripts';
+import { statementTopic, validateScripts, type ScriptGraph } from '../ops/ksql/validator';
+import type { PipelineDecl } from '../pipelines/types';
+import { RestObject } from './rest-object';
+
+export interface KsqlObjectsProps {
+  readonly pipeline: PipelineDecl;
+  /** ksqlDB's REST URL as seen from the machine running `cdktf deploy`. */
+  readonly ksqlUrl: string;
+  /** What every statement waits for: the healthy ksqlDB service (and whatever else must come first). */
+  readonly dependsOn: ITerraformDependable[];
+  /**
+   * The stack's topic resources by topic name. When given, each statement also depends on the topic
+   * it reads or writes, and a topic missing from the map fails synth.
+   */
+  readonly topics?: ReadonlyMap<string, ITerraformDependable>;
+  /** Objects of other pipelines that this pipeline's statements read. */
+  readonly upstream?: readonly KsqlObjects[];
+}
+
+/**
+ * A pipeline's ksqlDB statements (ksql/<pipeline>.sql) as RestObjects of tool 'ksql', one per
+ * statement. The script is parsed and validated at synth; each object depends on, and is
+ * replaced with, the objects it reads, so Terraform creates sources first, destroys dependents
+ * first, and replaces the dependents of a changed statement.
+ */
+export class KsqlObjects extends Construct {
+  readonly pipeline: PipelineDecl;
+  readonly graph: ScriptGraph;
+  private readonly byName = new Map<string, RestObject>();
+
+  constructor(scope: Construct, id: string, props: KsqlObjectsProps) {
+    super(scope, id);
+    this.pipeline = props.pipeline;
+    const upstream = props.upstream ?? [];
+    const pipelines = [props.pipeline, ...upstream.map((u) => u.pipeline)];
+    this.graph = validateScripts({
+      scripts: pipelines.map((p) => loadPipelineScript(p)),
+      datasets: datasetsOf(pipelines, DATASET_SCHEMAS),
+    });
+    const own = this.graph.statements.filter((s) => s.file === props.pipeline.ksqlFile);
+    for (const s of own) {
+      const sources = (this.graph.dependencies.get(s.name) ?? []).map((name) => this.resolve(name, upstream));
+      const topic = statementTopic(s) ?? (s.target ? statementTopic(this.graph.byName.get(s.target)!) : undefined);
+      const topicResource = topic && props.topics ? props.topics.get(topic) : undefined;
+      if (topic && props.topics && !topicResource) {
+        throw new Error(
+          `${s.file}:${s.line}: ${s.kind} ${s.name} uses topic '${topic}', which the stack declares no Kafka topic resource for — ` +
+            'add it to the pipeline\'s topics (pipelineKsqlTopics() lists the topics its statements write)',
+        );
+      }
+      const object = new RestObject(this, s.name, {
+        tool: 'ksql',
+        endpoint: props.ksqlUrl,
+        spec: { ...specFromStatement(s) },
+        dependsOn: [...props.dependsOn, ...(topicResource ? [topicResource] : []), ...sources.map((o) => o.resource)],
+        replaceWith: sources.map((o): TerraformResource => o.resource),
+      });
+      this.byName.set(s.name, object);
+    }
+  }
+
+  private resolve(name: string, upstream: readonly KsqlObjects[]): RestObject {
+    const found = this.byName.get(name) ?? upstream.map((u) => u.byName.get(name)).find((o) => o !== undefined);
+    if (!found) {
+      throw new Error(`${this.pipeline.ksqlFile}: ${name} is defined in another pipeline's script — pass that pipeline's KsqlObjects as upstream`);
+    }
+    return found;
+  }
+
+  /** The RestObjects by ksqlDB object name (upper case, as in the script). */
+  get objects(): ReadonlyMap<string, RestObject> {
+    return this.byName;
+  }
+
+  /** The RestObject of one stream, table or INSERT query; sinks depend on it. */
+  object(name: string): RestObject {
+    const o = this.byName.get(name);
+    if (!o) {
+      throw new Error(`${this.pipeline.ksqlFile} defines no ${name} (it defines ${[...this.byName.keys()].join(', ')}) — correct the name in the pipeline declaration`);
+    }
+    return o;
+  }
+}
+
+/**
+ * Validates the scripts of every enabled pipeline together, before anything is built: call it
+ * once from the stack with the enabled pipelines. Throws KsqlScriptError listing every problem.
+ */
+export function validateEnabledPipelineScripts(pipelines: readonly PipelineDecl[]): ScriptGraph {
+  return validatePipelineScripts(pipelines, DATASET_SCHEMAS);
+}
+
+/** The topics a pipeline's statements write (CREATE ... AS SELECT), for the stack's KafkaTopics. */
+export function ksqlTopicsOf(pipeline: PipelineDecl): KsqlTopicDecl[] {
+  return pipelineKsqlTopics(pipeline);
+}
