@@ -101,7 +101,7 @@ describe('KsqlObjects', () => {
     const withTopics = synth((scope) => {
       const names = ['payment_json', 'payment_avro', 'payment_protobuf', ...ksqlTopicsOf(PIPELINES.payments).map((t) => t.name)];
       // terraform_data resources stand in for the stack's kafka_topic resources.
-      const topics = new Map(names.map((n) => [n, new DataResource(scope, `topic_${n}`, { input: n })]));
+      const topics = new Map(names.map((n) => [n, new DataResource(scope, `topic_${n}`, { input: { topic: n } })]));
       new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics });
     });
     const objects = Object.values(terraformData(withTopics)).filter((r) => r.provisioner !== undefined);
