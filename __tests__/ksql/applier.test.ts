@@ -5,6 +5,9 @@
  */
 import { asCreateOrReplace, KsqlApplier, KsqlApplyError, normalizeStatement, specFromStatement, type KsqlObjectSpec } from '../../ops/ksql/applier';
 import { parseScript } from '../../ops/ksql/parser';
+import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { PIPELINES } from '../../pipelines/catalog';
+import { PIPELINE_NAMES } from '../../pipelines/types';
 import { clientOptionsFromEnv, KsqlRestClient, type KsqlClientOptions } from '../../ops/ksql/rest-client';
 import { FakeKsqlDb } from './fake-ksqldb';
 
@@ -187,6 +190,20 @@ describe('delete', () => {
     expect(err.message).toContain('ksql/test.sql:2: drop STREAM PAYMENTS_RAW failed');
     expect(err.message).toContain('The following streams and/or tables read from this source: [BIG_PAYMENTS].\nYou need to drop them before dropping PAYMENTS_RAW.');
     expect(fake.sources.has('PAYMENTS_RAW')).toBe(true);
+  });
+});
+
+describe('the seven real scripts', () => {
+  it('apply in graph order and delete in reverse order without an error from the server', async () => {
+    const graph = validateEnabledPipelineScripts(PIPELINE_NAMES.map((n) => PIPELINES[n]));
+    const all = graph.statements.map(specFromStatement);
+    expect(await applyAll(all)).toEqual(all.map(() => 'created'));
+    expect(await applyAll(all)).toEqual(all.map(() => 'unchanged'));
+    const outcomes: string[] = [];
+    for (const s of [...all].reverse()) outcomes.push(await applier().delete(s));
+    expect(outcomes.every((o) => o === 'dropped' || o === 'terminated')).toBe(true);
+    expect(fake.sources.size).toBe(0);
+    expect(fake.queries.size).toBe(0);
   });
 });
 
