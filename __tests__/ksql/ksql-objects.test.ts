@@ -2,6 +2,8 @@
  * KsqlObjects synthesized with cdktf's Testing.synthScope, and the checks that run over all seven
  * real scripts against the real dataset schemas.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataResource, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { KsqlObjects, ksqlTopicsOf, validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
@@ -127,6 +129,29 @@ describe('KsqlObjects', () => {
       { name: 'moodle_user_activity', kind: 'table' },
       { name: 'moodle_at_risk_students', kind: 'stream' },
     ]);
+  });
+
+  it('resolves references to another pipeline\'s objects through upstream, and only through it', () => {
+    // A throwaway pipeline whose script reads the payments pipeline's merged stream.
+    const dir = join(PROJECT_ROOT, '.cache', 'ksql-objects-test');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'audit.sql'), "CREATE STREAM PAYMENTS_AUDIT WITH (KAFKA_TOPIC='payments_audit') AS SELECT * FROM PAYMENTS_ALL_FORMATS;\n");
+    const audit = { ...PIPELINES.payments, name: 'shop' as const, datasets: [], ksqlFile: '.cache/ksql-objects-test/audit.sql' };
+    try {
+      const out = synth((scope) => {
+        const payments = new KsqlObjects(scope, 'payments', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
+        new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], upstream: [payments] });
+      });
+      const auditObject = Object.entries(terraformData(out)).find(([id]) => id.startsWith('audit_'))!;
+      expect(auditObject[1].depends_on).toEqual([expect.stringMatching(/^terraform_data\.payments_PAYMENTS_ALL_FORMATS_object_/)]);
+      expect(() =>
+        synth((scope) => {
+          new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
+        }),
+      ).toThrow('.cache/ksql-objects-test/audit.sql:1: PAYMENTS_AUDIT reads PAYMENTS_ALL_FORMATS, which no script defines');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an object name its script does not define', () => {
