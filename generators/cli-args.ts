@@ -1,0 +1,212 @@
+/**
+ * Command-line parsing for lab-generate: common options plus each dataset's own flags. Every
+ * error names the option, the bad value and what is allowed.
+ */
+import type { FlagSpec, FlagValues } from './dataset-module';
+import { DATASETS } from './datasets';
+import { DATASET_NAMES, datasetTopic, type DatasetName } from './schema';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface CliOptions {
+  readonly dataset: DatasetName;
+  /** Messages per second for all workers together; 0 = as fast as possible. */
+  readonly rate: number;
+  readonly count?: number;
+  readonly workers: number;
+  readonly seed?: number;
+  /** Simulated event time from this instant (epoch ms) instead of the wall clock. */
+  readonly startTime?: number;
+  readonly brokers?: string;
+  readonly topic: string;
+  readonly createTopic: boolean;
+  readonly stdout: boolean;
+  readonly dbUrl?: string;
+  readonly viaApi?: string;
+  readonly batchSize: number;
+  readonly deliveryTimeoutMs: number;
+  readonly progressMs: number;
+  readonly healthFile?: string;
+  readonly flags: FlagValues;
+}
+
+export type ParsedArgs = { readonly kind: 'help'; readonly text: string } | { readonly kind: 'run'; readonly options: CliOptions };
+
+interface CommonOption {
+  readonly name: string;
+  readonly value?: string;
+  readonly description: string;
+}
+
+const COMMON_OPTIONS: readonly CommonOption[] = [
+  { name: 'rate', value: 'N', description: 'messages per second, all workers together; 0 = as fast as possible (default 10; 0 with --stdout --count)' },
+  { name: 'count', value: 'N', description: 'stop after N messages (default: run until SIGINT/SIGTERM)' },
+  { name: 'workers', value: 'N', description: 'parallel producers (Kafka producers, database connections, HTTP clients); default 1' },
+  { name: 'seed', value: 'N', description: 'seed the random values (integer): the same seed gives the same values' },
+  { name: 'start-time', value: 'T', description: 'simulated event time from T (ISO 8601 or epoch ms), 1000/rate ms apart; with --seed the output is identical on every run' },
+  { name: 'brokers', value: 'LIST', description: 'Kafka bootstrap servers host:port[,...] (default $KAFKA_BROKERS or localhost:9092)' },
+  { name: 'topic', value: 'NAME', description: "topic to produce to (default: the dataset's topic)" },
+  { name: 'create-topic', description: "create the topic with the broker's defaults if it does not exist" },
+  { name: 'stdout', description: 'print the records as JSON lines to stdout; touch no Kafka and no database' },
+  { name: 'db-url', value: 'URL', description: 'moodle_logs: mysql://user:password@host:3306/database (default $MOODLE_DB_URL; prefer the env var for the password)' },
+  { name: 'via-api', value: 'URL', description: 'payments: POST the payments to the payments API at URL instead of producing them to Kafka' },
+  { name: 'batch-size', value: 'N', description: 'most messages per send (default 500)' },
+  { name: 'delivery-timeout-ms', value: 'N', description: 'a send not acknowledged within this is reported as undelivered (default 120000)' },
+  { name: 'progress-ms', value: 'N', description: 'progress line on stderr every N ms (default 5000; 0 = none)' },
+  { name: 'health-file', value: 'PATH', description: 'touch PATH every few seconds while healthy (for the container health check)' },
+  { name: 'help', description: 'show this help (after a dataset name: also its own flags)' },
+];
+
+const HEADER = `Usage: lab-generate <dataset> [options]     (npm run generate -- <dataset> [options])
+
+Produces a dataset's records to Kafka (the moodle_logs rows to MariaDB) with an idempotent,
+acks=all producer. SIGINT/SIGTERM finish the sends in flight and exit 0; SIGUSR1 triggers the
+dataset's on-demand anomaly (server_logs burst, bank_transactions spree). Exit codes: 0 done,
+1 messages not delivered or a runtime error, 2 bad arguments.
+
+Datasets: ${DATASET_NAMES.join(', ')}`;
+
+function optionLine(name: string, value: string | undefined, description: string): string {
+  return `  --${name}${value ? ` ${value}` : ''}`.padEnd(30) + ` ${description}`;
+}
+
+function flagLine(spec: FlagSpec): string {
+  if (spec.kind === 'boolean') return optionLine(spec.name, undefined, spec.description);
+  const range = spec.max === undefined ? `>= ${spec.min}` : `${spec.min}..${spec.max}`;
+  return optionLine(spec.name, 'N', `${spec.description} (${range}, default ${spec.default})`);
+}
+
+export function helpText(dataset?: DatasetName): string {
+  const lines = [HEADER, '', 'Options:', ...COMMON_OPTIONS.map((option) => optionLine(option.name, option.value, option.description))];
+  const datasets = dataset ? [dataset] : DATASET_NAMES.filter((name) => DATASETS[name].flags.length > 0);
+  for (const name of datasets) {
+    const module = DATASETS[name];
+    lines.push('', `${name} (${module.schema.description}; topic ${datasetTopic(module.schema)}):`);
+    lines.push(...(module.flags.length > 0 ? module.flags.map(flagLine) : ['  (no flags of its own)']));
+  }
+  return lines.join('\n');
+}
+
+function parseNumber(option: string, raw: string, { integer, min, max }: { integer: boolean; min: number; max?: number }): number {
+  const value = Number(raw);
+  const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
+  const kind = integer ? 'an integer' : 'a number';
+  if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || (max !== undefined && value > max)) {
+    throw new UsageError(`--${option} '${raw}' is not valid: expected ${kind} ${range}`);
+  }
+  return value;
+}
+
+function parseTime(raw: string): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new UsageError(`--start-time '${raw}' is not valid: expected an ISO 8601 time (2024-01-01T00:00:00Z) or epoch milliseconds`);
+  }
+  return value;
+}
+
+const isDataset = (name: string): name is DatasetName => (DATASET_NAMES as readonly string[]).includes(name);
+
+/** Splits argv into `--name value` / `--name=value` / `--flag` pairs, given which names take no value. */
+function tokenize(argv: readonly string[], isBoolean: (name: string) => boolean, known: (name: string) => boolean, allowed: () => string): Map<string, string | true> {
+  const values = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}': the dataset goes first, options start with --`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if (!known(name)) throw new UsageError(`unknown option --${name}; allowed: ${allowed()}`);
+    if (values.has(name)) throw new UsageError(`--${name} is given twice`);
+    if (isBoolean(name)) {
+      if (eq !== -1) throw new UsageError(`--${name} takes no value`);
+      values.set(name, true);
+    } else if (eq !== -1) {
+      values.set(name, arg.slice(eq + 1));
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      values.set(name, next);
+      i++;
+    }
+  }
+  return values;
+}
+
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h') return { kind: 'help', text: helpText() };
+  if (!isDataset(first)) throw new UsageError(`unknown dataset '${first}'; allowed: ${DATASET_NAMES.join(', ')}`);
+  const module = DATASETS[first];
+  const flagSpecs = new Map(module.flags.map((spec) => [spec.name, spec]));
+  const common = new Map(COMMON_OPTIONS.map((option) => [option.name, option]));
+  const values = tokenize(
+    rest.map((arg) => (arg === '-h' ? '--help' : arg)),
+    (name) => (common.has(name) ? common.get(name)!.value === undefined : flagSpecs.get(name)?.kind === 'boolean'),
+    (name) => common.has(name) || flagSpecs.has(name),
+    () => [...common.keys(), ...flagSpecs.keys()].map((name) => `--${name}`).join(', '),
+  );
+  if (values.has('help')) return { kind: 'help', text: helpText(first) };
+
+  const text = (name: string): string | undefined => {
+    const value = values.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const number = (name: string, options: { integer: boolean; min: number; max?: number }, fallback: number): number => {
+    const raw = text(name);
+    return raw === undefined ? fallback : parseNumber(name, raw, options);
+  };
+
+  const stdout = values.has('stdout');
+  const sink = module.schema.sink;
+  const dbUrl = text('db-url') ?? (sink.kind === 'database' ? env.MOODLE_DB_URL : undefined);
+  const viaApi = text('via-api');
+  if (dbUrl !== undefined && text('db-url') !== undefined && sink.kind !== 'database') {
+    throw new UsageError(`--db-url applies only to datasets written to a database (moodle_logs), not to ${first}`);
+  }
+  if (viaApi !== undefined && first !== 'payments') throw new UsageError(`--via-api applies only to the payments dataset, not to ${first}`);
+  if (viaApi !== undefined && !/^https?:\/\/[^/\s]+/.test(viaApi)) throw new UsageError(`--via-api '${viaApi}' is not an http(s) URL, e.g. http://payments-api:8000`);
+  if (sink.kind === 'database' && (values.has('topic') || values.has('create-topic'))) {
+    throw new UsageError(`${first} writes rows into the database table ${sink.table} (Debezium produces them to ${sink.cdcTopic}); --topic and --create-topic do not apply`);
+  }
+  if (sink.kind === 'database' && !stdout && dbUrl === undefined) {
+    throw new UsageError(`${first} writes rows into MariaDB: set MOODLE_DB_URL=mysql://user:password@host:3306/moodle (or pass --db-url), or use --stdout`);
+  }
+  if (stdout && viaApi !== undefined) throw new UsageError('--stdout and --via-api exclude each other: print the payments or send them to the API');
+
+  const flags: Record<string, number | boolean> = {};
+  for (const spec of module.flags) {
+    flags[spec.name] = spec.kind === 'boolean' ? values.has(spec.name) : number(spec.name, { integer: spec.kind === 'integer', min: spec.min, max: spec.max }, spec.default);
+  }
+
+  const seedRaw = text('seed');
+  const countRaw = text('count');
+  const startRaw = text('start-time');
+  return {
+    kind: 'run',
+    options: {
+      dataset: first,
+      // Printing a fixed number of samples need not be paced; everything else defaults to 10/s.
+      rate: number('rate', { integer: false, min: 0, max: 10_000_000 }, stdout && countRaw !== undefined ? 0 : 10),
+      count: countRaw === undefined ? undefined : parseNumber('count', countRaw, { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER }),
+      workers: number('workers', { integer: true, min: 1, max: 256 }, 1),
+      seed: seedRaw === undefined ? undefined : parseNumber('seed', seedRaw, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+      startTime: startRaw === undefined ? undefined : parseTime(startRaw),
+      brokers: text('brokers') ?? env.KAFKA_BROKERS,
+      topic: text('topic') ?? datasetTopic(module.schema),
+      createTopic: values.has('create-topic'),
+      stdout,
+      dbUrl: stdout ? undefined : dbUrl,
+      viaApi,
+      batchSize: number('batch-size', { integer: true, min: 1, max: 100_000 }, 500),
+      deliveryTimeoutMs: number('delivery-timeout-ms', { integer: true, min: 1000 }, 120_000),
+      progressMs: number('progress-ms', { integer: true, min: 0 }, 5000),
+      healthFile: text('health-file'),
+      flags,
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * kafkajs client settings from the command line and the environment the stack sets
+ * (KAFKA_BROKERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
+ * KAFKA_SASL_PASSWORD). Secrets come only from the environment, never from arguments.
+ */
+import { logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+
+export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function parseBrokers(list: string): string[] {
+  const brokers = list
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw new Error(`broker '${broker}' is not host:port (brokers: comma-separated host:port list, e.g. localhost:9092)`);
+  }
+  if (brokers.length === 0) throw new Error('no broker given: pass --brokers host:port[,host:port] or set KAFKA_BROKERS');
+  return brokers;
+}
+
+function saslOptions(env: Env): SASLOptions {
+  const mechanism = env.KAFKA_SASL_MECHANISM ?? 'PLAIN';
+  const username = env.KAFKA_SASL_USERNAME;
+  const password = env.KAFKA_SASL_PASSWORD;
+  if (!username || !password) throw new Error('KAFKA_SECURITY_PROTOCOL is SASL_*: set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+  switch (mechanism) {
+    case 'PLAIN':
+      return { mechanism: 'plain', username, password };
+    case 'SCRAM-SHA-256':
+      return { mechanism: 'scram-sha-256', username, password };
+    case 'SCRAM-SHA-512':
+      return { mechanism: 'scram-sha-512', username, password };
+    default:
+      throw new Error(`KAFKA_SASL_MECHANISM '${mechanism}' is not supported; allowed: ${SASL_MECHANISMS.join(', ')}`);
+  }
+}
+
+/** kafkajs logs as single lines on stderr, so they interleave readably with the progress lines. */
+function stderrLogCreator() {
+  return ({ namespace, level, log }: LogEntry): void => {
+    const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
+    const details = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
+    process.stderr.write(`kafkajs ${logLevel[level]} ${namespace}: ${message}${details}\n`);
+  };
+}
+
+export function kafkaConfig(clientId: string, brokers: string[], env: Env = process.env): KafkaConfig {
+  const protocol = env.KAFKA_SECURITY_PROTOCOL ?? 'PLAINTEXT';
+  if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new Error(`KAFKA_SECURITY_PROTOCOL '${protocol}' is not supported; allowed: ${SECURITY_PROTOCOLS.join(', ')}`);
+  }
+  return {
+    clientId,
+    brokers,
+    ssl: protocol === 'SSL' || protocol === 'SASL_SSL',
+    sasl: protocol.startsWith('SASL_') ? saslOptions(env) : undefined,
+    connectionTimeout: 10_000,
+    logLevel: logLevel.WARN,
+    logCreator: stderrLogCreator,
+  };
+}
