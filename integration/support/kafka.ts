@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { kafkaJavaArgs, runKafkaTool, writeLog4jConfig } from './jvm';
+import { ensureIntegrationServices } from './paths';
+import { freePort, waitUntil } from './ports';
+import { removeAtExit, type ServiceProcess, spawnService, tailOfFile } from './service-process';
+
+/** A single-node Apache Kafka 3.9.1 (KRaft, broker and controller in one process) on 127.0.0.1. */
+export interface LocalKafka {
+  /** host:port of the PLAINTEXT listener, for kafkajs `brokers` and `bootstrap.servers`. */
+  readonly bootstrap: string;
+  readonly port: number;
+  /** The broker's stdout/stderr (its log4j output). Kept after the run. */
+  readonly logFile: string;
+  /** Where the topic data lives (removed when the test process exits). */
+  readonly dataDir: string;
+  /** Clean shutdown: SIGTERM and wait for the process to exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash: no shutdown, no flush beyond what the OS already holds. */
+  kill(): Promise<void>;
+  /** Starts the broker again on the same port with the same data; stops it first if it runs. */
+  restart(): Promise<void>;
+  /** Whether the broker process is running. */
+  isRunning(): boolean;
+}
+
+export interface StartKafkaOptions {
+  /** Default partitions of created topics (num.partitions). Default 1. */
+  readonly partitions?: number;
+  /** The stack's broker has auto.create.topics.enable=false, so tests default to the same. */
+  readonly autoCreateTopics?: boolean;
+  /** JVM heap. Default 512 MB. */
+  readonly heapMb?: number;
+  /** How long to wait for the broker to answer. Default 90 s (a cold JVM on 2 busy cores). */
+  readonly startTimeoutMs?: number;
+  /** More server.properties entries, which win over the defaults. */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding (Uuid.toString()). */
+const newClusterId = (): string => randomBytes(16).toString('base64url');
+
+function serverProperties(options: {
+  port: number;
+  controllerPort: number;
+  dataDir: string;
+  partitions: number;
+  autoCreateTopics: boolean;
+  extra: Readonly<Record<string, string>>;
+}): string {
+  const properties: Record<string, string> = {
+    'process.roles': 'broker,controller',
+    'node.id': '1',
+    'controller.quorum.voters': `1@127.0.0.1:${options.controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'log.dirs': options.dataDir,
+    'num.partitions': String(options.partitions),
+    'auto.create.topics.enable': String(options.autoCreateTopics),
+    'default.replication.factor': '1',
+    'min.insync.replicas': '1',
+    'offsets.topic.replication.factor': '1',
+    'offsets.topic.num.partitions': '5',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'transaction.state.log.num.partitions': '5',
+    'group.initial.rebalance.delay.ms': '0',
+    // After a SIGKILL the restarted broker cannot register until its old session expires (default
+    // 9 s, DUPLICATE_BROKER_REGISTRATION until then); one node needs no slack for network hiccups.
+    'broker.session.timeout.ms': '3000',
+    'broker.heartbeat.interval.ms': '500',
+    // Fewer threads than the defaults: two cores are shared by every service of a test run.
+    'num.network.threads': '2',
+    'num.io.threads': '4',
+    'background.threads': '4',
+    'log.retention.hours': '24',
+    'log.segment.bytes': String(256 * 1024 * 1024),
+    ...options.extra,
+  };
+  return `${Object.entries(properties)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
+}
+
+/** True when the broker answers a metadata request and names itself as controller. */
+export async function kafkaAnswers(bootstrap: string): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'integration-probe',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 2_000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Formats KRaft storage in a fresh temp dir and starts one broker on free 127.0.0.1 ports; resolves
+ * once kafkajs' describeCluster answers. Installs the jars first if this machine has none.
+ */
+export async function startKafka(options: StartKafkaOptions = {}): Promise<LocalKafka> {
+  ensureIntegrationServices();
+  const root = mkdtempSync(join(tmpdir(), 'lab-kafka-'));
+  const dataDir = join(root, 'data');
+  mkdirSync(dataDir);
+  removeAtExit(dataDir);
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const bootstrap = `127.0.0.1:${port}`;
+  const propertiesFile = join(root, 'server.properties');
+  writeFileSync(
+    propertiesFile,
+    serverProperties({
+      port,
+      controllerPort,
+      dataDir,
+      partitions: options.partitions ?? 1,
+      autoCreateTopics: options.autoCreateTopics ?? false,
+      extra: options.properties ?? {},
+    }),
+  );
+  const log4jFile = writeLog4jConfig(root);
+  const logFile = join(root, 'kafka.log');
+  const heapMb = options.heapMb ?? 512;
+
+  runKafkaTool(
+    'Kafka storage format (kafka.tools.StorageTool)',
+    kafkaJavaArgs({
+      heapMb: 128,
+      log4jFile,
+      mainClass: 'kafka.tools.StorageTool',
+      args: ['format', '-t', newClusterId(), '-c', propertiesFile],
+    }),
+  );
+
+  let broker: ServiceProcess | undefined;
+  const launch = async (): Promise<void> => {
+    const started = spawnService({
+      name: 'Kafka broker',
+      command: 'java',
+      args: kafkaJavaArgs({ heapMb, log4jFile, mainClass: 'kafka.Kafka', args: [propertiesFile] }),
+      logFile,
+    });
+    broker = started;
+    await waitUntil(() => kafkaAnswers(bootstrap), {
+      what: `Kafka broker on ${bootstrap}`,
+      timeoutMs: options.startTimeoutMs ?? 90_000,
+      abort: () => {
+        const reason = started.exitReason();
+        return reason === undefined ? undefined : `the broker process ${reason} before it answered`;
+      },
+      describe: () => tailOfFile(logFile),
+    });
+  };
+  const running = (): boolean => broker !== undefined && broker.exitReason() === undefined;
+
+  try {
+    await launch();
+  } catch (error) {
+    await broker?.kill();
+    throw error;
+  }
+
+  return {
+    bootstrap,
+    port,
+    logFile,
+    dataDir,
+    isRunning: running,
+    async stop() {
+      await broker?.stop();
+    },
+    async kill() {
+      await broker?.kill();
+    },
+    async restart() {
+      if (running()) await broker?.stop();
+      await launch();
+    },
+  };
+}
+
+export {
+  parseProducerPerformanceSummary,
+  type ProducerPerformanceOptions,
+  type ProducerPerformanceResult,
+  runProducerPerformance,
+} from './producer-performance';
