@@ -3,13 +3,13 @@ import type { DatasetSchema, FieldType } from '../schema';
 import { recordName } from './names';
 
 export interface JsonSchemaProperty {
-  readonly type?: 'string' | 'integer' | 'number' | 'boolean';
+  readonly type?: 'string' | 'integer' | 'number' | 'boolean' | 'null';
   readonly description?: string;
   readonly minimum?: number;
   readonly maximum?: number;
   /** Confluent's JSON Schema converter reads this to pick the Connect integer width. */
   readonly 'connect.type'?: 'int32' | 'int64';
-  readonly oneOf?: readonly JsonSchemaProperty[] | readonly [{ readonly type: 'null' }, JsonSchemaProperty];
+  readonly oneOf?: readonly JsonSchemaProperty[];
 }
 
 export interface JsonObjectSchema {

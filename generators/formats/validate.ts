@@ -1,0 +1,81 @@
+/**
+ * Checks an untrusted value (a parsed JSON body) against a dataset's field list: exactly the
+ * declared fields, each of its declared type. The first problem is reported with the field it is
+ * about, so an HTTP API can answer 400 naming it.
+ */
+import type { DatasetRecord, FieldValue } from '../dataset-module';
+import type { DatasetSchema, FieldSpec, FieldType } from '../schema';
+
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
+
+export type ValidationResult =
+  | { readonly ok: true; readonly record: DatasetRecord }
+  | { readonly ok: false; readonly field: string; readonly message: string };
+
+export interface ValidateOptions {
+  /** Longest accepted string field, in characters. Default 1,000. */
+  readonly maxStringLength?: number;
+  /** Fields that may be absent even though the schema requires them (the caller fills them in). */
+  readonly mayOmit?: readonly string[];
+}
+
+const EXPECTED: Readonly<Record<FieldType, string>> = {
+  string: 'a string',
+  int: 'a 32-bit integer',
+  bigint: 'an integer (at most 2^53 - 1 in magnitude)',
+  double: 'a finite number',
+  boolean: 'true or false',
+  timestamp_ms: 'epoch milliseconds (a non-negative integer)',
+};
+
+const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`);
+
+/** Why `value` does not fit `field`, or undefined when it does. */
+function typeProblem(field: FieldSpec, value: unknown, maxStringLength: number): string | undefined {
+  const expected = `must be ${EXPECTED[field.type]}`;
+  switch (field.type) {
+    case 'string':
+      if (typeof value !== 'string') return `${expected}, got ${describe(value)}`;
+      if (value.length > maxStringLength) return `is ${value.length} characters long; at most ${maxStringLength} are accepted`;
+      return undefined;
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX ? undefined : `${expected}, got ${typeof value === 'number' ? value : describe(value)}`;
+    case 'bigint':
+      return typeof value === 'number' && Number.isSafeInteger(value) ? undefined : `${expected}, got ${typeof value === 'number' ? value : describe(value)}`;
+    case 'double':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `${expected}, got ${describe(value)}`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `${expected}, got ${describe(value)}`;
+    case 'timestamp_ms':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? undefined : `${expected}, got ${typeof value === 'number' ? value : describe(value)}`;
+  }
+}
+
+export function validateRecord(schema: DatasetSchema, value: unknown, options: ValidateOptions = {}): ValidationResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, field: '(body)', message: `must be a JSON object with the fields ${schema.fields.map((f) => f.name).join(', ')}; got ${describe(value)}` };
+  }
+  const input = value as Record<string, unknown>;
+  const known = new Set(schema.fields.map((field) => field.name));
+  for (const name of Object.keys(input)) {
+    if (!known.has(name)) return { ok: false, field: name, message: `is not a field of ${schema.name}; the fields are ${[...known].join(', ')}` };
+  }
+  const maxStringLength = options.maxStringLength ?? 1_000;
+  const mayOmit = new Set(options.mayOmit ?? []);
+  const record: Record<string, FieldValue> = {};
+  for (const field of schema.fields) {
+    const fieldValue = input[field.name];
+    if (fieldValue === undefined || (fieldValue === null && field.optional)) {
+      if (field.optional || mayOmit.has(field.name)) {
+        if (field.optional) record[field.name] = null;
+        continue;
+      }
+      return { ok: false, field: field.name, message: `is missing; it must be ${EXPECTED[field.type]} (${field.doc})` };
+    }
+    const problem = typeProblem(field, fieldValue, maxStringLength);
+    if (problem !== undefined) return { ok: false, field: field.name, message: problem };
+    record[field.name] = fieldValue as FieldValue;
+  }
+  return { ok: true, record };
+}
