@@ -1,0 +1,96 @@
+import { parseArgs, UsageError, type CliOptions } from '../../generators/cli-args';
+import { DATASETS } from '../../generators/datasets';
+import { DATASET_NAMES } from '../../generators/schema';
+
+const run = (argv: string[], env: Record<string, string> = {}): CliOptions => {
+  const parsed = parseArgs(argv, env);
+  if (parsed.kind !== 'run') throw new Error('expected a run');
+  return parsed.options;
+};
+const usage = (argv: string[], env: Record<string, string> = {}): string => {
+  try {
+    parseArgs(argv, env);
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+  throw new Error(`no usage error for ${argv.join(' ')}`);
+};
+
+describe('lab-generate arguments', () => {
+  it('defaults: 10/s, one worker, the schema topic, brokers from KAFKA_BROKERS, dataset flag defaults', () => {
+    const options = run(['server_logs'], { KAFKA_BROKERS: 'kafka:9092' });
+    expect(options).toMatchObject({ dataset: 'server_logs', rate: 10, workers: 1, topic: 'server_logs', brokers: 'kafka:9092', stdout: false, batchSize: 500 });
+    expect(options.count).toBeUndefined();
+    expect(options.flags).toEqual({ burst: false, 'error-probability': 0.002, 'burst-size': 12 });
+  });
+
+  it('parses every common option, in both --name value and --name=value forms', () => {
+    const options = run(['clickstream', '--rate=250', '--count', '1000', '--workers', '4', '--seed', '9', '--start-time', '2024-01-01T00:00:00Z', '--brokers', 'a:1,b:2', '--topic', 'clicks2', '--create-topic', '--sessionize', '--session-gap-ms', '5000', '--health-file', '/tmp/h']);
+    expect(options).toMatchObject({ rate: 250, count: 1000, workers: 4, seed: 9, startTime: Date.UTC(2024, 0, 1), brokers: 'a:1,b:2', topic: 'clicks2', createTopic: true, healthFile: '/tmp/h' });
+    expect(options.flags).toMatchObject({ sessionize: true, 'session-gap-ms': 5000 });
+  });
+
+  it('--stdout --count prints samples unpaced; --stdout alone keeps the default rate', () => {
+    expect(run(['ratings', '--stdout', '--count', '3']).rate).toBe(0);
+    expect(run(['ratings', '--stdout']).rate).toBe(10);
+  });
+
+  it('names the allowed datasets for an unknown one', () => {
+    expect(usage(['rating'])).toBe(`unknown dataset 'rating'; allowed: ${DATASET_NAMES.join(', ')}`);
+  });
+
+  it.each([
+    [['ratings', '--rate', 'fast'], "--rate 'fast' is not valid: expected a number between 0 and 10000000"],
+    [['ratings', '--rate', '-1'], "--rate '-1' is not valid: expected a number between 0 and 10000000"],
+    [['ratings', '--count', '2.5'], "--count '2.5' is not valid: expected an integer between 1 and 9007199254740991"],
+    [['ratings', '--workers', '0'], "--workers '0' is not valid: expected an integer between 1 and 256"],
+    [['ratings', '--seed', 'abc'], "--seed 'abc' is not valid: expected an integer between 0 and 4294967295"],
+    [['ratings', '--bad-rating-probability', '1.5'], "--bad-rating-probability '1.5' is not valid: expected a number between 0 and 1"],
+    [['server_logs', '--burst-size', '3'], "--burst-size '3' is not valid: expected an integer between 5 and 10000"],
+    [['ratings', '--start-time', 'yesterday'], "--start-time 'yesterday' is not valid: expected an ISO 8601 time (2024-01-01T00:00:00Z) or epoch milliseconds"],
+    [['ratings', '--stdout=yes'], '--stdout takes no value'],
+    [['ratings', '--rate'], '--rate needs a value'],
+    [['ratings', '--rate', '5', '--rate', '6'], '--rate is given twice'],
+    [['ratings', 'extra'], "unexpected argument 'extra': the dataset goes first, options start with --"],
+    [['ratings', '--via-api', 'http://api:8000'], '--via-api applies only to the payments dataset, not to ratings'],
+    [['payments', '--via-api', 'api:8000'], "--via-api 'api:8000' is not an http(s) URL, e.g. http://payments-api:8000"],
+    [['ratings', '--db-url', 'mysql://u:p@h/db'], '--db-url applies only to datasets written to a database (moodle_logs), not to ratings'],
+  ])('%j: %s', (argv, message) => {
+    expect(usage(argv)).toBe(message);
+  });
+
+  it('lists the allowed options, common and the dataset own, for an unknown one', () => {
+    const message = usage(['server_logs', '--sessionize']);
+    expect(message).toMatch(/^unknown option --sessionize; allowed: --rate, --count, /);
+    expect(message).toContain('--burst, --error-probability, --burst-size');
+    expect(message).not.toContain('--session-gap-ms');
+  });
+
+  it('moodle_logs needs a database unless printing, and has no topic', () => {
+    expect(usage(['moodle_logs'])).toBe('moodle_logs writes rows into MariaDB: set MOODLE_DB_URL=mysql://user:password@host:3306/moodle (or pass --db-url), or use --stdout');
+    expect(run(['moodle_logs'], { MOODLE_DB_URL: 'mysql://moodle:secret@mariadb:3306/moodle' }).dbUrl).toBe('mysql://moodle:secret@mariadb:3306/moodle');
+    expect(run(['moodle_logs', '--stdout']).dbUrl).toBeUndefined();
+    expect(usage(['moodle_logs', '--stdout', '--topic', 'x'])).toMatch(/^moodle_logs writes rows into the database table mdl_logstore_standard_log .*--topic and --create-topic do not apply$/);
+  });
+
+  it('help: overall, and per dataset with its flags and their ranges', () => {
+    const overall = parseArgs(['--help']);
+    const ratings = parseArgs(['ratings', '-h']);
+    if (overall.kind !== 'help' || ratings.kind !== 'help') throw new Error('expected help');
+    for (const name of DATASET_NAMES) expect(overall.text).toContain(name);
+    expect(overall.text).toContain('--session-gap-ms N');
+    expect(ratings.text).toContain('--bad-rating-probability N');
+    expect(ratings.text).toContain('(0..1, default 0.15)');
+    expect(ratings.text).not.toContain('--session-gap-ms');
+  });
+
+  it('no dataset flag shadows a common option', () => {
+    const common = ['rate', 'count', 'workers', 'seed', 'start-time', 'brokers', 'topic', 'create-topic', 'stdout', 'db-url', 'via-api', 'batch-size', 'delivery-timeout-ms', 'progress-ms', 'health-file', 'help'];
+    for (const name of DATASET_NAMES) for (const flag of DATASETS[name].flags) expect(common).not.toContain(flag.name);
+    // The list above must be the real one: an unknown common option would be rejected.
+    for (const option of common.filter((o) => !['help', 'db-url', 'via-api', 'stdout'].includes(o))) {
+      expect(() => parseArgs(['ratings', `--${option}`, '1'])).not.toThrow(/unknown option/);
+    }
+  });
+});

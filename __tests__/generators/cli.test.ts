@@ -1,0 +1,96 @@
+/** The real CLI entry, spawned as a user runs it (through ts-node, as `npm run generate` does). */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DATASETS } from '../../generators/datasets';
+import { DATASET_NAMES } from '../../generators/schema';
+import { schemaProblems } from './drive';
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = ['--require', 'ts-node/register/transpile-only', 'generators/cli.ts'];
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH, ...env } });
+}
+const jsonLines = (stdout: string): Array<Record<string, unknown>> =>
+  stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+jest.setTimeout(120_000);
+
+describe('lab-generate CLI', () => {
+  it('npm run generate -- ratings --stdout --count 3 prints three ratings as JSON lines', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'generate', '--', 'ratings', '--stdout', '--count', '3'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    const records = jsonLines(result.stdout);
+    expect(records).toHaveLength(3);
+    for (const record of records) expect(schemaProblems(DATASETS.ratings.schema, record)).toEqual([]);
+  });
+
+  it.each(DATASET_NAMES.map((name) => [name]))('%s --stdout prints records of its schema', (name) => {
+    const result = cli([name, '--stdout', '--count', '25', '--seed', '3']);
+    expect(result.stderr).toMatch(/done: sent 25, not delivered 0/);
+    expect(result.status).toBe(0);
+    const records = jsonLines(result.stdout);
+    expect(records).toHaveLength(25);
+    expect(records.flatMap((record) => schemaProblems(DATASETS[name].schema, record))).toEqual([]);
+  });
+
+  it('--seed with --start-time reproduces the output byte for byte; event time starts there, 1000/rate ms apart', () => {
+    const args = ['clickstream', '--stdout', '--count', '50', '--seed', '77', '--start-time', '2024-03-01T12:00:00Z', '--rate', '1000'];
+    const first = cli(args);
+    const second = cli(args);
+    expect(first.status).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    const times = jsonLines(first.stdout).map((record) => record.ts);
+    expect(times[0]).toBe(Date.UTC(2024, 2, 1, 12));
+    expect(times[49]).toBe(Date.UTC(2024, 2, 1, 12) + 49);
+    expect(cli([...args.slice(0, 5), '78', ...args.slice(6)]).stdout).not.toBe(first.stdout);
+  });
+
+  it('--help prints the usage with every dataset and exits 0', () => {
+    const result = cli(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: lab-generate <dataset> \[options\]/);
+    for (const name of DATASET_NAMES) expect(result.stdout).toContain(name);
+  });
+
+  it.each([
+    [['nope'], `lab-generate: unknown dataset 'nope'; allowed: ${DATASET_NAMES.join(', ')}`],
+    [['ratings', '--rate', 'x'], "lab-generate: --rate 'x' is not valid: expected a number between 0 and 10000000"],
+    [['moodle_logs'], 'lab-generate: moodle_logs writes rows into MariaDB: set MOODLE_DB_URL='],
+    [['moodle_logs', '--db-url', 'mysql://nobody@db'], 'lab-generate: database URL names no database'],
+    [['ratings', '--brokers', 'kafka'], "lab-generate: broker 'kafka' is not host:port"],
+    [['bank_transactions', '--stdout', '--users', '3', '--suspicious-users', '5'], 'lab-generate: --suspicious-users (5) must be below --users (3)'],
+  ])('%j exits 2 and says why', (args, message) => {
+    const result = cli(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("Run 'lab-generate --help' for the options.");
+    expect(result.stdout).toBe('');
+  });
+
+  it('SIGTERM finishes what is in flight and exits 0; the health file is touched while running', async () => {
+    const healthFile = join(mkdtempSync(join(tmpdir(), 'lab-cli-')), 'healthy');
+    const child = spawn(process.execPath, [...CLI, 'shop_transactions', '--stdout', '--rate', '200', '--health-file', healthFile], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolveFirst) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolveFirst();
+      }),
+    );
+    expect(existsSync(healthFile)).toBe(true);
+    const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(stderr).toMatch(/SIGTERM: finishing \d+ messages in flight, then exiting/);
+    const printed = jsonLines(stdout).length;
+    expect(stderr).toContain(`done: sent ${printed}, not delivered 0`);
+  });
+});
