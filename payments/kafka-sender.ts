@@ -1,0 +1,117 @@
+/**
+ * The BatchSender over a kafkajs idempotent producer (acks=all). It connects in the background and
+ * keeps trying, so the API starts (and answers 503) before the broker is reachable.
+ */
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { BatchSender, OutgoingRecord } from './batcher';
+
+export class KafkaUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KafkaUnavailableError';
+  }
+}
+
+export interface KafkaSenderOptions {
+  /** Broker-side wait for the in-sync replicas (the produce request's timeout). Default 10,000 ms. */
+  readonly ackTimeoutMs?: number;
+  /** Pause between connection attempts. Default 2,000 ms. */
+  readonly reconnectMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export class KafkaBatchSender implements BatchSender {
+  private readonly producer: Producer;
+  private connected = false;
+  private stopped = false;
+  private connecting: Promise<void> | undefined;
+  private lastError = 'not connected yet';
+  private readonly ackTimeoutMs: number;
+  private readonly reconnectMs: number;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    kafka: Kafka,
+    private readonly brokers: readonly string[],
+    options: KafkaSenderOptions = {},
+  ) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.reconnectMs = options.reconnectMs ?? 2_000;
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.producer = kafka.producer({
+      // Idempotence makes kafkajs retry without duplicates; it implies acks=all and one request in flight.
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // murmur2 of the key, as the Java client partitions: the same id lands where Java would put it.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // The stack creates the topics; a missing one is a deployment error, not something to paper over.
+      allowAutoTopicCreation: false,
+      // Bounded, so that an unreachable broker becomes a 503 within seconds instead of minutes.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = false;
+      if (this.stopped) return;
+      this.lastError = 'the producer disconnected';
+      this.connecting = undefined;
+      void this.start();
+    });
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  get status(): string {
+    return this.connected ? 'connected' : `unavailable: ${this.lastError}`;
+  }
+
+  /** Starts connecting; resolves on the first success (retries until stop()). */
+  start(): Promise<void> {
+    this.connecting ??= this.connectLoop();
+    return this.connecting;
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.producer.connect();
+        this.connected = true;
+        if (attempt > 1) this.log(`payments-api: connected to Kafka ${this.brokers.join(',')} after ${attempt} attempts`);
+        return;
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        if (attempt === 1 || attempt % 15 === 0) {
+          this.log(`payments-api: Kafka ${this.brokers.join(',')} not reachable (${this.lastError}); retrying every ${this.reconnectMs} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.reconnectMs));
+      }
+    }
+  }
+
+  async sendBatch(batch: ReadonlyMap<string, readonly OutgoingRecord[]>): Promise<void> {
+    if (!this.connected) {
+      throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} is unavailable (${this.lastError})`);
+    }
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        timeout: this.ackTimeoutMs,
+        compression: CompressionTypes.None,
+        topicMessages: [...batch].map(([topic, records]) => ({
+          topic,
+          messages: records.map((record) => ({ key: record.key, value: record.value, timestamp: String(record.timestamp) })),
+        })),
+      });
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} did not acknowledge the batch: ${this.lastError}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+}
