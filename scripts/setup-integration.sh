@@ -55,7 +55,7 @@ if [[ $FORCE -eq 1 || ! -f "$STAMP" || "$POM" -nt "$STAMP" || ! -f "$PLUGIN/debe
   log "fetching Kafka jars and the Debezium plugin from Maven Central (cached in ~/.m2)"
   rm -rf "$LIBS" "$PLUGIN" "$CACHE/maven-markers"
   mkdir -p "$LIBS" "$CACHE/connect-plugins"
-  mvn -B -q -f "$POM" dependency:copy-dependencies dependency:unpack
+  mvn -B -q -Dstyle.color=never -f "$POM" dependency:copy-dependencies dependency:unpack
   [[ -f "$LIBS/kafka_2.13-3.9.1.jar" ]] || { echo "[setup-integration] error: kafka_2.13-3.9.1.jar not in $LIBS after Maven ran; see Maven's output above" >&2; exit 1; }
   [[ -d "$PLUGIN" ]] || { echo "[setup-integration] error: Debezium plugin not unpacked into $PLUGIN; see Maven's output above" >&2; exit 1; }
   touch "$STAMP"
