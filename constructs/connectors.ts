@@ -3,21 +3,18 @@
  * sink connectors per pipeline, and the Debezium source of the moodle pipeline. Each is a RestObject,
  * so a changed config shows in `cdktf diff`, replaces the object on deploy, and is removed on destroy.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { DatasetSchema } from '../generators/schema';
-import { parseScript, type KsqlStatement } from '../ops/ksql/parser';
+import type { KsqlStatement } from '../ops/ksql/parser';
+import { loadPipelineScript } from '../ops/ksql/scripts';
 import type { ConnectorSpec } from '../ops/connect/rest';
 import { debeziumSourceConnector, type CdcDatabase, type CdcKafka } from '../pipelines/debezium-source';
 import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../pipelines/elasticsearch-sinks';
 import { pipelineIndexTemplate } from '../pipelines/index-templates';
 import type { PipelineDecl } from '../pipelines/types';
 import { RestObject } from './rest-object';
-
-const PROJECT_ROOT = join(__dirname, '..');
 
 /**
  * Terraform reads `${...}` and `%{...}` in strings as templates; connector configs use `${env:VAR}`
@@ -30,12 +27,6 @@ export function terraformLiteral(value: string): string {
 /** The RestObject spec of a connector, with its config values kept literal for Terraform. */
 function connectorObjectSpec(spec: ConnectorSpec): { name: string; config: Record<string, string> } {
   return { name: spec.name, config: Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k, terraformLiteral(v)])) };
-}
-
-/** The statements of a pipeline's ksqlDB script, read from the project. */
-export function pipelineStatements(pipeline: PipelineDecl): readonly KsqlStatement[] {
-  const text = readFileSync(join(PROJECT_ROOT, pipeline.ksqlFile), 'utf8');
-  return parseScript(pipeline.ksqlFile, text).statements;
 }
 
 /**
@@ -72,7 +63,7 @@ export class ElasticsearchSinks extends Construct {
   constructor(scope: Construct, id: string, props: ElasticsearchSinksProps) {
     super(scope, id);
     const { pipeline } = props;
-    this.targets = pipeline.sinks.length ? resolveSinkTargets(pipeline, props.statements ?? pipelineStatements(pipeline)) : [];
+    this.targets = pipeline.sinks.length ? resolveSinkTargets(pipeline, props.statements ?? loadPipelineScript(pipeline).statements) : [];
     if (this.targets.length === 0) return;
 
     const template = pipelineIndexTemplate(pipeline.name, this.targets, { timeColumns: datasetTimeColumns(pipeline) });

@@ -7,10 +7,11 @@ import type { IndexTemplateSpec } from '../ops/elasticsearch/applier';
 import type { SinkTarget } from './elasticsearch-sinks';
 
 /**
- * Columns that hold epoch milliseconds: ksqlDB's window bounds and row time under the names a
- * statement gives them, and any column ending in _TS (EVENT_TS, LAST_TS, ...). Matched ignoring case.
+ * Columns that hold epoch milliseconds: ksqlDB's window bounds and row time under the names the
+ * scripts give them (WINDOW_START, SESSION_END, ...), and any column ending in _TS (EVENT_TS, ...).
+ * Matched ignoring case, and only for JSON integers.
  */
-const STANDARD_TIME_COLUMNS = 'WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS';
+const STANDARD_TIME_COLUMNS = '(WINDOW|SESSION)_?(START|END)|ROWTIME|TS|.*_TS';
 export const TIME_COLUMN_PATTERN = `(?i)(${STANDARD_TIME_COLUMNS})`;
 const STANDARD_TIME_COLUMN = new RegExp(`^(${STANDARD_TIME_COLUMNS})$`, 'i');
 

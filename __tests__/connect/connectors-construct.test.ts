@@ -105,7 +105,7 @@ describe('connector constructs', () => {
     expect(datasetTimeColumns(PIPELINES.moodle)).toEqual(['CREATED_DATE', 'TIMECREATED']);
     const template = JSON.parse(byName(tf, 'index-template').input.spec) as { body: { template: { mappings: { dynamic_templates: Array<Record<string, { match?: string }>> } } } };
     // server_logs' only time field is TS, which the standard names already cover.
-    expect(template.body.template.mappings.dynamic_templates[0].epoch_millis_as_date.match).toBe('(?i)(WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS)');
+    expect(template.body.template.mappings.dynamic_templates[0].epoch_millis_as_date.match).toBe('(?i)((WINDOW|SESSION)_?(START|END)|ROWTIME|TS|.*_TS)');
   });
 
   it('escapes Terraform template sequences and nothing else', () => {

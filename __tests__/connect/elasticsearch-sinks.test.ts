@@ -152,12 +152,12 @@ describe('pipelineIndexTemplate', () => {
     expect(dates.match_mapping_type).toBe('long');
     expect(strings).toEqual({ match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 2048 } });
     // Elasticsearch matches the whole field name against a Java regex; (?i) is Java's inline flag, which JS lacks.
-    expect(dates.match).toBe('(?i)(WINDOW_?START|WINDOW_?END|ROWTIME|TS|.*_TS|TIMECREATED)');
+    expect(dates.match).toBe('(?i)((WINDOW|SESSION)_?(START|END)|ROWTIME|TS|.*_TS|TIMECREATED)');
     const pattern = new RegExp(`^(?:${dates.match!.replace('(?i)', '')})$`, 'i');
-    for (const name of ['WINDOW_START', 'WINDOW_END', 'WINDOWSTART', 'ROWTIME', 'EVENT_TS', 'LAST_TS', 'TS', 'ts', 'TIMECREATED']) {
+    for (const name of ['WINDOW_START', 'WINDOW_END', 'WINDOWSTART', 'SESSION_START', 'SESSION_END', 'ROWTIME', 'EVENT_TS', 'LAST_TS', 'TS', 'ts', 'TIMECREATED']) {
       expect(name).toMatch(pattern);
     }
-    for (const name of ['ERRORS', 'HOST', 'STATUS', 'TSUNAMI', 'DOC_ID']) expect(name).not.toMatch(pattern);
+    for (const name of ['ERRORS', 'HOST', 'STATUS', 'TSUNAMI', 'DURATION_S', 'MAX_LATENCY_MS']) expect(name).not.toMatch(pattern);
   });
 
   it('refuses a pipeline without sinks', () => {
