@@ -31,7 +31,9 @@ describe('lab-generate CLI', () => {
   });
 
   it.each(DATASET_NAMES.map((name) => [name]))('%s --stdout prints records of its schema', (name) => {
-    const result = cli([name, '--stdout', '--count', '25', '--seed', '3']);
+    // Reference sets pause --refresh-ms (default 5 minutes) after each full pass.
+    const refresh = name === 'clickstream_codes' || name === 'clickstream_users' ? ['--refresh-ms', '10'] : [];
+    const result = cli([name, '--stdout', '--count', '25', '--seed', '3', ...refresh]);
     expect(result.stderr).toMatch(/done: sent 25, not delivered 0/);
     expect(result.status).toBe(0);
     const records = jsonLines(result.stdout);

@@ -13,7 +13,11 @@ export class Pacer {
   /** Waits until a slot is due and returns how many are due now (1..max); 0 when `signal` aborted. */
   async acquire(max: number, signal: AbortSignal): Promise<number> {
     if (max <= 0 || signal.aborted) return 0;
-    if (this.rate === 0) return max;
+    if (this.rate === 0) {
+      // Unpaced, but a generator pause still holds.
+      await sleep(this.nextDue - Date.now(), signal);
+      return signal.aborted ? 0 : max;
+    }
     const interval = 1000 / this.rate;
     for (;;) {
       const now = Date.now();
@@ -28,8 +32,8 @@ export class Pacer {
     }
   }
 
-  /** A generator pause: no slot is due before `ms` from now. */
+  /** A generator pause: no slot is due before `ms` from now (several workers may report the same pause). */
   delay(ms: number): void {
-    this.nextDue = Math.max(this.nextDue, Date.now()) + ms;
+    this.nextDue = Math.max(this.nextDue, Date.now() + ms);
   }
 }

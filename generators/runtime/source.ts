@@ -9,11 +9,14 @@ export interface Taken {
 
 /**
  * Pulls records from a generator for all workers: keeps the rest of a burst for the next take,
- * stops exactly at `count`, and turns generator pauses into clock pauses.
+ * stops exactly at `count`, and turns generator pauses into clock pauses. A wall-clock pause holds
+ * for every worker: until it ends, take() yields nothing and says how long to wait.
  */
 export class RecordSource {
   private readonly buffer: DatasetRecord[] = [];
   private taken = 0;
+  /** Wall time before which no record is taken (a generator pause in progress). */
+  private resumeAt = 0;
 
   constructor(
     private readonly generator: DatasetGenerator,
@@ -30,6 +33,8 @@ export class RecordSource {
   }
 
   take(max: number): Taken {
+    const held = this.resumeAt - Date.now();
+    if (held > 0) return { records: [], waitMs: held };
     const records: DatasetRecord[] = [];
     const limit = Math.min(max, this.remaining);
     while (records.length < limit) {
@@ -46,6 +51,7 @@ export class RecordSource {
       }
       const waitMs = this.clock.pause(Math.max(1, step.ms));
       if (waitMs > 0) {
+        this.resumeAt = Date.now() + waitMs;
         this.taken += records.length;
         return { records, waitMs };
       }
