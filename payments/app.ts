@@ -96,8 +96,15 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
   let draining = false;
   let inFlight = 0;
 
+  // A registered schema keeps its id, so each endpoint asks the registry until the first success.
+  const schemaIds = new Map<PaymentEndpoint, number>();
+
   async function produce(endpoint: PaymentEndpoint, payment: DatasetRecord): Promise<number> {
-    const schemaId = await deps.registry.register(endpoint.subject, { schema: endpoint.serde.schemaText, schemaType: endpoint.serde.schemaType });
+    let schemaId = schemaIds.get(endpoint);
+    if (schemaId === undefined) {
+      schemaId = await deps.registry.register(endpoint.subject, { schema: endpoint.serde.schemaText, schemaType: endpoint.serde.schemaType });
+      schemaIds.set(endpoint, schemaId);
+    }
     const value = endpoint.serde.serialize(schemaId, payment);
     await deps.producer.produce(endpoint.topic, { key: payment.id as string, value, timestamp: payment.created_at as number });
     return schemaId;

@@ -152,7 +152,8 @@ export class SchemaRegistryClient {
     try {
       response = await fetch(`${this.base}${path}`, { method: init.method, headers, body: init.body, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const name = errorField(error, 'name');
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       const cause = timedOut ? `no answer within ${this.timeoutMs} ms` : describeNetworkError(error);
       throw new SchemaRegistryError(
         `Schema Registry at ${this.url} is unavailable while ${what}: ${cause}; is it running and is the URL right (--schema-registry-url / SCHEMA_REGISTRY_URL)?`,
@@ -182,13 +183,22 @@ export class SchemaRegistryClient {
   }
 }
 
-/** fetch's TypeError hides the socket error in `cause` (ECONNREFUSED, ENOTFOUND). */
+/**
+ * A property of a thrown value, read without `instanceof Error`: fetch's errors come from another
+ * realm under test runners' VM contexts, where instanceof is false.
+ */
+function errorField(error: unknown, field: 'name' | 'message' | 'code' | 'cause'): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[field] : undefined;
+}
+
+/** fetch's TypeError ("fetch failed") hides the socket error in `cause` (ECONNREFUSED, ENOTFOUND). */
 function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as Error & { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: string }).code;
-    return code !== undefined ? `${code} (${cause.message})` : cause.message;
+  const cause = errorField(error, 'cause');
+  const causeMessage = errorField(cause, 'message');
+  if (typeof causeMessage === 'string') {
+    const code = errorField(cause, 'code');
+    return typeof code === 'string' ? `${code} (${causeMessage})` : causeMessage;
   }
-  return error.message;
+  const message = errorField(error, 'message');
+  return typeof message === 'string' ? message : String(error);
 }
