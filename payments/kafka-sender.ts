@@ -26,6 +26,8 @@ export class KafkaBatchSender implements BatchSender {
   private stopped = false;
   private connecting: Promise<void> | undefined;
   private lastError = 'not connected yet';
+  private retryTimer: NodeJS.Timeout | undefined;
+  private wakeUp: (() => void) | undefined;
   private readonly ackTimeoutMs: number;
   private readonly reconnectMs: number;
   private readonly log: (line: string) => void;
@@ -84,7 +86,10 @@ export class KafkaBatchSender implements BatchSender {
         if (attempt === 1 || attempt % 15 === 0) {
           this.log(`payments-api: Kafka ${this.brokers.join(',')} not reachable (${this.lastError}); retrying every ${this.reconnectMs} ms`);
         }
-        await new Promise((resolve) => setTimeout(resolve, this.reconnectMs));
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+          this.retryTimer = setTimeout(resolve, this.reconnectMs);
+        });
       }
     }
   }
@@ -109,9 +114,20 @@ export class KafkaBatchSender implements BatchSender {
     }
   }
 
+  /**
+   * Stops reconnecting and disconnects. A connection attempt under way cannot be aborted in
+   * kafkajs; it is given a few seconds (its retries are bounded) so that no socket outlives stop().
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.connected = false;
+    clearTimeout(this.retryTimer);
+    this.wakeUp?.();
+    if (this.connecting !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.connecting, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+      clearTimeout(timer);
+    }
     await this.producer.disconnect();
   }
 }

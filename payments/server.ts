@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { randomPayment } from '../generators/datasets/payments';
 import { SchemaRegistryClient, SchemaRegistryError, type RegisteredSchema } from '../generators/formats/registry-client';
 import { kafkaConfig } from '../generators/kafka-config';
@@ -27,12 +27,19 @@ export interface RunningPaymentsServer {
 export interface StartOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly log?: (line: string) => void;
+  /** kafkajs' own log level (default WARN); tests without a broker turn it off. */
+  readonly kafkaLogLevel?: logLevel;
 }
 
 export async function startPaymentsServer(config: PaymentsConfig, options: StartOptions = {}): Promise<RunningPaymentsServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const endpoints = endpointsOf();
-  const kafka = new Kafka(kafkaConfig('payments-api', config.brokers, options.env ?? process.env));
+  const kafka = new Kafka({
+    ...kafkaConfig('payments-api', config.brokers, options.env ?? process.env),
+    // Each connection attempt gives up within seconds; the sender's own loop tries again until stopped.
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+    ...(options.kafkaLogLevel !== undefined ? { logLevel: options.kafkaLogLevel } : {}),
+  });
   const sender = new KafkaBatchSender(kafka, config.brokers, { log });
   const batcher = new ProduceBatcher(sender, { lingerMs: config.lingerMs, maxBatchRecords: config.maxBatchRecords });
   const registryClient = new SchemaRegistryClient({ url: config.schemaRegistryUrl, timeoutMs: config.registryTimeoutMs });
@@ -92,7 +99,11 @@ export async function startPaymentsServer(config: PaymentsConfig, options: Start
       await batcher.flush();
       const unanswered = app.inFlight();
       if (unanswered > 0) server.closeAllConnections();
-      else await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+        clearTimeout(timer);
+      }
       clearInterval(reaper);
       server.closeAllConnections();
       await sender.stop().catch((error: unknown) => log(`payments-api: Kafka producer disconnect failed: ${String(error)}`));

@@ -1,0 +1,119 @@
+import { ProduceBatcher, type BatchSender, type OutgoingRecord } from '../../payments/batcher';
+
+/** A sender whose sends complete only when the test says so: Kafka cannot run in `npm test`. */
+class ControlledSender implements BatchSender {
+  readonly batches: Map<string, readonly OutgoingRecord[]>[] = [];
+  private readonly settlers: { resolve: () => void; reject: (e: Error) => void }[] = [];
+
+  sendBatch(batch: ReadonlyMap<string, readonly OutgoingRecord[]>): Promise<void> {
+    this.batches.push(new Map(batch));
+    return new Promise((resolve, reject) => this.settlers.push({ resolve, reject }));
+  }
+
+  ack(index: number): void {
+    this.settlers[index].resolve();
+  }
+
+  fail(index: number, error: Error): void {
+    this.settlers[index].reject(error);
+  }
+}
+
+const record = (key: string): OutgoingRecord => ({ key, value: Buffer.from(key), timestamp: 1 });
+const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
+
+function track(promise: Promise<void>): { state: () => string } {
+  let state = 'pending';
+  promise.then(
+    () => (state = 'acked'),
+    (error: Error) => (state = `failed: ${error.message}`),
+  );
+  return { state: () => state };
+}
+
+describe('ProduceBatcher', () => {
+  it('sends the records of concurrent requests as one batch, grouped by topic, and acks each only when the batch is acked', async () => {
+    const sender = new ControlledSender();
+    const batcher = new ProduceBatcher(sender, { lingerMs: 5, maxBatchRecords: 100 });
+    const a = track(batcher.produce('payment_json', record('a')));
+    const b = track(batcher.produce('payment_avro', record('b')));
+    const c = track(batcher.produce('payment_json', record('c')));
+    await tick();
+    expect(sender.batches).toHaveLength(1);
+    expect([...sender.batches[0].keys()]).toEqual(['payment_json', 'payment_avro']);
+    expect(sender.batches[0].get('payment_json')!.map((r) => r.key)).toEqual(['a', 'c']);
+    expect([a.state(), b.state(), c.state()]).toEqual(['pending', 'pending', 'pending']);
+    sender.ack(0);
+    await tick();
+    expect([a.state(), b.state(), c.state()]).toEqual(['acked', 'acked', 'acked']);
+  });
+
+  it('fills the next batch while one is in flight and sends it as soon as the first is acked', async () => {
+    const sender = new ControlledSender();
+    const batcher = new ProduceBatcher(sender, { lingerMs: 1, maxBatchRecords: 100 });
+    void batcher.produce('t', record('first'));
+    await tick();
+    const later = ['x', 'y', 'z'].map((k) => track(batcher.produce('t', record(k))));
+    await tick();
+    expect(sender.batches).toHaveLength(1);
+    expect(batcher.pendingCount).toBe(4);
+    sender.ack(0);
+    await tick();
+    expect(sender.batches).toHaveLength(2);
+    expect(sender.batches[1].get('t')!.map((r) => r.key)).toEqual(['x', 'y', 'z']);
+    expect(later.map((p) => p.state())).toEqual(['pending', 'pending', 'pending']);
+    sender.ack(1);
+    await tick();
+    expect(later.map((p) => p.state())).toEqual(['acked', 'acked', 'acked']);
+    expect(batcher.pendingCount).toBe(0);
+  });
+
+  it('caps a batch at maxBatchRecords and sends at once when the cap is reached', async () => {
+    const sender = new ControlledSender();
+    const batcher = new ProduceBatcher(sender, { lingerMs: 10_000, maxBatchRecords: 2 });
+    for (const key of ['1', '2', '3', '4', '5']) void batcher.produce('t', record(key));
+    await tick();
+    expect(sender.batches).toHaveLength(1);
+    expect(sender.batches[0].get('t')!.map((r) => r.key)).toEqual(['1', '2']);
+    sender.ack(0);
+    await tick();
+    expect(sender.batches[1].get('t')!.map((r) => r.key)).toEqual(['3', '4']);
+    sender.ack(1);
+    await tick();
+    expect(sender.batches[2].get('t')!.map((r) => r.key)).toEqual(['5']);
+  });
+
+  it('a failed send fails the records of that batch only', async () => {
+    const sender = new ControlledSender();
+    const batcher = new ProduceBatcher(sender, { lingerMs: 1, maxBatchRecords: 100 });
+    const first = track(batcher.produce('t', record('a')));
+    await tick();
+    const second = track(batcher.produce('t', record('b')));
+    sender.fail(0, new Error('broker down'));
+    await tick();
+    expect(first.state()).toBe('failed: broker down');
+    expect(second.state()).toBe('pending');
+    sender.ack(1);
+    await tick();
+    expect(second.state()).toBe('acked');
+  });
+
+  it('flush() sends what is queued at once and resolves when everything is acked', async () => {
+    const sender = new ControlledSender();
+    const batcher = new ProduceBatcher(sender, { lingerMs: 60_000, maxBatchRecords: 100 });
+    void batcher.produce('t', record('a'));
+    const flushed = track(batcher.flush());
+    await tick();
+    expect(sender.batches).toHaveLength(1);
+    expect(flushed.state()).toBe('pending');
+    sender.ack(0);
+    await tick();
+    expect(flushed.state()).toBe('acked');
+    await expect(batcher.flush()).resolves.toBeUndefined();
+  });
+
+  it('refuses settings that could never send', () => {
+    expect(() => new ProduceBatcher(new ControlledSender(), { lingerMs: 1, maxBatchRecords: 0 })).toThrow(/maxBatchRecords/);
+    expect(() => new ProduceBatcher(new ControlledSender(), { lingerMs: -1, maxBatchRecords: 1 })).toThrow(/lingerMs/);
+  });
+});
