@@ -2,7 +2,7 @@
  * The BatchSender over a kafkajs idempotent producer (acks=all). It connects in the background and
  * keeps trying, so the API starts (and answers 503) before the broker is reachable.
  */
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { BatchSender, OutgoingRecord } from './batcher';
 
 export class KafkaUnavailableError extends Error {
@@ -22,10 +22,14 @@ export interface KafkaSenderOptions {
 
 export class KafkaBatchSender implements BatchSender {
   private readonly producer: Producer;
+  /** Asks the broker for metadata after a failed send, so health recovers without traffic. */
+  private readonly probe: Admin;
+  private probing = false;
   private connected = false;
   private stopped = false;
   private connecting: Promise<void> | undefined;
   private lastError = 'not connected yet';
+  private lastSendFailed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private wakeUp: (() => void) | undefined;
   private readonly ackTimeoutMs: number;
@@ -51,6 +55,7 @@ export class KafkaBatchSender implements BatchSender {
       // Bounded, so that an unreachable broker becomes a 503 within seconds instead of minutes.
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
+    this.probe = kafka.admin();
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = false;
       if (this.stopped) return;
@@ -60,12 +65,16 @@ export class KafkaBatchSender implements BatchSender {
     });
   }
 
-  get isConnected(): boolean {
-    return this.connected;
+  /**
+   * Connected, and the last batch (if any) was acknowledged. kafkajs reports no lost connection
+   * until a request fails, so a failed send is what tells that the broker went away.
+   */
+  get isHealthy(): boolean {
+    return this.connected && !this.lastSendFailed;
   }
 
   get status(): string {
-    return this.connected ? 'connected' : `unavailable: ${this.lastError}`;
+    return this.isHealthy ? 'connected' : `unavailable: ${this.lastError}`;
   }
 
   /** Starts connecting; resolves on the first success (retries until stop()). */
@@ -108,9 +117,36 @@ export class KafkaBatchSender implements BatchSender {
           messages: records.map((record) => ({ key: record.key, value: record.value, timestamp: String(record.timestamp) })),
         })),
       });
+      this.lastSendFailed = false;
     } catch (error) {
+      this.lastSendFailed = true;
       this.lastError = error instanceof Error ? error.message : String(error);
+      void this.probeUntilBack();
       throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} did not acknowledge the batch: ${this.lastError}`);
+    }
+  }
+
+  private async probeUntilBack(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      while (this.lastSendFailed && !this.stopped) {
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+          this.retryTimer = setTimeout(resolve, this.reconnectMs);
+        });
+        if (this.stopped) return;
+        try {
+          await this.probe.connect();
+          await this.probe.describeCluster();
+          this.lastSendFailed = false;
+          this.log(`payments-api: Kafka ${this.brokers.join(',')} answers again`);
+        } catch (error) {
+          this.lastError = error instanceof Error ? error.message : String(error);
+        }
+      }
+    } finally {
+      this.probing = false;
     }
   }
 
@@ -128,6 +164,7 @@ export class KafkaBatchSender implements BatchSender {
       await Promise.race([this.connecting, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
       clearTimeout(timer);
     }
+    await this.probe.disconnect().catch(() => undefined);
     await this.producer.disconnect();
   }
 }

@@ -62,7 +62,7 @@ export async function startPaymentsServer(config: PaymentsConfig, options: Start
     registry,
     producer: batcher,
     randomPayment: (now) => randomPayment(faker, now),
-    health: () => ({ ok: sender.isConnected, kafka: sender.status, registry: registryStatus }),
+    health: () => ({ ok: sender.isHealthy, kafka: sender.status, registry: registryStatus }),
     maxBodyBytes: config.maxBodyBytes,
   });
 
