@@ -5,11 +5,11 @@
  * tool and settings; then consumes the three topics and checks that every acknowledged payment is
  * there (count consumed = count acknowledged). Prints figures; asserts nothing except that it ran.
  *
- * Settings (environment): BENCH_SECONDS (default 15 per run), BENCH_CONNECTIONS (default 64),
- * BENCH_RATE (fixed-rate runs, default 5000 requests/s).
+ * Settings (environment): BENCH_SECONDS (default 15 per run), BENCH_CONNECTIONS (default 128),
+ * BENCH_RATE (fixed-rate runs, default 5000 requests/s), BENCH_API_NODE_FLAGS (node flags of the API).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKafka } from '../integration/support/kafka';
@@ -20,9 +20,11 @@ import { formatLoadResult, runLoad, type LoadOptions, type LoadResult } from '..
 import { paymentBodies } from '../payments/loadtest';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
 const RATE = Number(process.env.BENCH_RATE ?? 5000);
 const ROOT = join(__dirname, '..');
+/** Extra node flags for the payments API process, e.g. BENCH_API_NODE_FLAGS=--max-semi-space-size=32. */
+const API_NODE_FLAGS = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 const BARE_SERVER = `
 const http = require('node:http');
@@ -91,6 +93,8 @@ interface Row {
 
 async function main(): Promise<void> {
   console.log(`bench:payments on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  // The machine may be shared: the load average says how much else ran beside the benchmark.
+  console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`runs of ${SECONDS} s, ${CONNECTIONS} keep-alive connections, fixed rate ${RATE}/s where stated; load tool in this process`);
   const kafka = await startKafka({ partitions: 3 });
   const registry = await startSchemaRegistry();
@@ -103,6 +107,7 @@ async function main(): Promise<void> {
 
   const [apiPort, barePort] = [await freePort(), await freePort()];
   const api = spawnNode([
+    ...API_NODE_FLAGS,
     '--require',
     'ts-node/register/transpile-only',
     'payments/server.ts',
@@ -167,6 +172,7 @@ async function main(): Promise<void> {
       `acknowledged but not consumed ${missing}, ids consumed more than once ${duplicates}, consumed but never acknowledged ${unacknowledgedExtra}; ` +
       `payments API exit code after SIGTERM ${apiExit}`,
   );
+  console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   await registry.stop();
   await kafka.stop();
   if (missing > 0 || apiExit !== 0) process.exitCode = 1;
