@@ -71,6 +71,7 @@ export class ElasticsearchSinks extends Construct {
       tool: 'elasticsearch',
       endpoint: props.elasticsearchHostUrl,
       spec: { name: template.name, body: template.body },
+      name: template.name,
       dependsOn: props.dependsOn,
     });
     for (const target of this.targets) {

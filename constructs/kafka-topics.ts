@@ -1,6 +1,8 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { KafkaConfig } from '../config/types';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { datasetTopicNames, type DatasetName } from '../generators/schema';
 import { KafkaTopic } from '../providers/kafka';
 
 /** A topic the stack creates: a stream topic keeps events for the retention time, a table topic is compacted. */
@@ -41,8 +43,18 @@ export class KafkaTopics extends Construct {
         config: topicSettings(topic.kind, props.kafka),
         dependsOn: props.dependsOn,
       });
-      resource.overrideLogicalId(topic.name);
+      // Terraform names allow letters, digits, '_' and '-': a CDC topic's dots become '_'.
+      resource.overrideLogicalId(topic.name.replace(/[^A-Za-z0-9_-]/g, '_'));
       this.byName.set(topic.name, resource);
     }
+  }
+
+  /** The topic resources a dataset's producer writes; it must not start before they exist. */
+  forDataset(dataset: DatasetName): KafkaTopic[] {
+    return datasetTopicNames(DATASET_SCHEMAS[dataset]).map((name) => {
+      const topic = this.byName.get(name);
+      if (!topic) throw new Error(`dataset ${dataset} writes topic '${name}', which no enabled pipeline declares — enable a pipeline that reads it`);
+      return topic;
+    });
   }
 }

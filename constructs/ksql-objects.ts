@@ -57,6 +57,8 @@ export class KsqlObjects extends Construct {
         tool: 'ksql',
         endpoint: props.ksqlUrl,
         spec: { ...specFromStatement(s) },
+        // Where the statement sits in its file is for messages only: moving it must not re-create it.
+        replaceOn: { ...specFromStatement(s), file: undefined, line: undefined },
         dependsOn: [...props.dependsOn, ...(topicResource ? [topicResource] : []), ...sources.map((o) => o.resource)],
         replaceWith: sources.map((o): TerraformResource => o.resource),
       });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DataResource, ITerraformDependable, TerraformResource } from 'cdktf';
+import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { TerraformData } from './terraform-data';
 
 /**
  * The tools under ops/ that apply objects living behind a REST API. Each has `ops/<tool>/cli.ts`
@@ -14,9 +15,19 @@ export interface RestObjectProps {
   readonly endpoint: string;
   /** What the tool needs to create, update and delete the object; serialized as JSON. */
   readonly spec: Readonly<Record<string, unknown>>;
+  /**
+   * The part of the spec whose change must re-create the object; the whole spec when not given.
+   * Other changes (a statement's line number in its file) update the state in place and run nothing.
+   */
+  readonly replaceOn?: Readonly<Record<string, unknown>>;
   readonly dependsOn?: ITerraformDependable[];
   /** Objects whose replacement must replace this one too (dependents of a replaced ksqlDB object). */
   readonly replaceWith?: TerraformResource[];
+  /**
+   * Name in the Terraform address (`terraform_data.<tool>_<name>`), unique per tool in a stack;
+   * the construct id when not given.
+   */
+  readonly name?: string;
 }
 
 /**
@@ -36,7 +47,7 @@ export function opsCommand(tool: RestTool, verb: 'apply' | 'delete'): string {
  * the resource (delete, then apply), and the change shows in `cdktf diff`.
  */
 export class RestObject extends Construct {
-  readonly resource: DataResource;
+  readonly resource: TerraformData;
 
   constructor(scope: Construct, id: string, props: RestObjectProps) {
     super(scope, id);
@@ -45,9 +56,9 @@ export class RestObject extends Construct {
       OBJECT_ENDPOINT: '${self.input.endpoint}',
       OBJECT_SPEC: '${self.input.spec}',
     };
-    this.resource = new DataResource(this, 'object', {
+    this.resource = new TerraformData(this, 'object', {
       input: { endpoint: props.endpoint, spec },
-      triggersReplace: { spec_sha256: createHash('sha256').update(spec).digest('hex') },
+      triggersReplace: { spec_sha256: createHash('sha256').update(props.replaceOn ? JSON.stringify(props.replaceOn) : spec).digest('hex') },
       dependsOn: props.dependsOn,
       lifecycle: props.replaceWith?.length ? { replaceTriggeredBy: props.replaceWith } : undefined,
       provisioners: [
@@ -66,5 +77,7 @@ export class RestObject extends Construct {
         },
       ],
     });
+    // Readable plans and snapshots: terraform_data.ksql_RATINGS, not a hashed construct path.
+    this.resource.overrideLogicalId(`${props.tool}_${props.name ?? id}`.replace(/[^A-Za-z0-9_-]/g, '_'));
   }
 }

@@ -54,6 +54,13 @@ export interface DatasetSchema {
   readonly timestampField?: string;
   /** Value formats this dataset is produced in. */
   readonly formats: readonly ValueFormat[];
+  /** Values are framed with a Schema Registry id (Confluent wire format), JSON included. */
+  readonly viaSchemaRegistry?: boolean;
+}
+
+/** ksqlDB's VALUE_FORMAT for a dataset's format: registry-framed JSON is ksqlDB's JSON_SR. */
+export function ksqlValueFormat(schema: DatasetSchema, format: ValueFormat): string {
+  return format === 'JSON' && schema.viaSchemaRegistry ? 'JSON_SR' : format;
 }
 
 /** ksqlDB SQL type of each logical type. Timestamps stay BIGINT epoch ms so TIMESTAMP='col' can use them. */
@@ -69,4 +76,10 @@ export const KSQL_TYPE: Readonly<Record<FieldType, string>> = {
 /** The topic a dataset's records can be read from by ksqlDB (the CDC topic for database datasets). */
 export function datasetTopic(schema: DatasetSchema): string {
   return schema.sink.kind === 'kafka' ? schema.sink.topic : schema.sink.cdcTopic;
+}
+
+/** Every topic a dataset's records land in: its CDC topic, or its topic and per-format topics. */
+export function datasetTopicNames(schema: DatasetSchema): string[] {
+  const sink = schema.sink;
+  return sink.kind === 'database' ? [sink.cdcTopic] : [...new Set([sink.topic, ...Object.values(sink.topicByFormat ?? {})])];
 }

@@ -14,7 +14,7 @@ SET 'auto.offset.reset'='earliest';
 -- does not exist yet, and the API's schema would then be incompatible with it.
 -- ---------------------------------------------------------------------------------------------
 
--- Payments the API wrote as JSON to payment_json.
+-- Payments the API wrote to payment_json as JSON with a registered JSON Schema (Confluent JSON_SR framing: magic byte + schema id).
 CREATE STREAM PAYMENTS_JSON (
   ID VARCHAR,
   PAYEE_BANK VARCHAR,
@@ -23,7 +23,7 @@ CREATE STREAM PAYMENTS_JSON (
   PAYMENT_METHOD VARCHAR,
   PAYOR_ACCOUNT_NO INTEGER,
   CREATED_AT BIGINT
-) WITH (KAFKA_TOPIC='payment_json', VALUE_FORMAT='JSON', TIMESTAMP='created_at');
+) WITH (KAFKA_TOPIC='payment_json', VALUE_FORMAT='JSON_SR', TIMESTAMP='created_at');
 
 -- Payments the API wrote as Avro (Confluent wire format) to payment_avro.
 CREATE STREAM PAYMENTS_AVRO (

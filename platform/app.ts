@@ -1,4 +1,5 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DatasetName } from '../generators/schema';
 import { PROJECT_ROOT_FROM_STACK } from '../constructs/rest-object';
@@ -49,6 +50,8 @@ export interface GeneratorProps {
   readonly extraArgs?: readonly string[];
   /** What the generator writes to or calls besides Kafka (the database, the payments API). */
   readonly dependsOn?: readonly Service[];
+  /** The topics it writes: brokers do not auto-create topics. */
+  readonly topics: readonly ITerraformDependable[];
 }
 
 /** One container that produces a dataset continuously at the configured rate. */
@@ -74,6 +77,7 @@ export class Generator extends Construct {
       ],
       env: { ...kafkaClientEnv(props.kafka), NODE_OPTIONS: `--max-old-space-size=${Math.floor(props.memoryMb * 0.6)}`, ...props.env },
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
+      after: props.topics,
       healthCheck: { test: ['CMD', 'node', 'dist/generators/healthcheck.js', HEALTH_FILE, '30'], startPeriodSeconds: 20 },
     });
   }
@@ -87,6 +91,7 @@ export interface PaymentsApiProps {
   readonly schemaRegistryUrl: string;
   readonly memoryMb: number;
   readonly hostPort: number;
+  readonly topics: readonly ITerraformDependable[];
 }
 
 /** The payments HTTP API of seed 004: JSON, Avro and Protobuf payments through Schema Registry. */
@@ -109,6 +114,7 @@ export class PaymentsApi extends Construct {
       },
       ports: [{ container: PAYMENTS_API_PORT, host: props.hostPort }],
       dependsOn: [...props.kafka.brokers, props.schemaRegistry],
+      after: props.topics,
       healthCheck: {
         test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${PAYMENTS_API_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
         startPeriodSeconds: 15,

@@ -2,6 +2,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface HealthCheck {
@@ -36,6 +37,8 @@ export interface ServiceProps {
   readonly ports?: readonly PublishedPort[];
   /** Services this one talks to: it is created only once they are healthy. */
   readonly dependsOn?: readonly Service[];
+  /** Other resources that must exist first (the topics a producer writes). */
+  readonly after?: readonly ITerraformDependable[];
   readonly volumes?: ReadonlyArray<{ readonly name: string; readonly containerPath: string }>;
   /** Files written into the container before it starts (configuration, init scripts). */
   readonly files?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
@@ -93,7 +96,7 @@ export class Service extends Construct {
       ports: (props.ports ?? []).map((p) => ({ internal: p.container, external: p.host, ip: context.bindAddress })),
       volumes: volumes.length ? volumes : undefined,
       upload: props.files?.map((f) => ({ file: f.path, content: f.content })),
-      dependsOn: props.dependsOn?.map((s) => s.container),
+      dependsOn: [...(props.dependsOn ?? []).map((s) => s.container), ...(props.after ?? [])],
     });
     // Readable addresses in plans and snapshots: docker_container.ksqldb, not a hashed path.
     this.container.overrideLogicalId(props.hostname);

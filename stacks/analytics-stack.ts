@@ -5,7 +5,7 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ImageName, LabConfig } from '../config/types';
+import type { ImageName, LabConfig, SaslMechanism } from '../config/types';
 import { PIPELINES } from '../pipelines/catalog';
 import type { OptionalService, PipelineDecl } from '../pipelines/types';
 import { appImage, Generator, PAYMENTS_API_PORT, PaymentsApi } from '../platform/app';
@@ -22,6 +22,20 @@ import { APP_USER, MARIADB_PORT, MariaDb, MOODLE_DATABASE } from '../platform/ma
 import { Pinot } from '../platform/pinot';
 import { SchemaRegistry, SCHEMA_REGISTRY_PORT } from '../platform/schema-registry';
 import type { Service, ServiceContext } from '../platform/service';
+import { KafkaProvider, type KafkaSaslMechanism } from '../providers/kafka';
+import { createPipelineTopics, PipelineResources } from './pipeline-resources';
+
+/** The Mongey/kafka provider's names for the SASL mechanisms. */
+const PROVIDER_SASL: Readonly<Record<SaslMechanism, KafkaSaslMechanism>> = {
+  PLAIN: 'plain',
+  'SCRAM-SHA-256': 'scram-sha256',
+  'SCRAM-SHA-512': 'scram-sha512',
+};
+
+/** Where the deploying machine reaches the published ports. */
+function hostAddress(config: LabConfig): string {
+  return config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
+}
 
 /** A generated password, kept in state only; URL-safe so it can sit in a connection URL. */
 function generatedPassword(scope: Construct, id: string): Password {
@@ -71,9 +85,22 @@ export class AnalyticsStack extends TerraformStack {
       });
       kafka = brokers.connection;
       this.services.push(...kafka.brokers);
+      // Terraform reaches the brokers through their published ports, in plaintext.
+      new KafkaProvider(this, 'kafka-provider', {
+        bootstrapServers: Array.from({ length: config.kafka.brokers }, (_, i) => `${hostAddress(config)}:${ports.kafka + i}`),
+        tlsEnabled: false,
+      });
     } else {
       // validateConfig guarantees `external` is present in external mode.
-      kafka = new ExternalKafka(this, 'kafka', config.kafka.external!).connection;
+      const external = config.kafka.external!;
+      kafka = new ExternalKafka(this, 'kafka', external).connection;
+      new KafkaProvider(this, 'kafka-provider', {
+        bootstrapServers: external.bootstrapServers.split(','),
+        tlsEnabled: external.securityProtocol.endsWith('SSL'),
+        ...(kafka.saslCredentials
+          ? { saslMechanism: PROVIDER_SASL[external.saslMechanism], saslUsername: kafka.saslCredentials.username, saslPassword: kafka.saslCredentials.password }
+          : {}),
+      });
     }
 
     const schemaRegistry = track(
@@ -173,6 +200,7 @@ export class AnalyticsStack extends TerraformStack {
       );
     }
 
+    const topics = createPipelineTopics(this, pipelines, config, kafka);
     const app = appImage(this, config.project, config.images.nodeBase);
     const paymentsApi = pipelines.some((p) => p.paymentsApi)
       ? track(
@@ -184,6 +212,7 @@ export class AnalyticsStack extends TerraformStack {
             schemaRegistryUrl,
             memoryMb: mem.paymentsApi,
             hostPort: ports.paymentsApi,
+            topics: topics.forDataset('payments'),
           }),
         ).service
       : undefined;
@@ -198,6 +227,7 @@ export class AnalyticsStack extends TerraformStack {
           ratePerSecond: config.rates[dataset],
           memoryMb: mem.generator,
           kafka,
+          topics: dataset === 'moodle_logs' ? [] : topics.forDataset(dataset),
           env:
             isMoodleLogs && mariadb && appPassword
               ? { MOODLE_DB_URL: `mysql://${APP_USER}:${appPassword.result}@${mariadb.address(MARIADB_PORT)}/${MOODLE_DATABASE}` }
@@ -208,11 +238,24 @@ export class AnalyticsStack extends TerraformStack {
       );
     }
 
+    new PipelineResources(this, 'pipelines', pipelines, {
+      config,
+      kafka,
+      topics,
+      ksqldb,
+      connect,
+      elasticsearch,
+      elasticsearchInternalUrl: elasticsearchUrl,
+      mariadb,
+      paymentsApi,
+      hostUrl: (port) => `http://${hostAddress(config)}:${port}`,
+    });
+
     this.outputs(config, kafka, grafanaPassword, needs, Boolean(paymentsApi));
   }
 
   private outputs(config: LabConfig, kafka: KafkaConnection, grafanaPassword: Password, needs: ReadonlySet<OptionalService>, paymentsApi: boolean): void {
-    const host = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
+    const host = hostAddress(config);
     const url = (port: number): string => `http://${host}:${port}`;
     const p = config.ports;
     const urls: Record<string, string> = {

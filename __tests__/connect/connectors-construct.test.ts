@@ -68,10 +68,10 @@ describe('connector constructs', () => {
   });
 
   it('applies the index template before any sink, and each sink through the connect tool', () => {
-    const template = byName(tf, 'index-template');
+    const template = byName(tf, 'elasticsearch_');
     expect(template.provisioner[0]['local-exec'].command).toContain('ops/elasticsearch/cli.ts apply');
     expect(template.input.endpoint).toBe('http://127.0.0.1:9200');
-    const templateRef = Object.keys(tf.resource.terraform_data).find((k) => k.includes('index-template'))!;
+    const templateRef = Object.keys(tf.resource.terraform_data).find((k) => k.startsWith('elasticsearch_'))!;
     for (const sink of ['es-sink-errors_per_host', 'es-sink-server_errors']) {
       const resource = byName(tf, sink);
       expect(resource.depends_on).toContain(`terraform_data.${templateRef}`);
@@ -103,7 +103,7 @@ describe('connector constructs', () => {
 
   it("maps the pipeline datasets' epoch-millisecond fields as dates in the index template", () => {
     expect(datasetTimeColumns(PIPELINES.moodle)).toEqual(['CREATED_DATE', 'TIMECREATED']);
-    const template = JSON.parse(byName(tf, 'index-template').input.spec) as { body: { template: { mappings: { dynamic_templates: Array<Record<string, { match?: string }>> } } } };
+    const template = JSON.parse(byName(tf, 'elasticsearch_').input.spec) as { body: { template: { mappings: { dynamic_templates: Array<Record<string, { match?: string }>> } } } };
     // server_logs' only time field is TS, which the standard names already cover.
     expect(template.body.template.mappings.dynamic_templates[0].epoch_millis_as_date.match).toBe('(?i)((WINDOW|SESSION)_?(START|END)|ROWTIME|TS|.*_TS)');
   });

@@ -101,9 +101,9 @@ describe('KsqlObjects', () => {
 
   it('depends on the topic each statement reads or writes, and refuses a topic the stack does not declare', () => {
     const withTopics = synth((scope) => {
-      const names = ['payment_json', 'payment_avro', 'payment_protobuf', ...ksqlTopicsOf(PIPELINES.payments).map((t) => t.name)];
+      const names = new Set(['payment_json', 'payment_avro', 'payment_protobuf', ...ksqlTopicsOf(PIPELINES.payments).map((t) => t.name)]);
       // terraform_data resources stand in for the stack's kafka_topic resources.
-      const topics = new Map(names.map((n) => [n, new DataResource(scope, `topic_${n}`, { input: { topic: n } })]));
+      const topics = new Map([...names].map((n) => [n, new DataResource(scope, `topic_${n}`, { input: { topic: n } })]));
       new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics });
     });
     const objects = Object.values(terraformData(withTopics)).filter((r) => r.provisioner !== undefined);
@@ -112,8 +112,8 @@ describe('KsqlObjects', () => {
     // An INSERT INTO depends on the topic of the stream it writes, besides the objects it reads.
     expect(dependsOf('PAYMENTS_ALL_FORMATS_FROM_AVRO')).toEqual([
       'terraform_data.topic_payments_all_formats',
-      expect.stringMatching(/^terraform_data\.p_PAYMENTS_AVRO_object_/),
-      expect.stringMatching(/^terraform_data\.p_PAYMENTS_ALL_FORMATS_object_/),
+      'terraform_data.ksql_PAYMENTS_AVRO',
+      'terraform_data.ksql_PAYMENTS_ALL_FORMATS',
     ]);
     expect(() =>
       synth((scope) => {
@@ -122,11 +122,21 @@ describe('KsqlObjects', () => {
     ).toThrow("ksql/payments.sql:18: STREAM PAYMENTS_JSON uses topic 'payment_json', which the stack declares no Kafka topic resource for");
   });
 
-  it('lists the topics each pipeline\'s statements write, for the Kafka topic resources', () => {
-    expect(ksqlTopicsOf(PIPELINES.shop)).toEqual([{ name: 'window_transactions', kind: 'table' }]);
-    expect(ksqlTopicsOf(PIPELINES.moodle)).toEqual([
+  it('lists the topics each pipeline\'s statements read and write, for the Kafka topic resources', () => {
+    expect(ksqlTopicsOf(PIPELINES.shop)).toEqual([
+      { name: 'shop_transactions', kind: 'stream' },
+      { name: 'window_transactions', kind: 'table' },
+    ]);
+    expect(ksqlTopicsOf(PIPELINES.clickstream)).toEqual(
+      expect.arrayContaining([
+        { name: 'clickstream_users', kind: 'table' },
+        { name: 'clickstream_codes', kind: 'table' },
+      ]),
+    );
+    expect(ksqlTopicsOf(PIPELINES.moodle).filter((t) => !t.name.startsWith('moodle.'))).toEqual([
       { name: 'moodle_user_sessions', kind: 'table' },
       { name: 'moodle_user_activity', kind: 'table' },
+      { name: 'moodle_predictions', kind: 'stream' },
       { name: 'moodle_at_risk_students', kind: 'stream' },
     ]);
   });
@@ -142,8 +152,8 @@ describe('KsqlObjects', () => {
         const payments = new KsqlObjects(scope, 'payments', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
         new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], upstream: [payments] });
       });
-      const auditObject = Object.entries(terraformData(out)).find(([id]) => id.startsWith('audit_'))!;
-      expect(auditObject[1].depends_on).toEqual([expect.stringMatching(/^terraform_data\.payments_PAYMENTS_ALL_FORMATS_object_/)]);
+      const auditObject = Object.entries(terraformData(out)).find(([id]) => id === 'ksql_PAYMENTS_AUDIT')!;
+      expect(auditObject[1].depends_on).toEqual(['terraform_data.ksql_PAYMENTS_ALL_FORMATS']);
       expect(() =>
         synth((scope) => {
           new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });

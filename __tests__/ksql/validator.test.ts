@@ -26,7 +26,7 @@ const usersSchema: DatasetSchema = {
 const PAYMENTS_COLUMNS = `ID VARCHAR, PAYEE_BANK VARCHAR, PAYEE_ACCOUNT_NO BIGINT, PAYMENT_AMOUNT DOUBLE,
   PAYMENT_METHOD VARCHAR, PAYOR_ACCOUNT_NO INTEGER, CREATED_AT BIGINT`;
 const PAYMENTS_SOURCE = `CREATE STREAM PAYMENTS_JSON (${PAYMENTS_COLUMNS})
-  WITH (KAFKA_TOPIC='payment_json', VALUE_FORMAT='JSON', TIMESTAMP='created_at');`;
+  WITH (KAFKA_TOPIC='payment_json', VALUE_FORMAT='JSON_SR', TIMESTAMP='created_at');`;
 
 function validate(files: Record<string, string>, datasets: DatasetSchema[] = [paymentsSchema, usersSchema]): ScriptGraph {
   return validateScripts({ scripts: Object.entries(files).map(([f, text]) => parseScript(f, text)), datasets });
@@ -123,7 +123,7 @@ ${PAYMENTS_SOURCE}`,
     expect(
       problems({
         'ksql/a.sql': `CREATE STREAM PAYMENTS_JSON (${PAYMENTS_COLUMNS})
-  WITH (KAFKA_TOPIC='payment_json', VALUE_FORMAT='JSON', TIMESTAMP='created_at', KEY='id');
+  WITH (KAFKA_TOPIC='payment_json', VALUE_FORMAT='JSON_SR', TIMESTAMP='created_at', KEY='id');
 CREATE TABLE PER_PAYOR WITH (KAFKA_TOPIC='per_payor') AS
   SELECT PAYOR_ACCOUNT_NO, WindowStart() AS S, WINDOWEND() AS E, COUNT(*) AS N
   FROM PAYMENTS_JSON WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY PAYOR_ACCOUNT_NO;
@@ -149,7 +149,7 @@ CREATE STREAM BY_KEY WITH (KAFKA_TOPIC='by_key') AS SELECT ROWKEY AS K FROM PAYM
   PAYMENT_METHOD VARCHAR,
   CURRENCY VARCHAR,
   CREATED_AT BIGINT
-) WITH (KAFKA_TOPIC='payment_json', VALUE_FORMAT='JSON', TIMESTAMP='created_at');`,
+) WITH (KAFKA_TOPIC='payment_json', VALUE_FORMAT='JSON_SR', TIMESTAMP='created_at');`,
       }),
     ).toEqual([
       'ksql/a.sql:1: PAYMENTS_JSON does not declare field payor_account_no of dataset payments — add PAYOR_ACCOUNT_NO INTEGER to its column list',

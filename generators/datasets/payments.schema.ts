@@ -21,4 +21,5 @@ export const paymentsSchema: DatasetSchema = {
   keyField: 'id',
   timestampField: 'created_at',
   formats: ['JSON', 'AVRO', 'PROTOBUF'],
+  viaSchemaRegistry: true,
 };

@@ -141,7 +141,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Local
       heapMb: 128,
       log4jFile,
       mainClass: 'kafka.tools.StorageTool',
-      args: ['format', '-t', newClusterId(), '-c', propertiesFile],
+      args: ['format', `--cluster-id=${newClusterId()}`, '-c', propertiesFile],
     }),
   );
 

@@ -58,9 +58,19 @@ export interface KsqlTopicDecl {
   readonly kind: 'stream' | 'table';
 }
 
-/** The topics a pipeline's CREATE ... AS SELECT statements write, read from its script. */
+/**
+ * The topics a pipeline's statements read (source streams and tables over a dataset's topic) and
+ * write (CREATE ... AS SELECT), read from its script. A source TABLE's topic is compacted too.
+ */
 export function pipelineKsqlTopics(pipeline: PipelineDecl, root: string = PROJECT_ROOT): KsqlTopicDecl[] {
   return loadPipelineScript(pipeline, root)
-    .statements.filter((s) => s.form === 'CREATE_AS_SELECT')
-    .map((s) => ({ name: statementTopic(s) ?? s.name, kind: s.kind === 'TABLE' ? 'table' : 'stream' }));
+    .statements.filter((s) => s.form === 'CREATE_AS_SELECT' || s.form === 'CREATE')
+    .reduce<KsqlTopicDecl[]>((topics, s) => {
+      const topic: KsqlTopicDecl = { name: statementTopic(s) ?? s.name, kind: s.kind === 'TABLE' ? 'table' : 'stream' };
+      const seen = topics.findIndex((t) => t.name === topic.name);
+      // A topic written by one statement and read by another is listed once; compacted if either is a table.
+      if (seen < 0) topics.push(topic);
+      else if (topic.kind === 'table') topics[seen] = topic;
+      return topics;
+    }, []);
 }

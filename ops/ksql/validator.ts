@@ -4,7 +4,7 @@
  * columns, and every stream reads a topic something in the stack produces. All problems of all
  * scripts are reported together in one KsqlScriptError.
  */
-import { KSQL_TYPE, type DatasetSchema, type ValueFormat } from '../../generators/schema';
+import { KSQL_TYPE, ksqlValueFormat, type DatasetSchema, type ValueFormat } from '../../generators/schema';
 import type { KsqlStatement, ParsedScript, SessionSetting } from './parser';
 import { KsqlScriptError, type ScriptProblem } from './problem';
 
@@ -36,7 +36,8 @@ export interface ValidationInput {
 
 interface DatasetTopic {
   readonly dataset: DatasetSchema;
-  readonly format: ValueFormat;
+  /** ksqlDB VALUE_FORMAT name (JSON_SR for registry-framed JSON). */
+  readonly format: string;
 }
 
 /** ksqlDB reserves these prefixes for the ids it generates. */
@@ -49,12 +50,12 @@ export function datasetTopics(datasets: readonly DatasetSchema[]): Map<string, D
   for (const dataset of datasets) {
     const sink = dataset.sink;
     if (sink.kind === 'database') {
-      topics.set(sink.cdcTopic, { dataset, format: dataset.formats[0] });
+      topics.set(sink.cdcTopic, { dataset, format: ksqlValueFormat(dataset, dataset.formats[0]) });
       continue;
     }
-    topics.set(sink.topic, { dataset, format: dataset.formats[0] });
+    topics.set(sink.topic, { dataset, format: ksqlValueFormat(dataset, dataset.formats[0]) });
     for (const [format, topic] of Object.entries(sink.topicByFormat ?? {})) {
-      if (topic) topics.set(topic, { dataset, format: format as ValueFormat });
+      if (topic) topics.set(topic, { dataset, format: ksqlValueFormat(dataset, format as ValueFormat) });
     }
   }
   return topics;

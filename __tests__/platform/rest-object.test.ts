@@ -1,0 +1,30 @@
+import { Testing } from 'cdktf';
+import { RestObject, type RestObjectProps } from '../../constructs/rest-object';
+
+type Data = Record<string, { triggers_replace: { spec_sha256: string }; input: { spec: string } }>;
+
+function synthOne(props: Omit<RestObjectProps, 'tool' | 'endpoint'>): { id: string; data: Data[string] } {
+  const tf = JSON.parse(
+    Testing.synthScope((scope) => {
+      new RestObject(scope, 'THING', { tool: 'ksql', endpoint: 'http://127.0.0.1:8088', ...props });
+    }),
+  ) as { resource: { terraform_data: Data } };
+  const [id, data] = Object.entries(tf.resource.terraform_data)[0];
+  return { id, data };
+}
+
+describe('RestObject', () => {
+  it('is addressed by tool and name', () => {
+    expect(synthOne({ spec: { a: 1 } }).id).toBe('ksql_THING');
+  });
+
+  it('is replaced when its spec changes', () => {
+    expect(synthOne({ spec: { statement: 'A' } }).data.triggers_replace.spec_sha256).not.toBe(synthOne({ spec: { statement: 'B' } }).data.triggers_replace.spec_sha256);
+  });
+
+  it('is not replaced when only what replaceOn leaves out changes (a statement moved in its file)', () => {
+    const at = (line: number) => synthOne({ spec: { statement: 'A', line }, replaceOn: { statement: 'A' } }).data;
+    expect(at(3).triggers_replace).toEqual(at(40).triggers_replace);
+    expect(at(3).input.spec).not.toEqual(at(40).input.spec);
+  });
+});

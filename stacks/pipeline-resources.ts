@@ -1,0 +1,100 @@
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { LabConfig } from '../config/types';
+import { DebeziumSource, ElasticsearchSinks } from '../constructs/connectors';
+import { KafkaTopics, type TopicDecl } from '../constructs/kafka-topics';
+import { KsqlObjects, ksqlTopicsOf, validateEnabledPipelineScripts } from '../constructs/ksql-objects';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { datasetTopicNames } from '../generators/schema';
+import type { PipelineDecl } from '../pipelines/types';
+import type { KafkaConnection } from '../platform/kafka-connection';
+import { CDC_USER, MARIADB_PORT, MOODLE_DATABASE } from '../platform/mariadb';
+import type { Service } from '../platform/service';
+
+/** The platform a pipeline's objects are applied to, with the URLs the deploying machine uses. */
+export interface PipelinePlatform {
+  readonly config: LabConfig;
+  readonly kafka: KafkaConnection;
+  readonly ksqldb: Service;
+  readonly connect: Service;
+  readonly elasticsearch: Service;
+  readonly elasticsearchInternalUrl: string;
+  readonly mariadb?: Service;
+  readonly paymentsApi?: Service;
+  /** The topics of pipelineTopics(), created by the stack before the generators start. */
+  readonly topics: KafkaTopics;
+  /** http://<host>:<port> for a published port. */
+  readonly hostUrl: (port: number) => string;
+}
+
+/** The enabled pipelines' topics, once the brokers are healthy; fails synth on any script problem first. */
+export function createPipelineTopics(scope: Construct, pipelines: readonly PipelineDecl[], config: LabConfig, kafka: KafkaConnection): KafkaTopics {
+  // One error naming file and line for every problem across all enabled scripts.
+  validateEnabledPipelineScripts(pipelines);
+  return new KafkaTopics(scope, 'topics', {
+    topics: pipelineTopics(pipelines),
+    kafka: config.kafka,
+    replicationFactor: kafka.replicationFactor,
+    dependsOn: kafka.brokers.map((b) => b.container),
+  });
+}
+
+/** Every topic the enabled pipelines need: the datasets' topics and what their statements read and write. */
+export function pipelineTopics(pipelines: readonly PipelineDecl[]): TopicDecl[] {
+  const topics = new Map<string, TopicDecl['kind']>();
+  for (const p of pipelines) {
+    for (const d of p.datasets) {
+      for (const name of datasetTopicNames(DATASET_SCHEMAS[d])) if (!topics.has(name)) topics.set(name, 'stream');
+    }
+    // A topic that a statement reads or writes as a TABLE is compacted.
+    for (const t of ksqlTopicsOf(p)) if (topics.get(t.name) !== 'table') topics.set(t.name, t.kind);
+  }
+  return [...topics].map(([name, kind]) => ({ name, kind })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Topics, ksqlDB objects, the CDC source and the Elasticsearch sinks of the enabled pipelines,
+ * in dependency order: topics once the brokers are healthy, statements once ksqlDB is, sinks after
+ * the objects they read.
+ */
+export class PipelineResources extends Construct {
+  constructor(scope: Construct, id: string, pipelines: readonly PipelineDecl[], platform: PipelinePlatform) {
+    super(scope, id);
+    const { config, kafka, topics } = platform;
+
+    const ports = config.ports;
+    const connectUrl = platform.hostUrl(ports.connect);
+    for (const pipeline of pipelines) {
+      const before: ITerraformDependable[] = [platform.ksqldb.container];
+      if (pipeline.datasets.includes('moodle_logs') && platform.mariadb) {
+        const cdc = new DebeziumSource(this, `${pipeline.name}-cdc`, {
+          connectUrl,
+          database: { host: platform.mariadb.hostname, port: MARIADB_PORT, user: CDC_USER, passwordEnvVar: 'MOODLE_CDC_PASSWORD', name: MOODLE_DATABASE },
+          kafka: { bootstrapServers: kafka.bootstrapServers, clientPropertyNames: Object.keys(kafka.clientProperties) },
+          dependsOn: [platform.connect.container, platform.mariadb.container, ...topics.forDataset('moodle_logs')],
+        });
+        before.push(cdc.connector.resource);
+      }
+      // The API registers the Avro and Protobuf schemas at start; ksqlDB must find them, not register its own.
+      if (pipeline.paymentsApi && platform.paymentsApi) before.push(platform.paymentsApi.container);
+
+      const ksql = new KsqlObjects(this, `${pipeline.name}-ksql`, {
+        pipeline,
+        ksqlUrl: platform.hostUrl(ports.ksqldb),
+        dependsOn: before,
+        topics: topics.byName,
+      });
+      new ElasticsearchSinks(this, `${pipeline.name}-sinks`, {
+        pipeline,
+        connectUrl,
+        elasticsearchUrl: platform.elasticsearchInternalUrl,
+        elasticsearchHostUrl: platform.hostUrl(ports.elasticsearch),
+        dependsOn: [
+          platform.connect.container,
+          platform.elasticsearch.container,
+          ...pipeline.sinks.map((s) => ksql.object(s.object).resource),
+        ],
+      });
+    }
+  }
+}
