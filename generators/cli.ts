@@ -162,11 +162,13 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      // Exit explicitly: kafkajs keeps reconnect timers alive after a failed run. The empty write
+      // waits until what is already written to stdout has been handed to the OS.
+      process.stdout.write('', () => process.exit(code));
     },
     (error: unknown) => {
       process.stderr.write(`lab-generate: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = EXIT.undelivered;
+      process.exit(EXIT.undelivered);
     },
   );
 }

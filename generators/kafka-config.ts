@@ -39,12 +39,20 @@ function saslOptions(env: Env): SASLOptions {
   }
 }
 
+// kafkajs' logLevel is typed as an enum but is a plain object at run time, without reverse names.
+const LEVEL_NAMES = new Map<number, string>([
+  [logLevel.ERROR, 'ERROR'],
+  [logLevel.WARN, 'WARN'],
+  [logLevel.INFO, 'INFO'],
+  [logLevel.DEBUG, 'DEBUG'],
+]);
+
 /** kafkajs logs as single lines on stderr, so they interleave readably with the progress lines. */
 function stderrLogCreator() {
   return ({ namespace, level, log }: LogEntry): void => {
     const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
     const details = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
-    process.stderr.write(`kafkajs ${logLevel[level]} ${namespace}: ${message}${details}\n`);
+    process.stderr.write(`kafkajs ${LEVEL_NAMES.get(level) ?? level} ${namespace}: ${message}${details}\n`);
   };
 }
 
@@ -59,6 +67,10 @@ export function kafkaConfig(clientId: string, brokers: string[], env: Env = proc
     ssl: protocol === 'SSL' || protocol === 'SASL_SSL',
     sasl: protocol.startsWith('SASL_') ? saslOptions(env) : undefined,
     connectionTimeout: 10_000,
+    // Reconnect for as long as it takes, like the Java client: the caller's delivery timeout
+    // decides when a send has failed (kafkajs would otherwise give up on a restarting broker
+    // after about ten seconds, below the producer's own unlimited idempotent retries).
+    retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
     logLevel: logLevel.WARN,
     logCreator: stderrLogCreator,
   };

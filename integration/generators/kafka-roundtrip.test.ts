@@ -7,7 +7,7 @@ import { SHOP_USER_IDS, shopAmountFor } from '../../generators/datasets/shop_tra
 import { DATASET_NAMES, datasetTopic } from '../../generators/schema';
 import { schemaProblems } from '../../__tests__/generators/drive';
 import { type LocalKafka, startKafka } from '../support/kafka';
-import { acknowledged, consumeTopic, createTopics, runCli, type Consumed } from './support';
+import { acknowledged, consumeTopic, createTopics, killLeftoverClis, runCli, type Consumed } from './support';
 
 const KAFKA_DATASETS = DATASET_NAMES.filter((name) => DATASETS[name].schema.sink.kind === 'kafka');
 const PARTITIONS = 3;
@@ -37,6 +37,7 @@ describe('generators against a real Kafka broker', () => {
   });
 
   afterAll(async () => {
+    killLeftoverClis();
     await kafka?.stop();
   });
 

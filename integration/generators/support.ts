@@ -12,8 +12,16 @@ export interface CliRun {
   stderr(): string;
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>;
+  /** The exit code; rejects (and SIGKILLs the process) if it has not exited within `timeoutMs`. */
+  exit(timeoutMs?: number): Promise<number | null>;
   /** Resolves once stderr matches `pattern` (a progress line, say); rejects if the process exits first. */
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+}
+
+const live = new Set<ChildProcess>();
+/** SIGKILLs every CLI process a test left running (call in afterAll/afterEach). */
+export function killLeftoverClis(): void {
+  for (const child of live) child.kill('SIGKILL');
 }
 
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
@@ -30,11 +38,23 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
     for (const listener of listeners) listener();
   });
   const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  live.add(child);
+  void exited.then(() => live.delete(child));
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited,
+    exit(timeoutMs = 180_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`lab-generate did not exit within ${timeoutMs} ms; stderr tail:\n${err.slice(-3000)}`));
+        }, timeoutMs);
+      });
+      return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
+    },
     waitForStderr(pattern, timeoutMs = 120_000) {
       return new Promise((resolveMatch, reject) => {
         const check = (): void => {
@@ -65,7 +85,7 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
 
 export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = startCli(args, env);
-  const code = await run.exited;
+  const code = await run.exit();
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
