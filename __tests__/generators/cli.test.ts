@@ -75,6 +75,29 @@ describe('lab-generate CLI', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('SIGUSR1 triggers the on-demand anomaly of a running generator (a server_logs error burst)', async () => {
+    const child = spawn(process.execPath, [...CLI, 'server_logs', '--stdout', '--rate', '100', '--error-probability', '0', '--burst-size', '40'], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const errorsSeen = (): number => jsonLines(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).filter((log) => (log.status as number) >= 500).length;
+    let signalled = false;
+    await new Promise<void>((resolveBurst) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (!signalled && stdout.split('\n').length > 20) {
+          signalled = true;
+          child.kill('SIGUSR1');
+        }
+        if (errorsSeen() >= 40) resolveBurst();
+      }),
+    );
+    const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(stderr).toContain('SIGUSR1: anomaly triggered');
+  });
+
   it('SIGTERM finishes what is in flight and exits 0; the health file is touched while running', async () => {
     const healthFile = join(mkdtempSync(join(tmpdir(), 'lab-cli-')), 'healthy');
     const child = spawn(process.execPath, [...CLI, 'shop_transactions', '--stdout', '--rate', '200', '--health-file', healthFile], { cwd: ROOT });

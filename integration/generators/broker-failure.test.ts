@@ -65,6 +65,18 @@ describe('generator producer when the broker fails', () => {
     expect(ids(messages).size).toBe(messages.length);
   });
 
+  it('SIGTERM mid-run: the sends in flight finish, exit 0, acknowledged = consumed', async () => {
+    await createTopics(kafka.bootstrap, ['shop_sigterm'], 3);
+    const run = startCli(['shop_transactions', '--topic', 'shop_sigterm', '--brokers', kafka.bootstrap, '--rate', '1000', '--workers', '3', '--batch-size', '50', '--progress-ms', '250']);
+    await run.waitForStderr(/sent (?:[1-9]\d{3}|\d{5}) /);
+    run.child.kill('SIGTERM');
+    const code = await run.exit();
+    expect({ code, stderr: run.stderr() }).toEqual({ code: 0, stderr: expect.stringMatching(/SIGTERM: finishing \d+ messages in flight/) });
+    const messages = await consumeTopic(kafka.bootstrap, 'shop_sigterm');
+    expect(messages).toHaveLength(acknowledged(run.stderr()));
+    expect(ids(messages).size).toBe(messages.length);
+  });
+
   it('a missing topic is reported with the fix, and nothing is produced', async () => {
     const result = await runCli(['ratings', '--topic', 'no_such_topic', '--brokers', kafka.bootstrap, '--count', '5']);
     expect(result.code).toBe(1);
