@@ -60,7 +60,10 @@ export class RestObject extends Construct {
       input: { endpoint: props.endpoint, spec },
       triggersReplace: { spec_sha256: createHash('sha256').update(props.replaceOn ? JSON.stringify(props.replaceOn) : spec).digest('hex') },
       dependsOn: props.dependsOn,
-      lifecycle: props.replaceWith?.length ? { replaceTriggeredBy: props.replaceWith } : undefined,
+      // Terraform's JSON syntax wants bare addresses here ("terraform_data.x"), not "${...}" interpolations.
+      lifecycle: props.replaceWith?.length
+        ? { replaceTriggeredBy: props.replaceWith.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }
+        : undefined,
       provisioners: [
         {
           type: 'local-exec',

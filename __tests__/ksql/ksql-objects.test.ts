@@ -91,7 +91,7 @@ describe('KsqlObjects', () => {
     const insert = byName.get('PAYMENTS_ALL_FORMATS_FROM_AVRO')!;
     const expected = ['PAYMENTS_AVRO', 'PAYMENTS_ALL_FORMATS'].map((n) => `terraform_data.${idOf(n)}`);
     expect(insert.depends_on).toEqual(expected);
-    expect((insert.lifecycle as Json).replace_triggered_by).toEqual(expected.map((e) => `\${${e}}`));
+    expect((insert.lifecycle as Json).replace_triggered_by).toEqual(expected);
     expect(byName.get('PAYMENTS_JSON')!.depends_on).toEqual([]);
   });
 
