@@ -11,7 +11,7 @@ export const DEFAULT_IMAGES: Readonly<Record<ImageName, string>> = {
   elasticsearch: 'docker.elastic.co/elasticsearch/elasticsearch:8.15.5',
   kibana: 'docker.elastic.co/kibana/kibana:8.15.5',
   grafana: 'grafana/grafana:11.3.1',
-  mariadb: 'mariadb:11.4.4',
+  mariadb: 'mariadb:10.11.10',
   pinot: 'apachepinot/pinot:1.2.0',
   kafkaUi: 'ghcr.io/kafbat/kafka-ui:v1.1.0',
   nodeBase: 'node:20.19.5-bookworm-slim',
