@@ -177,6 +177,14 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     throw new UsageError(`${first} writes rows into MariaDB: set MOODLE_DB_URL=mysql://user:password@host:3306/moodle (or pass --db-url), or use --stdout`);
   }
   if (stdout && viaApi !== undefined) throw new UsageError('--stdout and --via-api exclude each other: print the payments or send them to the API');
+  const topic = text('topic') ?? datasetTopic(module.schema);
+  const registryTopics = sink.kind === 'kafka' ? Object.values(sink.topicByFormat ?? {}) : [];
+  if (!stdout && viaApi === undefined && registryTopics.includes(topic)) {
+    // ksqlDB reads these topics as JSON_SR/AVRO/PROTOBUF (Confluent wire format with a schema id): plain JSON there would break it.
+    throw new UsageError(
+      `${first} on topic ${topic} must be in Schema Registry wire format, which the payments API writes: pass --via-api http://<payments-api>:8000, or --topic <another topic> for plain JSON`,
+    );
+  }
 
   const flags: Record<string, number | boolean> = {};
   for (const spec of module.flags) {
@@ -197,7 +205,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       seed: seedRaw === undefined ? undefined : parseNumber('seed', seedRaw, { integer: true, min: 0, max: 2 ** 32 - 1 }),
       startTime: startRaw === undefined ? undefined : parseTime(startRaw),
       brokers: text('brokers') ?? env.KAFKA_BROKERS,
-      topic: text('topic') ?? datasetTopic(module.schema),
+      topic,
       createTopic: values.has('create-topic'),
       stdout,
       dbUrl: stdout ? undefined : dbUrl,

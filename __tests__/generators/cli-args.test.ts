@@ -55,6 +55,8 @@ describe('lab-generate arguments', () => {
     [['ratings', 'extra'], "unexpected argument 'extra': the dataset goes first, options start with --"],
     [['ratings', '--via-api', 'http://api:8000'], '--via-api applies only to the payments dataset, not to ratings'],
     [['payments', '--via-api', 'api:8000'], "--via-api 'api:8000' is not an http(s) URL, e.g. http://payments-api:8000"],
+    [['payments'], 'payments on topic payment_json must be in Schema Registry wire format, which the payments API writes: pass --via-api http://<payments-api>:8000, or --topic <another topic> for plain JSON'],
+    [['payments', '--topic', 'payment_avro'], 'payments on topic payment_avro must be in Schema Registry wire format, which the payments API writes: pass --via-api http://<payments-api>:8000, or --topic <another topic> for plain JSON'],
     [['ratings', '--db-url', 'mysql://u:p@h/db'], '--db-url applies only to datasets written to a database (moodle_logs), not to ratings'],
   ])('%j: %s', (argv, message) => {
     expect(usage(argv)).toBe(message);
@@ -65,6 +67,12 @@ describe('lab-generate arguments', () => {
     expect(message).toMatch(/^unknown option --sessionize; allowed: --rate, --count, /);
     expect(message).toContain('--burst, --error-probability, --burst-size');
     expect(message).not.toContain('--session-gap-ms');
+  });
+
+  it('payments: plain JSON to another topic, the API for the registry topics, or stdout', () => {
+    expect(run(['payments', '--topic', 'payments_plain']).topic).toBe('payments_plain');
+    expect(run(['payments', '--via-api', 'http://payments-api:8000']).viaApi).toBe('http://payments-api:8000');
+    expect(run(['payments', '--stdout']).stdout).toBe(true);
   });
 
   it('moodle_logs needs a database unless printing, and has no topic', () => {
