@@ -127,8 +127,12 @@ async function runGenerator(broker: LocalKafka, config: GeneratorConfig, index: 
   const source = new RecordSource(paddedClickstream(index + 1, RECORD_SIZE), clock, RECORDS);
   const runner = new Runner({ schema: clickstreamModule.schema, source, clock, sinks, rate: 0, batchSize: config.batchSize });
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const stats = await runner.run();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  // Share of one core this process used: near 100% means the producer is bound by its own CPU (one JS thread).
+  const cpuPercent = ((cpu.user + cpu.system) / 1e6 / seconds) * 100;
   await Promise.all(sinks.map((sink) => sink.close()));
   const onTopic = await endOffset(kafka, topic);
   const check = onTopic === stats.sent ? `topic end offset ${onTopic} = acknowledged` : `MISMATCH: topic holds ${onTopic}, acknowledged ${stats.sent}`;
@@ -139,7 +143,7 @@ async function runGenerator(broker: LocalKafka, config: GeneratorConfig, index: 
     seconds,
     recordsPerSec: stats.sent / seconds,
     mbPerSec: (stats.sent * RECORD_SIZE) / MB / seconds,
-    note: `${check}${failures}`,
+    note: `node process CPU ${cpuPercent.toFixed(0)}% of one core; ${check}${failures}`,
   };
 }
 
