@@ -5,8 +5,8 @@
  * Elasticsearch sink, which cannot run here (no Docker, not on a reachable registry); the Debezium
  * path runs against a real worker in integration/connect/.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../support/fake-http-server';
 import type { ConnectorStatus, TaskStatus } from '../../ops/connect/rest';
 
 export interface FakeConnector {
@@ -32,7 +32,7 @@ export function withState(name: string, connector: ConnectorStatus['connector'][
   return { name, connector: { state: connector, worker_id: 'connect:8083' }, tasks, type: 'sink' };
 }
 
-export class FakeConnect {
+export class FakeConnect extends FakeHttpServer {
   readonly connectors = new Map<string, FakeConnector>();
   readonly requests: RecordedRequest[] = [];
   /** Answers to GET / before it returns the worker info: 'down' closes the socket, a number is an HTTP status. */
@@ -47,29 +47,13 @@ export class FakeConnect {
   /** GET /connectors/{name} keeps listing a deleted connector this many times. */
   listedAfterDelete = 0;
 
-  private server: Server | undefined;
   private deletedListings = new Map<string, number>();
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 
   requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix));
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, text: string): void {
+  protected handle(req: IncomingMessage, res: ServerResponse, text: string): void {
     const path = req.url ?? '/';
     const method = req.method ?? 'GET';
     const body = text ? (JSON.parse(text) as unknown) : undefined;

@@ -8,8 +8,8 @@
  * run here: it is on no reachable registry and there is no Docker. It keeps a small metastore so
  * that ordering, idempotence, replacement and drop constraints behave as ksqlDB's do.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../support/fake-http-server';
 import { tokenize } from '../../ops/ksql/lexer';
 import { parseScript, type KsqlStatement } from '../../ops/ksql/parser';
 
@@ -43,7 +43,7 @@ export interface KsqlRequest {
 
 class StatementError extends Error {}
 
-export class FakeKsqlDb {
+export class FakeKsqlDb extends FakeHttpServer {
   readonly sources = new Map<string, FakeSource>();
   readonly queries = new Map<string, FakeQuery>();
   /** Every POST /ksql body, in order. */
@@ -69,22 +69,6 @@ export class FakeKsqlDb {
   private sequence = 0;
   private queryCounter = 0;
   private readonly statuses = new Map<string, FakeCommand>();
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 
   /** Commands whose text starts with the given words (case-insensitive). */
   commandsStartingWith(prefix: string): string[] {
@@ -100,7 +84,7 @@ export class FakeKsqlDb {
     return false;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, text: string): void {
+  protected handle(req: IncomingMessage, res: ServerResponse, text: string): void {
     const path = req.url ?? '/';
     const send = (status: number, payload: unknown): void => {
       res.writeHead(status, { 'Content-Type': 'application/vnd.ksql.v1+json' });
