@@ -7,6 +7,8 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     title: 'Server log anomaly detection',
     seed: '000',
     datasets: ['server_logs'],
+    // An error storm at start: the anomaly table has a row as soon as the pipeline runs.
+    generatorArgs: { server_logs: ['--burst'] },
     needs: [],
     sinks: [
       { object: 'SERVER_ERROR_ANOMALIES' },
@@ -33,6 +35,8 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     title: 'Bank withdrawal fraud detection',
     seed: '000',
     datasets: ['bank_transactions'],
+    // A fraud spree at start: a user crosses 5,000,000 in a day within the first minute.
+    generatorArgs: { bank_transactions: ['--burst'] },
     needs: [],
     sinks: [
       { object: 'LARGE_WITHDRAWALS' },

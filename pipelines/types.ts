@@ -33,6 +33,8 @@ export interface PipelineDecl {
   readonly datasets: readonly DatasetName[];
   /** Optional platform services this pipeline needs. */
   readonly needs: readonly OptionalService[];
+  /** Extra generator flags per dataset in the stack, e.g. an anomaly at start so alerts show at once. */
+  readonly generatorArgs?: Readonly<Partial<Record<DatasetName, readonly string[]>>>;
   /** Runs the payments HTTP API. */
   readonly paymentsApi?: boolean;
   /** ksqlDB script, relative to the project root. */

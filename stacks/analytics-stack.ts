@@ -233,7 +233,10 @@ export class AnalyticsStack extends TerraformStack {
               ? { MOODLE_DB_URL: `mysql://${APP_USER}:${appPassword.result}@${mariadb.address(MARIADB_PORT)}/${MOODLE_DATABASE}` }
               : undefined,
           dependsOn: isMoodleLogs && mariadb ? [mariadb] : dataset === 'payments' && paymentsApi ? [paymentsApi] : [],
-          extraArgs: dataset === 'payments' && paymentsApi ? ['--via-api', paymentsApi.url(PAYMENTS_API_PORT)] : [],
+          extraArgs: [
+            ...pipelines.flatMap((p) => p.generatorArgs?.[dataset] ?? []),
+            ...(dataset === 'payments' && paymentsApi ? ['--via-api', paymentsApi.url(PAYMENTS_API_PORT)] : []),
+          ],
         }),
       );
     }
