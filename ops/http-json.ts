@@ -1,5 +1,5 @@
 /**
- * JSON over HTTP for the ops appliers (Kafka Connect, Elasticsearch): one request, its status and
+ * JSON over HTTP for the ops appliers (ksqlDB, Kafka Connect, Elasticsearch): one request, its status and
  * parsed body, or the network error that prevented it, never an exception for an HTTP status.
  */
 
@@ -28,11 +28,13 @@ export async function requestJson(
   url: string,
   body?: unknown,
   timeoutMs = 30_000,
+  /** The JSON media type the service speaks (ksqlDB: application/vnd.ksql.v1+json). */
+  mediaType = 'application/json',
 ): Promise<HttpOutcome> {
   try {
     const response = await fetch(url, {
       method,
-      headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: { Accept: mediaType, ...(body === undefined ? {} : { 'Content-Type': mediaType }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -52,12 +54,13 @@ function parseBody(text: string): unknown {
   }
 }
 
-function describeNetworkError(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
+export function describeNetworkError(e: unknown): string {
+  // fetch's errors may come from another realm (jest, worker threads): read them structurally.
+  if (typeof e !== 'object' || e === null || !('message' in e)) return String(e);
+  const err = e as { name?: string; message: string; cause?: { code?: string } };
+  if (err.name === 'TimeoutError') return 'the request timed out';
   // undici wraps the socket error (ECONNREFUSED, ENOTFOUND) in `cause`.
-  const cause = (e as Error & { cause?: unknown }).cause;
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
-  return `${e.name === 'TimeoutError' ? 'request timed out' : e.message}${detail}`;
+  return err.cause?.code ? `${err.message} (${err.cause.code})` : err.message;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -4,6 +4,8 @@
  * until each command has run, passing the last commandSequenceNumber on to the next request.
  */
 
+import { describeNetworkError, isNetworkFailure, requestJson, sleep, type HttpResult } from '../http-json';
+
 /** Error codes ksqlDB puts in `error_code` (HTTP status * 100 + n). */
 export const KSQL_ERROR = {
   BAD_STATEMENT: 40001,
@@ -130,14 +132,9 @@ export function clientOptionsFromEnv(endpoint: string, env: NodeJS.ProcessEnv = 
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const KSQL_MEDIA_TYPE = 'application/vnd.ksql.v1+json';
 
 const PENDING = new Set(['QUEUED', 'PARSING', 'EXECUTING']);
-
-interface HttpResult {
-  readonly status: number;
-  readonly body: unknown;
-}
 
 export class KsqlRestClient {
   /** The highest command sequence number seen; sent with each request so it runs after that command. */
@@ -154,21 +151,11 @@ export class KsqlRestClient {
     this.options.log?.(line);
   }
 
+  /** One request; a network failure (refused, timed out) is thrown with its cause, for the callers' retry loops. */
   private async http(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResult> {
-    const res = await fetch(`${this.options.endpoint}${path}`, {
-      method,
-      headers: { Accept: 'application/vnd.ksql.v1+json', 'Content-Type': 'application/vnd.ksql.v1+json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch {
-      // Not JSON (a proxy's HTML page, say): keep the text for the error message.
-    }
-    return { status: res.status, body: parsed };
+    const outcome = await requestJson(method, `${this.options.endpoint}${path}`, body, this.options.requestTimeoutMs, KSQL_MEDIA_TYPE);
+    if (isNetworkFailure(outcome)) throw new Error(outcome.networkError);
+    return outcome;
   }
 
   /** Waits until /healthcheck says healthy and /info answers; every failure is retried until the startup deadline. */
@@ -193,7 +180,7 @@ export class KsqlRestClient {
           last = `/info answered ${info.status} ${JSON.stringify(info.body)}`;
         }
       } catch (e) {
-        last = describeFetchError(e);
+        last = describeNetworkError(e);
       }
       if (Date.now() + this.options.pollIntervalMs > deadline) {
         throw new KsqlTimeoutError(
@@ -218,7 +205,7 @@ export class KsqlRestClient {
       try {
         res = await this.http('POST', '/ksql', request);
       } catch (e) {
-        throw new Error(`POST ${this.options.endpoint}/ksql failed: ${describeFetchError(e)} — check that ksqlDB is reachable from this machine`);
+        throw new Error(`POST ${this.options.endpoint}/ksql failed: ${describeNetworkError(e)} — check that ksqlDB is reachable from this machine`);
       }
       if (res.status === 200 && Array.isArray(res.body)) {
         const entities = res.body as KsqlEntity[];
@@ -310,10 +297,3 @@ export function quoteIdentifier(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
 
-function describeFetchError(e: unknown): string {
-  // fetch's errors may come from another realm (jest, worker threads): read them structurally.
-  if (typeof e !== 'object' || e === null || !('message' in e)) return String(e);
-  const err = e as { name?: string; message: string; cause?: { code?: string } };
-  if (err.name === 'TimeoutError') return 'the request timed out';
-  return err.cause?.code ? `${err.message} (${err.cause.code})` : err.message;
-}
