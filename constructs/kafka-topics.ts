@@ -1,31 +1,15 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { KafkaConfig } from '../config/types';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames, type DatasetName } from '../generators/schema';
 import { KafkaTopic } from '../providers/kafka';
-
-/** A topic the stack creates: a stream topic keeps events for the retention time, a table topic is compacted. */
-export interface TopicDecl {
-  readonly name: string;
-  readonly kind: 'stream' | 'table';
-}
+import type { TopicDecl } from '../stacks/pipeline-topics';
 
 export interface KafkaTopicsProps {
+  /** Each topic with its settings (stacks/pipeline-topics.ts). */
   readonly topics: readonly TopicDecl[];
-  readonly kafka: KafkaConfig;
-  readonly replicationFactor: number;
   /** The brokers: topics are created once they are healthy. */
   readonly dependsOn: ITerraformDependable[];
-}
-
-const HOUR_MS = 3_600_000;
-
-/** Topic settings from the configuration: partitions, replication, retention, cleanup policy. */
-export function topicSettings(kind: TopicDecl['kind'], kafka: KafkaConfig): Record<string, string> {
-  return kind === 'table'
-    ? { 'cleanup.policy': 'compact' }
-    : { 'cleanup.policy': 'delete', 'retention.ms': String(kafka.retentionHours * HOUR_MS) };
 }
 
 /** One kafka_topic per declared topic, each named for the topic so plans read as topic lists. */
@@ -38,9 +22,9 @@ export class KafkaTopics extends Construct {
       if (this.byName.has(topic.name)) continue;
       const resource = new KafkaTopic(this, topic.name, {
         name: topic.name,
-        partitions: props.kafka.topicPartitions,
-        replicationFactor: props.replicationFactor,
-        config: topicSettings(topic.kind, props.kafka),
+        partitions: topic.partitions,
+        replicationFactor: topic.replicationFactor,
+        config: { ...topic.config },
         dependsOn: props.dependsOn,
       });
       // Terraform names allow letters, digits, '_' and '-': a CDC topic's dots become '_'.

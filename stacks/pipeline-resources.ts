@@ -2,14 +2,13 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { LabConfig } from '../config/types';
 import { DebeziumSource, ElasticsearchSinks } from '../constructs/connectors';
-import { KafkaTopics, type TopicDecl } from '../constructs/kafka-topics';
-import { KsqlObjects, ksqlTopicsOf, validateEnabledPipelineScripts } from '../constructs/ksql-objects';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
-import { datasetTopicNames } from '../generators/schema';
+import { KafkaTopics } from '../constructs/kafka-topics';
+import { KsqlObjects, validateEnabledPipelineScripts } from '../constructs/ksql-objects';
 import type { PipelineDecl } from '../pipelines/types';
 import type { KafkaConnection } from '../platform/kafka-connection';
 import { CDC_USER, MARIADB_PORT, MOODLE_DATABASE } from '../platform/mariadb';
 import type { Service } from '../platform/service';
+import { planPipelineTopics } from './pipeline-topics';
 
 /** The platform a pipeline's objects are applied to, with the URLs the deploying machine uses. */
 export interface PipelinePlatform {
@@ -21,7 +20,7 @@ export interface PipelinePlatform {
   readonly elasticsearchInternalUrl: string;
   readonly mariadb?: Service;
   readonly paymentsApi?: Service;
-  /** The topics of pipelineTopics(), created by the stack before the generators start. */
+  /** The topics of planPipelineTopics(), created by the stack before the generators start. */
   readonly topics: KafkaTopics;
   /** http://<host>:<port> for a published port. */
   readonly hostUrl: (port: number) => string;
@@ -30,26 +29,11 @@ export interface PipelinePlatform {
 /** The enabled pipelines' topics, once the brokers are healthy; fails synth on any script problem first. */
 export function createPipelineTopics(scope: Construct, pipelines: readonly PipelineDecl[], config: LabConfig, kafka: KafkaConnection): KafkaTopics {
   // One error naming file and line for every problem across all enabled scripts.
-  validateEnabledPipelineScripts(pipelines);
+  const graph = validateEnabledPipelineScripts(pipelines);
   return new KafkaTopics(scope, 'topics', {
-    topics: pipelineTopics(pipelines),
-    kafka: config.kafka,
-    replicationFactor: kafka.replicationFactor,
+    topics: planPipelineTopics(pipelines, graph, config.kafka, kafka.replicationFactor),
     dependsOn: kafka.brokers.map((b) => b.container),
   });
-}
-
-/** Every topic the enabled pipelines need: the datasets' topics and what their statements read and write. */
-export function pipelineTopics(pipelines: readonly PipelineDecl[]): TopicDecl[] {
-  const topics = new Map<string, TopicDecl['kind']>();
-  for (const p of pipelines) {
-    for (const d of p.datasets) {
-      for (const name of datasetTopicNames(DATASET_SCHEMAS[d])) if (!topics.has(name)) topics.set(name, 'stream');
-    }
-    // A topic that a statement reads or writes as a TABLE is compacted.
-    for (const t of ksqlTopicsOf(p)) if (topics.get(t.name) !== 'table') topics.set(t.name, t.kind);
-  }
-  return [...topics].map(([name, kind]) => ({ name, kind })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**

@@ -51,6 +51,8 @@ export interface KsqlStatement {
   readonly sources: readonly SourceRef[];
   /** A windowed aggregation (WINDOW clause), or a table declared on a windowed topic (WINDOW_TYPE). */
   readonly windowed: boolean;
+  /** `WINDOW ... (..., RETENTION n unit)`: how long ksqlDB keeps the window's state, in ms. */
+  readonly windowRetentionMs?: number;
   /** Uses of syntax that current ksqlDB rejects, found while parsing. */
   readonly removedSyntax: readonly ScriptProblem[];
   /** Names used as bare ROWKEY references (no longer an implicit column). */
@@ -73,6 +75,21 @@ export interface ParsedScript {
   readonly settings: readonly SessionSetting[];
   readonly problems: readonly ScriptProblem[];
 }
+
+interface QueryParts {
+  readonly sources: SourceRef[];
+  readonly windowed: boolean;
+  readonly windowRetentionMs?: number;
+}
+
+/** ksqlDB's time units (DAYS, HOURS, ... are accepted too), in milliseconds. */
+const TIME_UNIT_MS: Readonly<Record<string, number>> = {
+  MILLISECOND: 1,
+  SECOND: 1_000,
+  MINUTE: 60_000,
+  HOUR: 3_600_000,
+  DAY: 86_400_000,
+};
 
 const TYPE_ALIASES: Readonly<Record<string, string>> = { STRING: 'VARCHAR', INT: 'INTEGER' };
 
@@ -208,11 +225,13 @@ class StatementParser {
     let form: StatementForm = 'CREATE';
     let sources: SourceRef[] = [];
     let windowed = properties.WINDOW_TYPE !== undefined;
+    let windowRetentionMs: number | undefined;
     if (c.acceptKeyword('AS')) {
       form = 'CREATE_AS_SELECT';
       const query = this.parseQuery(c);
       sources = query.sources;
       windowed = query.windowed;
+      windowRetentionMs = query.windowRetentionMs;
       if (columns.length > 0) {
         this.problem(first.line, `${kind} ${identifierName(nameToken)} declares columns and AS SELECT`, 'drop the column list: a CREATE ... AS SELECT takes its columns from the query');
       }
@@ -231,6 +250,7 @@ class StatementParser {
       properties,
       sources,
       windowed,
+      ...(windowRetentionMs === undefined ? {} : { windowRetentionMs }),
     });
   }
 
@@ -405,10 +425,11 @@ class StatementParser {
     }
   }
 
-  /** SELECT ...: collects FROM / JOIN sources and whether a WINDOW clause is present. */
-  private parseQuery(c: Cursor): { sources: SourceRef[]; windowed: boolean } {
+  /** SELECT ...: collects FROM / JOIN sources, whether a WINDOW clause is present and its RETENTION. */
+  private parseQuery(c: Cursor): QueryParts {
     const sources: SourceRef[] = [];
     let windowed = false;
+    let windowRetentionMs: number | undefined;
     const select = c.peek();
     if (!isKeyword(select, 'SELECT')) {
       this.problem(select?.line ?? this.tokens[0].line, `expected SELECT but found ${select ? `"${select.value}"` : 'the end of the statement'}`, 'write ... AS SELECT ... FROM <source> ...;');
@@ -428,11 +449,25 @@ class StatementParser {
           this.problem(t.line, `${t.value.toUpperCase()} is not followed by a stream or table name`, 'ksqlDB reads from named streams and tables only (no subqueries)');
         }
       } else if (depth === 0 && isKeyword(t, 'WINDOW')) windowed = true;
+      else if (windowed && depth === 1 && isKeyword(t, 'RETENTION')) windowRetentionMs = this.parseDuration(c, t);
     }
     if (sources.length === 0) {
       this.problem(select!.line, 'SELECT without FROM', 'name the stream or table the query reads');
     }
-    return { sources, windowed };
+    return windowRetentionMs === undefined ? { sources, windowed } : { sources, windowed, windowRetentionMs };
+  }
+
+  /** `<n> <unit>` after RETENTION: ksqlDB's time units, singular or plural. */
+  private parseDuration(c: Cursor, keyword: Token): number | undefined {
+    const amount = c.peek();
+    const unit = c.peek(1);
+    const ms = unit && unit.type === 'word' ? TIME_UNIT_MS[unit.value.toUpperCase().replace(/S$/, '')] : undefined;
+    if (!amount || amount.type !== 'number' || !/^\d+$/.test(amount.value) || ms === undefined) {
+      this.problem(keyword.line, 'RETENTION is not followed by a duration', `write RETENTION <whole number> <unit>, the unit one of ${Object.keys(TIME_UNIT_MS).join(', ')} (or the plural)`);
+      return undefined;
+    }
+    c.pos += 2;
+    return Number(amount.value) * ms;
   }
 
   /** `WITH (KEY='col')` was removed in ksqlDB 0.10: key columns are declared in the column list. */
