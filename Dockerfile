@@ -1,7 +1,7 @@
 # The app image: every data generator (node dist/generators/cli.js <dataset> ...) and the payments
 # API (node dist/payments/server.js). The stack builds it with NODE_IMAGE from the configuration
 # (config/defaults.ts images.nodeBase); the default here is the same pinned image.
-ARG NODE_IMAGE=node:20.19.5-bookworm-slim
+ARG NODE_IMAGE=node:22.23.3-bookworm-slim
 
 # Compile the TypeScript sources with the full (dev) dependency set.
 FROM ${NODE_IMAGE} AS build

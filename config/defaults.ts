@@ -2,19 +2,31 @@ import { DATASET_NAMES, type DatasetName } from '../generators/schema';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import type { ImageName, LabConfig, PortName, ServiceName } from './types';
 
-/** Pinned image tags, tested together. */
+/**
+ * Pinned image tags: the newest patch of a supported line of each, as of 2026-11 (how each was
+ * checked: README, "Image versions"). A line held back says why next to it.
+ */
 export const DEFAULT_IMAGES: Readonly<Record<ImageName, string>> = {
+  // Held on 3.9 (the last 3.x, archived upstream): Confluent Platform 7.9's ksqlDB, Schema Registry
+  // and Connect are built on Kafka 3.9, and the integration tests run these same broker jars.
   kafka: 'apache/kafka:3.9.1',
-  schemaRegistry: 'confluentinc/cp-schema-registry:7.9.1',
-  ksqldb: 'confluentinc/cp-ksqldb-server:7.9.1',
-  connectBase: 'confluentinc/cp-kafka-connect:7.9.1',
-  elasticsearch: 'docker.elastic.co/elasticsearch/elasticsearch:8.15.5',
-  kibana: 'docker.elastic.co/kibana/kibana:8.15.5',
-  grafana: 'grafana/grafana:11.3.1',
-  mariadb: 'mariadb:10.11.10',
-  pinot: 'apachepinot/pinot:1.2.0',
-  kafkaUi: 'ghcr.io/kafbat/kafka-ui:v1.1.0',
-  nodeBase: 'node:20.19.5-bookworm-slim',
+  // 7.9 is Confluent's supported 7.x line (standard support until 2027-02); 7.9.11 is its newest patch.
+  schemaRegistry: 'confluentinc/cp-schema-registry:7.9.11',
+  ksqldb: 'confluentinc/cp-ksqldb-server:7.9.11',
+  connectBase: 'confluentinc/cp-kafka-connect:7.9.11',
+  // 8.19 is the last 8.x minor, supported until 2027-07; the Elasticsearch sink 16.x recommends 8.19.x or 9.x.
+  // Kibana must be the same version as Elasticsearch.
+  elasticsearch: 'docker.elastic.co/elasticsearch/elasticsearch:8.19.26',
+  kibana: 'docker.elastic.co/kibana/kibana:8.19.26',
+  // Grafana 11 reached end of life in 2026-06; 12.4 is the last 12.x minor and still supported.
+  grafana: 'grafana/grafana:12.4.12',
+  // 10.11 is the line Debian 12 ships (the integration tests run Debian's 10.11.19), supported until 2028-02.
+  mariadb: 'mariadb:10.11.19',
+  pinot: 'apachepinot/pinot:1.5.1',
+  kafkaUi: 'ghcr.io/kafbat/kafka-ui:v1.5.0',
+  // Node 20 reached end of life on 2026-04-30. 22 is maintenance LTS until 2027-04-30 and the
+  // smallest step from the Node 20 that the tests run here; move to 24 once CI runs it.
+  nodeBase: 'node:22.23.3-bookworm-slim',
 };
 
 export const DEFAULT_PORTS: Readonly<Record<PortName, number>> = {
@@ -66,4 +78,5 @@ export const DEFAULT_CONFIG: LabConfig = {
   images: DEFAULT_IMAGES,
   memoryMb: DEFAULT_MEMORY_MB,
   rates: DEFAULT_RATES,
+  removePulledImages: false,
 };

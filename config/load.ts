@@ -25,6 +25,8 @@ interface EnvSetting {
 }
 
 const str = (v: string): string => v;
+/** 'true' / 'false' become booleans; anything else stays a string for the validator to report. */
+const bool = (v: string): boolean | string => (v.trim() === 'true' ? true : v.trim() === 'false' ? false : v);
 const list = (v: string): string[] | string =>
   v.trim() === 'all' ? [...PIPELINE_NAMES] : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 
@@ -40,6 +42,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'LAB_KAFKA_BOOTSTRAP_SERVERS', path: ['kafka', 'external', 'bootstrapServers'], parse: str },
   { env: 'LAB_KAFKA_SECURITY_PROTOCOL', path: ['kafka', 'external', 'securityProtocol'], parse: str },
   { env: 'LAB_KAFKA_SASL_MECHANISM', path: ['kafka', 'external', 'saslMechanism'], parse: str },
+  { env: 'LAB_REMOVE_PULLED_IMAGES', path: ['removePulledImages'], parse: bool },
   ...PORT_NAMES.map((n) => ({ env: `LAB_PORT_${envSuffix(n)}`, path: ['ports', n], parse: numberOrString })),
   ...IMAGE_NAMES.map((n) => ({ env: `LAB_IMAGE_${envSuffix(n)}`, path: ['images', n], parse: str })),
   ...SERVICE_NAMES.map((n) => ({ env: `LAB_MEMORY_${envSuffix(n)}`, path: ['memoryMb', n], parse: numberOrString })),

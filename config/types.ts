@@ -98,6 +98,12 @@ export interface LabConfig {
   readonly memoryMb: Readonly<Record<ServiceName, number>>;
   /** Messages per second of each dataset's generator container. */
   readonly rates: Readonly<Record<DatasetName, number>>;
+  /**
+   * Whether `cdktf destroy` also removes the upstream images the deploy pulled. Off by default, so
+   * a destroy and deploy cycle does not download several GB again; the images the stack builds
+   * itself (Connect, the app image) are always removed.
+   */
+  readonly removePulledImages: boolean;
 }
 
 /** What a config file or the environment may override: any subset, nested. */

@@ -159,6 +159,8 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
     for (const name of DATASET_NAMES) c.integer(`rates.${name}`, raw.rates[name], 0, 100000);
   }
 
+  if (typeof raw.removePulledImages !== 'boolean') c.fail('removePulledImages', raw.removePulledImages, 'true or false');
+
   if (c.problems.length > 0) throw new ConfigError(c.problems);
   return raw as unknown as LabConfig;
 }

@@ -2,10 +2,9 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DatasetName } from '../generators/schema';
-import { PROJECT_ROOT_FROM_STACK } from '../constructs/rest-object';
 import type { KafkaConnection } from './kafka-connection';
 import { Service, type ServiceContext } from './service';
-import { sourceHash } from './source-hash';
+import { LocalImage } from './local-image';
 
 /** What the app image is built from (the project's Dockerfile); a change to any of it rebuilds. */
 export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'generators', 'payments'];
@@ -15,15 +14,12 @@ const HEALTH_FILE = '/tmp/generator-healthy';
 
 /** The image that runs every generator and the payments API, built from the project's Dockerfile. */
 export function appImage(scope: Construct, project: string, nodeBaseImage: string): Image {
-  return new Image(scope, 'app-image', {
-    name: `${project}/app:local`,
-    keepLocally: false,
-    buildAttribute: {
-      context: PROJECT_ROOT_FROM_STACK,
-      buildArgs: { NODE_IMAGE: nodeBaseImage },
-    },
-    triggers: { build_inputs_sha256: sourceHash(APP_IMAGE_INPUTS) },
-  });
+  return new LocalImage(scope, 'app-image', {
+    repository: `${project}/app`,
+    context: '.',
+    buildArgs: { NODE_IMAGE: nodeBaseImage },
+    inputs: APP_IMAGE_INPUTS,
+  }).image;
 }
 
 /** Kafka client settings for the Node.js clients, as environment variables the CLI reads. */

@@ -1,16 +1,18 @@
-import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
-import { PROJECT_ROOT_FROM_STACK } from '../constructs/rest-object';
 import { heapOpts } from './jvm';
 import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
 import { curlCheck, Service, type ServiceContext } from './service';
-import { sourceHash } from './source-hash';
+import { LocalImage } from './local-image';
 
 export const CONNECT_PORT = 8083;
 
-/** Plugin versions baked into the Connect image; the integration tests run the same Debezium plugin. */
+/**
+ * Plugin versions baked into the Connect image; the integration tests run the same Debezium plugin.
+ * The Elasticsearch sink: Confluent Hub serves only supported versions since 2025-07, and lists
+ * 14.x and 15.x with third-party CVEs; 16.0.1 is the newest, for Elasticsearch 8.x and 9.x.
+ */
 export const CONNECT_PLUGINS = {
-  elasticsearchSink: '14.1.2',
+  elasticsearchSink: '16.0.1',
   debeziumMariaDb: '3.1.0.Final',
 } as const;
 
@@ -38,17 +40,12 @@ export class KafkaConnect extends Construct {
       ES_CONNECTOR_VERSION: CONNECT_PLUGINS.elasticsearchSink,
       DEBEZIUM_VERSION: CONNECT_PLUGINS.debeziumMariaDb,
     };
-    const image = new Image(this, 'image', {
-      name: `${project}/kafka-connect:${CONNECT_PLUGINS.debeziumMariaDb.toLowerCase()}-es${CONNECT_PLUGINS.elasticsearchSink}`,
-      keepLocally: false,
-      buildAttribute: {
-        context: `${PROJECT_ROOT_FROM_STACK}/${DOCKERFILE_DIR}`,
-        buildArgs,
-      },
-      // Build arguments are part of the config already; the hash covers the Dockerfile's content.
-      triggers: { build_inputs_sha256: sourceHash([DOCKERFILE_DIR]) },
-    });
-    image.overrideLogicalId('connect');
+    const image = new LocalImage(this, 'connect', {
+      repository: `${project}/kafka-connect`,
+      context: DOCKERFILE_DIR,
+      buildArgs,
+      inputs: [DOCKERFILE_DIR],
+    }).image;
     const rf = String(props.kafka.replicationFactor);
     this.service = new Service(this, 'service', {
       context: props.context,

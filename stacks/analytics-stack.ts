@@ -61,7 +61,7 @@ export class AnalyticsStack extends TerraformStack {
     const image = (name: ImageName): Image => {
       let pulled = images.get(name);
       if (!pulled) {
-        pulled = new Image(this, `image-${name}`, { name: config.images[name], keepLocally: false });
+        pulled = new Image(this, `image-${name}`, { name: config.images[name], keepLocally: !config.removePulledImages });
         images.set(name, pulled);
       }
       return pulled;

@@ -49,6 +49,12 @@ describe('loadConfig', () => {
     expect(config.kafka.external?.saslMechanism).toBe('SCRAM-SHA-512');
   });
 
+  it('keeps pulled images on destroy unless LAB_REMOVE_PULLED_IMAGES=true', () => {
+    expect(loadConfig({}, emptyDir()).removePulledImages).toBe(false);
+    expect(loadConfig({ LAB_REMOVE_PULLED_IMAGES: 'true' }, emptyDir()).removePulledImages).toBe(true);
+    expect(loadConfig({ LAB_REMOVE_PULLED_IMAGES: 'false' }, emptyDir()).removePulledImages).toBe(false);
+  });
+
   it('"all" selects every pipeline', () => {
     expect(loadConfig({ LAB_PIPELINES: 'all' }, emptyDir()).pipelines).toEqual(DEFAULT_CONFIG.pipelines);
   });
@@ -71,6 +77,7 @@ describe('invalid configuration fails with the setting, the value and what is al
     ['external mode without a cluster', { LAB_KAFKA_MODE: 'external' }, 'kafka.external: got undefined; allowed: an object with bootstrapServers'],
     ['bad bootstrap list', { LAB_KAFKA_MODE: 'external', LAB_KAFKA_BOOTSTRAP_SERVERS: 'broker-without-port', LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', LAB_KAFKA_SASL_MECHANISM: 'PLAIN' }, "kafka.external.bootstrapServers (from env LAB_KAFKA_BOOTSTRAP_SERVERS): got 'broker-without-port'; allowed: a comma-separated list of host:port"],
     ['unknown SASL mechanism', { LAB_KAFKA_MODE: 'external', LAB_KAFKA_BOOTSTRAP_SERVERS: 'b:9092', LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', LAB_KAFKA_SASL_MECHANISM: 'GSSAPI' }, "kafka.external.saslMechanism (from env LAB_KAFKA_SASL_MECHANISM): got 'GSSAPI'; allowed: 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'"],
+    ['non-boolean image removal', { LAB_REMOVE_PULLED_IMAGES: 'yes' }, "removePulledImages (from env LAB_REMOVE_PULLED_IMAGES): got 'yes'; allowed: true or false"],
     ['privileged port', { LAB_PORT_GRAFANA: '80' }, 'ports.grafana (from env LAB_PORT_GRAFANA): got 80; allowed: an integer from 1024 to 65535'],
     ['port used twice', { LAB_PORT_KIBANA: '3000' }, 'ports.kibana (from env LAB_PORT_KIBANA): got 3000; allowed: a port not used by ports.grafana'],
     ['second broker port collides', { LAB_KAFKA_BROKERS: '3', LAB_PORT_SCHEMA_REGISTRY: '9093' }, 'ports.schemaRegistry (from env LAB_PORT_SCHEMA_REGISTRY): got 9093; allowed: a port not used by ports.kafka'],

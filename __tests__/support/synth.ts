@@ -32,12 +32,13 @@ export function resourcesOf(tf: Json, type: string): Record<string, Json> {
 }
 
 /**
- * Content hashes of build inputs change with every source edit; the snapshot shows where they are
- * and a separate test checks that they follow the content.
+ * The tags of the images built from this project's sources hash their build inputs, which change
+ * with every source edit; the snapshot shows where they are and __tests__/platform/local-image.test.ts
+ * checks that they follow the content.
  */
 export function stableForSnapshot(tf: Json): Json {
   return JSON.parse(
-    JSON.stringify(tf).replace(/"build_inputs_sha256":"[0-9a-f]{64}"/g, '"build_inputs_sha256":"<sha256 of build inputs>"'),
+    JSON.stringify(tf).replace(/:src-[0-9a-f]{16}/g, ':src-<hash of build inputs>'),
   ) as Json;
 }
 
