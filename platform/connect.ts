@@ -81,6 +81,8 @@ export class KafkaConnect extends Construct {
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
       healthCheck: { test: curlCheck(`http://localhost:${CONNECT_PORT}/connector-plugins`), startPeriodSeconds: 60 },
       waitTimeoutSeconds: 300,
+      // Tasks commit their offsets (the CDC position among them) and leave the group.
+      stopGraceSeconds: 30,
     });
   }
 }

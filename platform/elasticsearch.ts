@@ -40,6 +40,8 @@ export class Elasticsearch extends Construct {
         startPeriodSeconds: 60,
       },
       waitTimeoutSeconds: 300,
+      // Flushes translogs and closes shards; a killed node replays its translog on the next start.
+      stopGraceSeconds: 60,
     });
   }
 }

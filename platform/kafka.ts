@@ -71,6 +71,8 @@ export class KafkaBrokers extends Construct {
         },
         ports: [{ container: HOST_LISTENER_PORT, host: hostPort }],
         volumes: [{ name: `${hostname(n)}-data`, containerPath: '/var/lib/kafka/data' }],
+        // A controlled shutdown moves leadership away and closes the log cleanly (no recovery on the next start).
+        stopGraceSeconds: 60,
         healthCheck: {
           // The check runs a JVM too: give it a small heap so it fits beside the broker.
           test: ['CMD-SHELL', `KAFKA_HEAP_OPTS=-Xmx64m /opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:${INTERNAL_PORT} > /dev/null 2>&1`],

@@ -54,6 +54,8 @@ export class MariaDb extends Construct {
         },
       ],
       healthCheck: { test: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'], startPeriodSeconds: 30 },
+      // InnoDB flushes its buffer pool and closes the binlog the CDC connector reads.
+      stopGraceSeconds: 30,
     });
   }
 }

@@ -42,6 +42,8 @@ export class Pinot extends Construct {
       dependsOn: props.kafka.brokers,
       healthCheck: { test: curlCheck(`http://localhost:${PINOT_CONTROLLER_PORT}/health`), startPeriodSeconds: 90 },
       waitTimeoutSeconds: 420,
+      // The server commits its consuming segments' offsets before it stops.
+      stopGraceSeconds: 30,
     });
   }
 }

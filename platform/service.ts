@@ -4,6 +4,10 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { goDuration } from './go-duration';
+
+/** What a container that holds no state gets to stop: enough for Node's shutdown to flush its producer. */
+export const DEFAULT_STOP_GRACE_SECONDS = 10;
 
 export interface HealthCheck {
   /** Docker HEALTHCHECK test, e.g. ['CMD-SHELL', 'curl -fsS http://localhost:8088/healthcheck']. */
@@ -44,8 +48,18 @@ export interface ServiceProps {
   readonly files?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
   readonly command?: string[];
   readonly user?: string;
-  /** Seconds Terraform waits for the container to become healthy. */
+  /**
+   * Seconds Terraform waits for the container to become healthy.
+   * @default 180
+   */
   readonly waitTimeoutSeconds?: number;
+  /**
+   * Seconds the service gets to stop cleanly after SIGTERM (on destroy, replacement and
+   * `docker stop`) before it is killed. Brokers, databases and stream processors need time to
+   * flush and close their logs and state stores; without it the provider kills at once.
+   * @default 10
+   */
+  readonly stopGraceSeconds?: number;
 }
 
 /**
@@ -82,15 +96,17 @@ export class Service extends Construct {
       memory: props.memoryMb,
       memorySwap: props.memoryMb,
       restart: 'unless-stopped',
+      destroyGraceSeconds: props.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
+      stopTimeout: props.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
       mustRun: true,
       wait: true,
       waitTimeout: props.waitTimeoutSeconds ?? 180,
       healthcheck: {
         test: hc.test,
-        interval: `${hc.intervalSeconds ?? 10}s`,
-        timeout: '10s',
+        interval: goDuration(hc.intervalSeconds ?? 10),
+        timeout: goDuration(10),
         retries: hc.retries ?? 30,
-        startPeriod: `${hc.startPeriodSeconds}s`,
+        startPeriod: goDuration(hc.startPeriodSeconds),
       },
       networksAdvanced: [{ name: context.network.name, aliases: [props.hostname] }],
       ports: (props.ports ?? []).map((p) => ({ internal: p.container, external: p.host, ip: context.bindAddress })),

@@ -18,6 +18,8 @@ interface ContainerJson {
   healthcheck?: { test: string[]; start_period?: string };
   ports?: Array<{ internal: number; external: number; ip: string }>;
   depends_on?: string[];
+  destroy_grace_seconds?: number;
+  stop_timeout?: number;
 }
 
 const synthesized = Object.entries(SNAPSHOT_CONFIGS).map(([name, overrides]) => {
@@ -56,11 +58,19 @@ describe.each(synthesized)('every container of $name', ({ tf, containers }) => {
 
   it.each(entries)('%s has a health check Terraform waits on, a restart policy and a memory limit without swap', (_, c) => {
     expect(c.healthcheck?.test.length).toBeGreaterThan(1);
-    expect(c.healthcheck?.start_period).toMatch(/^\d+s$/);
+    expect(c.healthcheck?.start_period).toMatch(/^(\d+h)?(\d+m)?\d+s$/);
     expect(c.wait).toBe(true);
     expect(c.restart).toBe('unless-stopped');
     expect(c.memory).toBeGreaterThanOrEqual(64);
     expect(c.memory_swap).toBe(c.memory);
+  });
+
+  it.each(entries)('%s gets time to stop cleanly before it is killed (destroy, replacement, docker stop)', (_, c) => {
+    // The provider kills at once (timeout 0) without destroy_grace_seconds.
+    expect(c.destroy_grace_seconds).toBeGreaterThanOrEqual(10);
+    expect(c.stop_timeout).toBe(c.destroy_grace_seconds);
+    // Brokers, databases, search and stream processors flush logs and state stores on the way down.
+    if (/^(kafka-\d|mariadb|elasticsearch|ksqldb|connect|pinot)$/.test(c.hostname)) expect(c.destroy_grace_seconds).toBeGreaterThanOrEqual(30);
   });
 
   it.each(entries)('%s publishes ports on 127.0.0.1 only', (_, c) => {
