@@ -12,6 +12,12 @@ export interface KafkaBrokersProps {
   readonly memoryMb: number;
   /** Host port of the first broker; broker i publishes firstHostPort + i - 1. */
   readonly firstHostPort: number;
+  /**
+   * The address clients outside Docker reach the published ports at (the bind address, or
+   * 127.0.0.1 when binding every interface): the host listener advertises it, so a client is sent
+   * back to an address it can reach, not to its own localhost.
+   */
+  readonly advertisedHost: string;
   readonly defaultPartitions: number;
 }
 
@@ -51,8 +57,8 @@ export class KafkaBrokers extends Construct {
           KAFKA_NODE_ID: String(n),
           KAFKA_PROCESS_ROLES: 'broker,controller',
           KAFKA_LISTENERS: `INTERNAL://:${INTERNAL_PORT},CONTROLLER://:${CONTROLLER_PORT},HOST://:${HOST_LISTENER_PORT}`,
-          // The host listener advertises the published port, so clients on the host reach each broker directly.
-          KAFKA_ADVERTISED_LISTENERS: `INTERNAL://${hostname(n)}:${INTERNAL_PORT},HOST://localhost:${hostPort}`,
+          // The host listener advertises the published address and port, so clients outside Docker reach each broker directly.
+          KAFKA_ADVERTISED_LISTENERS: `INTERNAL://${hostname(n)}:${INTERNAL_PORT},HOST://${props.advertisedHost}:${hostPort}`,
           KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT',
           KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
           KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',

@@ -81,6 +81,7 @@ export class AnalyticsStack extends TerraformStack {
         brokers: config.kafka.brokers,
         memoryMb: mem.kafka,
         firstHostPort: ports.kafka,
+        advertisedHost: hostAddress(config),
         defaultPartitions: config.kafka.topicPartitions,
       });
       kafka = brokers.connection;

@@ -23,8 +23,9 @@ interface ContainerJson {
 }
 
 const synthesized = Object.entries(SNAPSHOT_CONFIGS).map(([name, overrides]) => {
-  const tf = synthStack(configWith(overrides));
-  return { name, tf, containers: resourcesOf(tf, 'docker_container') as unknown as Record<string, ContainerJson> };
+  const config = configWith(overrides);
+  const tf = synthStack(config);
+  return { name, tf, config, containers: resourcesOf(tf, 'docker_container') as unknown as Record<string, ContainerJson> };
 });
 
 describe.each(synthesized)('stack snapshot: $name', ({ tf }) => {
@@ -47,7 +48,7 @@ function mentions(container: ContainerJson, hostname: string): boolean {
   return new RegExp(`(^|[/@=,\\s])${hostname}(:|$|[/\\s,])`, 'm').test(text);
 }
 
-describe.each(synthesized)('every container of $name', ({ tf, containers }) => {
+describe.each(synthesized)('every container of $name', ({ tf, config, containers }) => {
   const images = resourcesOf(tf, 'docker_image') as Record<string, { name: string; build?: unknown; keep_locally: boolean; depends_on?: string[] }>;
   const builds = resourcesOf(tf, 'terraform_data') as Record<string, { triggers_replace: { image: string }; provisioner: Array<{ 'local-exec': { command: string } }> }>;
   const entries = Object.entries(containers);
@@ -73,8 +74,19 @@ describe.each(synthesized)('every container of $name', ({ tf, containers }) => {
     if (/^(kafka-\d|mariadb|elasticsearch|ksqldb|connect|pinot)$/.test(c.hostname)) expect(c.destroy_grace_seconds).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(entries)('%s publishes ports on 127.0.0.1 only', (_, c) => {
-    for (const port of c.ports ?? []) expect(port.ip).toBe('127.0.0.1');
+  it.each(entries)('%s publishes ports on the configured address only (127.0.0.1 by default)', (_, c) => {
+    for (const port of c.ports ?? []) expect(port.ip).toBe(config.bindAddress);
+  });
+
+  it('each broker advertises to clients outside Docker the address its port is published on', () => {
+    const brokers = entries.filter(([, c]) => /^kafka-\d$/.test(c.hostname)).map(([, c]) => c);
+    expect(brokers).toHaveLength(config.kafka.mode === 'local' ? config.kafka.brokers : 0);
+    for (const c of brokers) {
+      const advertised = (c.env ?? []).find((e) => e.startsWith('KAFKA_ADVERTISED_LISTENERS='))!;
+      const host = /HOST:\/\/([^:,]+):(\d+)/.exec(advertised)!;
+      expect(host[1]).toBe(config.bindAddress);
+      expect(c.ports?.map((p) => p.external)).toEqual([Number(host[2])]);
+    }
   });
 
   it.each(entries)('%s runs a pinned image or one the docker CLI builds from this project', (_, c) => {

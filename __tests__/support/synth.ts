@@ -47,6 +47,8 @@ export const SNAPSHOT_CONFIGS: Readonly<Record<string, LabConfigOverrides>> = {
   default: {},
   'single pipeline (ratings)': { pipelines: ['ratings'] },
   'three brokers': { kafka: { brokers: 3 } },
+  // Published on a LAN address: ports bind there and the brokers advertise it to clients outside Docker.
+  'LAN address': { pipelines: ['ratings'], bindAddress: '192.168.56.10' },
   external: {
     kafka: { mode: 'external', external: { bootstrapServers: 'pkc-12345.eu-west-1.aws.confluent.cloud:9092', securityProtocol: 'SASL_SSL', saslMechanism: 'PLAIN' } },
   },
