@@ -80,6 +80,10 @@ export class RestObject extends Construct {
         },
       ],
     });
+    // A delete that fails is printed with the object's name and the destroy goes on: one object
+    // must not leave the rest of the stack (containers, volumes) undestroyable. cdktf's provisioner
+    // type has no on_failure, so it is set on the synthesized destroy provisioner (index 1).
+    this.resource.addOverride('provisioner.1.local-exec.on_failure', 'continue');
     // Readable plans and snapshots: terraform_data.ksql_RATINGS, not a hashed construct path.
     this.resource.overrideLogicalId(`${props.tool}_${props.name ?? id}`.replace(/[^A-Za-z0-9_-]/g, '_'));
   }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { opsCommand } from '../../constructs/rest-object';
+import { closedPortUrl } from '../support/closed-port';
 import { FakeConnect, withState } from './fake-connect';
 import { FakeElasticsearch } from './fake-elasticsearch';
 
@@ -76,5 +77,17 @@ describe('ops/elasticsearch/cli.ts', () => {
     } finally {
       await fake.stop();
     }
+  }, 30_000);
+});
+
+describe('delete when the service is already gone (destroy must not stop half way)', () => {
+  it.each([
+    ['connect', JSON.stringify(CONNECTOR), 'connect: connector "moodle-cdc": nothing answers at'],
+    ['elasticsearch', JSON.stringify({ name: 'pipeline-moodle', body: { index_patterns: ['x'], template: {} } }), 'elasticsearch: index template "pipeline-moodle": nothing answers at'],
+  ] as const)('%s delete exits 0 and says there is nothing to delete', async (tool, spec, message) => {
+    const result = await run(opsCommand(tool, 'delete'), { OBJECT_ENDPOINT: await closedPortUrl(), OBJECT_SPEC: spec });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(message);
   }, 30_000);
 });

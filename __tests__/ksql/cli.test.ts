@@ -3,6 +3,7 @@
  * environment, the verb as argument. FakeKsqlDb stands in for ksqlDB, which cannot run here.
  */
 import { main } from '../../ops/ksql/cli';
+import { closedPortUrl } from '../support/closed-port';
 import { FakeKsqlDb } from './fake-ksqldb';
 
 const spec = {
@@ -67,4 +68,21 @@ it('exits 1 naming the variable when a timeout setting is invalid', async () => 
   expect(await main(['apply'], { ...env, KSQL_APPLY_STARTUP_TIMEOUT_S: '-1' })).toBe(1);
   expect(stderr).toContain("KSQL_APPLY_STARTUP_TIMEOUT_S='-1' is not a positive number");
   expect(fake.requests).toHaveLength(0);
+});
+
+it('delete succeeds at once when ksqlDB is gone (destroy must not stop half way), and says so', async () => {
+  const started = Date.now();
+  expect(await main(['delete'], { ...env, OBJECT_ENDPOINT: await closedPortUrl() })).toBe(0);
+  // Without the probe it would wait KSQL_APPLY_STARTUP_TIMEOUT_S (300 s) for ksqlDB to come up.
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(stdout).toContain('[ksql] ksql: STREAM PAYMENTS_RAW (ksql/test.sql:7): nothing answers at');
+  expect(stderr).toBe('');
+});
+
+it('delete still fails, naming the object, when ksqlDB answers and refuses the drop', async () => {
+  expect(await main(['apply'], env)).toBe(0);
+  fake.failNextCommandWith = 'Cannot drop PAYMENTS_RAW: it is read by another query';
+  expect(await main(['delete'], env)).toBe(1);
+  expect(stderr).toContain('PAYMENTS_RAW');
+  expect(stderr).toContain('Cannot drop PAYMENTS_RAW');
 });

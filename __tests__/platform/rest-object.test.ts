@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
 import { RestObject, type RestObjectProps } from '../../constructs/rest-object';
 
-type Data = Record<string, { triggers_replace: { spec_sha256: string }; input: { spec: string } }>;
+type Provisioner = { 'local-exec': { command: string; when?: string; on_failure?: string } };
+type Data = Record<string, { triggers_replace: { spec_sha256: string }; input: { spec: string }; provisioner: Provisioner[] }>;
 
 function synthOne(props: Omit<RestObjectProps, 'tool' | 'endpoint'>): { id: string; data: Data[string] } {
   const tf = JSON.parse(
@@ -26,5 +27,15 @@ describe('RestObject', () => {
     const at = (line: number) => synthOne({ spec: { statement: 'A', line }, replaceOn: { statement: 'A' } }).data;
     expect(at(3).triggers_replace).toEqual(at(40).triggers_replace);
     expect(at(3).input.spec).not.toEqual(at(40).input.spec);
+  });
+
+  it('applies on create and stops a deploy that fails; deletes on destroy and lets the destroy go on when that fails', () => {
+    const [apply, destroy] = synthOne({ spec: { a: 1 } }).data.provisioner.map((p) => p['local-exec']);
+    expect(apply.command).toMatch(/ops\/ksql\/cli\.ts apply$/);
+    expect(apply.when).toBeUndefined();
+    expect(apply.on_failure).toBeUndefined();
+    expect(destroy.command).toMatch(/ops\/ksql\/cli\.ts delete$/);
+    expect(destroy.when).toBe('destroy');
+    expect(destroy.on_failure).toBe('continue');
   });
 });

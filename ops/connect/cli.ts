@@ -3,6 +3,7 @@
  * OBJECT_ENDPOINT (the Connect REST URL) and OBJECT_SPEC ({name, config}).
  */
 import { readObjectEnv } from '../object-env';
+import { goneMessage, serviceGone } from '../service-gone';
 import { ConnectApplier } from './applier';
 import { validateConnectorSpec } from './rest';
 
@@ -13,7 +14,12 @@ async function main(verb: string | undefined): Promise<void> {
   const { endpoint, spec: raw } = readObjectEnv<unknown>();
   const spec = validateConnectorSpec(raw);
   const applier = new ConnectApplier(endpoint);
-  if (verb === 'apply') await applier.apply(spec);
+  if (verb === 'apply') {
+    await applier.apply(spec);
+    return;
+  }
+  const gone = await serviceGone(endpoint);
+  if (gone) console.log(goneMessage('connect', `connector "${spec.name}"`, endpoint, gone));
   else await applier.delete(spec.name);
 }
 

@@ -3,6 +3,7 @@
  * OBJECT_ENDPOINT (the Elasticsearch URL from the host) and OBJECT_SPEC ({name, body} of an index template).
  */
 import { readObjectEnv } from '../object-env';
+import { goneMessage, serviceGone } from '../service-gone';
 import { ElasticsearchApplier, validateIndexTemplateSpec } from './applier';
 
 async function main(verb: string | undefined): Promise<void> {
@@ -12,7 +13,12 @@ async function main(verb: string | undefined): Promise<void> {
   const { endpoint, spec: raw } = readObjectEnv<unknown>();
   const spec = validateIndexTemplateSpec(raw);
   const applier = new ElasticsearchApplier(endpoint);
-  if (verb === 'apply') await applier.putTemplate(spec);
+  if (verb === 'apply') {
+    await applier.putTemplate(spec);
+    return;
+  }
+  const gone = await serviceGone(endpoint);
+  if (gone) console.log(goneMessage('elasticsearch', `index template "${spec.name}"`, endpoint, gone));
   else await applier.deleteTemplate(spec.name);
 }
 

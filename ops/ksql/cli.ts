@@ -6,6 +6,7 @@
  * KSQL_APPLY_POLL_INTERVAL_MS (see rest-client.ts for the defaults).
  */
 import { readObjectEnv } from '../object-env';
+import { goneMessage, serviceGone } from '../service-gone';
 import { KsqlApplier, type KsqlObjectSpec } from './applier';
 import { clientOptionsFromEnv, KsqlRestClient } from './rest-client';
 
@@ -26,7 +27,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const log = (line: string): void => void process.stdout.write(`[ksql] ${line}\n`);
     const client = new KsqlRestClient({ ...clientOptionsFromEnv(endpoint, env), log });
     const applier = new KsqlApplier(client, log);
-    if (verb === 'apply') await applier.apply(spec);
+    if (verb === 'apply') {
+      await applier.apply(spec);
+      return 0;
+    }
+    const gone = await serviceGone(endpoint);
+    if (gone) log(goneMessage('ksql', `${spec.kind} ${spec.name} (${spec.file}:${spec.line})`, endpoint, gone));
     else await applier.delete(spec);
     return 0;
   } catch (e) {
