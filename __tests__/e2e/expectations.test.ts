@@ -1,0 +1,39 @@
+/**
+ * The rehearsal derives what it checks from the synthesized stack and the catalog: every pipeline
+ * gets its producer topics, statements, connectors and indices, and nothing is checked that the
+ * stack does not deploy.
+ */
+import { expectedDeployment } from '../../e2e/expectations';
+import { PIPELINES } from '../../pipelines/catalog';
+import { configWith, synthStack } from '../support/synth';
+
+const config = configWith({});
+const expected = expectedDeployment(synthStack(config), config);
+const pipeline = (name: string) => expected.pipelines.find((p) => p.name === name)!;
+
+it('has every enabled pipeline, each with statements from its own script and a connector per sink', () => {
+  expect(expected.pipelines.map((p) => p.name)).toEqual(config.pipelines);
+  for (const p of expected.pipelines) {
+    expect(p.statements.length).toBeGreaterThan(0);
+    expect(p.statements.every((s) => s.file === PIPELINES[p.name].ksqlFile)).toBe(true);
+    expect(p.connectors).toEqual(expect.arrayContaining(p.indices.map((i) => `es-sink-${i}`)));
+  }
+});
+
+it('reads producer topics, the CDC topic and the payments API from the datasets', () => {
+  expect(pipeline('ratings').producerTopics).toEqual(['ratings']);
+  expect(pipeline('payments').producerTopics).toEqual(['payment_avro', 'payment_json', 'payment_protobuf']);
+  expect(pipeline('payments').paymentsApi).toBe(true);
+  expect(pipeline('moodle').cdcTopic).toBe('moodle.moodle.mdl_logstore_standard_log');
+  expect(pipeline('moodle').connectors).toContain('moodle-cdc');
+  expect(pipeline('ratings').cdcTopic).toBeUndefined();
+});
+
+it('lists the containers, topics, built images, volumes and network the deploy creates', () => {
+  expect(expected.containers).toEqual(expect.arrayContaining(['lab-kafka-1', 'lab-ksqldb', 'lab-generator-ratings']));
+  expect(expected.topics.find((t) => t.name === 'window_transactions')?.config['cleanup.policy']).toBe('compact,delete');
+  expect(expected.builtImages).toHaveLength(2);
+  expect(expected.builtImages.every((i) => /^lab\/(app|kafka-connect):src-[0-9a-f]{16}$/.test(i))).toBe(true);
+  expect(expected.volumes).toContain('lab-kafka-1-data');
+  expect(expected.network).toBe('lab-net');
+});

@@ -1,0 +1,78 @@
+/**
+ * The rehearsal's readiness rules and summary, against observations recorded from services
+ * (offsets as kafkajs' admin returns them, topic configs as describeConfigs returns them,
+ * statements as a ksqlDB stand-in recorded them).
+ */
+import { failureReport, servicesTable, statementOrderProblems, summaryTable, topicDifferences, totalOffsets, type CheckResult } from '../../e2e/summary';
+
+describe('totalOffsets', () => {
+  it('sums high minus low over partitions (records a topic holds)', () => {
+    expect(totalOffsets([{ high: '42', low: '0' }, { high: '10', low: '3' }])).toBe(49);
+    expect(totalOffsets([])).toBe(0);
+  });
+});
+
+describe('topicDifferences', () => {
+  const declared = { partitions: 1, replicationFactor: 1, config: { 'cleanup.policy': 'compact,delete', 'retention.ms': '86400000' } };
+  it('is empty when the broker has what was declared', () => {
+    expect(topicDifferences(declared, { partitions: 1, replicationFactor: 1, config: { 'cleanup.policy': 'compact,delete', 'retention.ms': '86400000', 'segment.ms': '604800000' } })).toEqual([]);
+  });
+  it('names each setting that differs, with both values', () => {
+    expect(topicDifferences(declared, { partitions: 2, replicationFactor: 1, config: { 'cleanup.policy': 'compact', 'retention.ms': undefined } })).toEqual([
+      'partitions 2, declared 1',
+      'cleanup.policy=compact, declared compact,delete',
+      'retention.ms=(unset), declared 86400000',
+    ]);
+  });
+});
+
+describe('statementOrderProblems', () => {
+  const expected = [
+    { name: 'RATINGS', statement: 'CREATE STREAM RATINGS (...);', after: [] },
+    { name: 'BAD_RATINGS', statement: 'CREATE STREAM BAD_RATINGS AS SELECT * FROM RATINGS;', after: ['RATINGS'] },
+    { name: 'SERVER_LOGS', statement: 'CREATE STREAM SERVER_LOGS (...);', after: [] },
+  ];
+  it('accepts any order that follows the graph (independent statements run in parallel)', () => {
+    expect(statementOrderProblems(expected, ['CREATE STREAM SERVER_LOGS (...);', 'CREATE STREAM RATINGS (...);', 'SHOW STREAMS;', 'CREATE STREAM BAD_RATINGS AS SELECT * FROM RATINGS;'])).toEqual([]);
+  });
+  it('reports a statement never received and one received before what it reads', () => {
+    expect(statementOrderProblems(expected, ['CREATE STREAM BAD_RATINGS AS SELECT * FROM RATINGS;', 'CREATE STREAM RATINGS (...);'])).toEqual([
+      'BAD_RATINGS was received before RATINGS, which it reads',
+      'SERVER_LOGS was never received',
+    ]);
+  });
+});
+
+describe('the summary', () => {
+  const results: CheckResult[] = [
+    { pipeline: 'ratings', check: 'topic ratings grows', verdict: 'pass', detail: '51 records' },
+    { pipeline: 'ratings', check: 'connector es-sink-bad_ratings RUNNING', verdict: 'fail', detail: 'task 0 FAILED: org.apache.kafka.connect.errors.ConnectException: boom' },
+    { pipeline: 'shop', check: 'topic shop_transactions grows', verdict: 'pass', detail: '12 records' },
+  ];
+  it('has a row per pipeline with its figures and the count of passed checks', () => {
+    const text = summaryTable(
+      [
+        { pipeline: 'ratings', messagesIn: 51, rowsOut: undefined, documentsIndexed: 0, firstDataSeconds: 42.4 },
+        { pipeline: 'shop', messagesIn: 12, rowsOut: 3, documentsIndexed: undefined, firstDataSeconds: undefined },
+      ],
+      results,
+    );
+    expect(text.split('\n')).toEqual([
+      'pipeline  messages in  rows out  documents  first data  checks  status',
+      '--------  -----------  --------  ---------  ----------  ------  --------',
+      'ratings   51           -         0          42 s        1/2     FAIL (1)',
+      'shop      12           3         -          -           1/1     ok',
+    ]);
+  });
+  it('lists each failure with pipeline, check and the service message', () => {
+    expect(failureReport(results)).toEqual(['ratings: connector es-sink-bad_ratings RUNNING: task 0 FAILED: org.apache.kafka.connect.errors.ConnectException: boom']);
+  });
+  it('says service by service whether the real software ran', () => {
+    expect(servicesTable([{ service: 'kafka', kind: 'real', image: 'lab-local/kafka:3.9.1' }, { service: 'ksqldb', kind: 'stand-in', image: 'lab-local/standin-ksqldb:7.9.11' }]).split('\n')).toEqual([
+      'service  ran            image',
+      '-------  -------------  -------------------------------',
+      'kafka    real software  lab-local/kafka:3.9.1',
+      'ksqldb   STAND-IN       lab-local/standin-ksqldb:7.9.11',
+    ]);
+  });
+});

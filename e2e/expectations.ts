@@ -1,0 +1,119 @@
+/**
+ * What a deploy must have produced, read from the synthesized Terraform JSON the deploy applied
+ * (containers, topics with their settings, ksqlDB statements, connectors) and grouped by pipeline
+ * through the catalog, so the rehearsal checks the same declarations the stack was built from.
+ */
+import type { LabConfig } from '../config/types';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { datasetTopicNames } from '../generators/schema';
+import { PIPELINES } from '../pipelines/catalog';
+import type { PipelineName } from '../pipelines/types';
+
+type Json = Record<string, unknown>;
+
+export interface ExpectedTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export interface ExpectedStatement {
+  readonly file: string;
+  readonly line: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly form: string;
+  readonly statement: string;
+}
+
+export interface ExpectedPipeline {
+  readonly name: PipelineName;
+  /** Topics the pipeline's generators write (the payments API's for payments). */
+  readonly producerTopics: readonly string[];
+  /** The CDC topic Debezium writes from the database rows the generator inserts. */
+  readonly cdcTopic?: string;
+  readonly paymentsApi: boolean;
+  /** In the order the deploy applies them (the script graph's order). */
+  readonly statements: readonly ExpectedStatement[];
+  readonly connectors: readonly string[];
+  /** Elasticsearch index of each sink connector. */
+  readonly indices: readonly string[];
+}
+
+export interface ExpectedDeployment {
+  readonly project: string;
+  /** Container names (`<project>-<hostname>`). */
+  readonly containers: readonly string[];
+  readonly topics: readonly ExpectedTopic[];
+  readonly pipelines: readonly ExpectedPipeline[];
+  /** Names of the images the stack builds (`<project>/...:src-<hash>`). */
+  readonly builtImages: readonly string[];
+  readonly volumes: readonly string[];
+  readonly network: string;
+}
+
+function section(tf: Json, type: string): Record<string, Json> {
+  return ((tf.resource as Record<string, Record<string, Json>> | undefined) ?? {})[type] ?? {};
+}
+
+interface RestInput {
+  readonly endpoint: string;
+  readonly spec: string;
+}
+
+function restSpecs<T>(tf: Json, prefix: string): T[] {
+  return Object.entries(section(tf, 'terraform_data'))
+    .filter(([id]) => id.startsWith(prefix))
+    .map(([, r]) => JSON.parse((r.input as RestInput).spec) as T);
+}
+
+/** Reads the expectations of one synthesized stack (cdk.tf.json) deployed with `config`. */
+export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeployment {
+  const containers = Object.values(section(tf, 'docker_container')).map((c) => c.name as string).sort();
+  const topics = Object.values(section(tf, 'kafka_topic'))
+    .map((t) => ({
+      name: t.name as string,
+      partitions: t.partitions as number,
+      replicationFactor: t.replication_factor as number,
+      config: (t.config ?? {}) as Record<string, string>,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const statements = restSpecs<ExpectedStatement>(tf, 'ksql_');
+  const connectors = restSpecs<{ name: string; config: Record<string, string> }>(tf, 'connect_');
+  const builtImages = Object.values(section(tf, 'docker_image'))
+    .map((i) => i.name as string)
+    .filter((n) => n.startsWith(`${config.project}/`));
+  const volumes = Object.values(section(tf, 'docker_volume')).map((v) => v.name as string);
+
+  const pipelines = config.pipelines.map((name): ExpectedPipeline => {
+    const decl = PIPELINES[name];
+    const kafkaDatasets = decl.datasets.filter((d) => DATASET_SCHEMAS[d].sink.kind === 'kafka');
+    const cdc = decl.datasets.map((d) => DATASET_SCHEMAS[d].sink).find((s) => s.kind === 'database');
+    const own = statements.filter((s) => s.file === decl.ksqlFile);
+    const ownTopics = new Set([...kafkaDatasets.flatMap((d) => datasetTopicNames(DATASET_SCHEMAS[d])), ...(cdc?.kind === 'database' ? [cdc.cdcTopic] : [])]);
+    const sinkIndices = decl.sinks.map((s) => s.object.toLowerCase());
+    const pipelineConnectors = connectors
+      .filter((c) => sinkIndices.some((index) => c.name === `es-sink-${index}`) || (cdc?.kind === 'database' && (c.config['topic.prefix'] ?? '') !== '' && cdc.cdcTopic.startsWith(`${c.config['topic.prefix']}.`)))
+      .map((c) => c.name);
+    return {
+      name,
+      producerTopics: [...ownTopics].filter((t) => t !== (cdc?.kind === 'database' ? cdc.cdcTopic : '')).sort(),
+      cdcTopic: cdc?.kind === 'database' ? cdc.cdcTopic : undefined,
+      paymentsApi: decl.paymentsApi === true,
+      statements: own,
+      connectors: pipelineConnectors.sort(),
+      indices: sinkIndices,
+    };
+  });
+
+  return {
+    project: config.project,
+    containers,
+    topics,
+    pipelines,
+    builtImages,
+    volumes,
+    network: `${config.project}-net`,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The rehearsal's verdicts and its per-pipeline summary table. Pure functions over what the probes
+ * observed, so the readiness rules and the table are unit-tested against recorded observations.
+ */
+
+export type Verdict = 'pass' | 'fail' | 'n/a';
+
+/** One check of one pipeline (or of the platform: pipeline `platform`). */
+export interface CheckResult {
+  readonly pipeline: string;
+  readonly check: string;
+  readonly verdict: Verdict;
+  /** What was seen: a count, the object that failed and the service's own message. */
+  readonly detail: string;
+}
+
+export interface PipelineFigures {
+  readonly pipeline: string;
+  /** Records the producers wrote during the observation window. */
+  readonly messagesIn: number;
+  /** Records the pipeline's ksqlDB objects wrote (sink topics), when observable. */
+  readonly rowsOut: number | undefined;
+  readonly documentsIndexed: number | undefined;
+  /** Seconds from the deploy's start to the first record in a producer topic. */
+  readonly firstDataSeconds: number | undefined;
+}
+
+export interface ServiceKind {
+  readonly service: string;
+  /** `real` software, or a `stand-in` that answers the same API without the real behaviour. */
+  readonly kind: 'real' | 'stand-in';
+  readonly image: string;
+}
+
+function pad(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+}
+
+/** A plain-text table: header, rule, rows; columns as wide as their widest cell. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [pad(header, widths), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => pad(r, widths))].join('\n');
+}
+
+const show = (n: number | undefined): string => (n === undefined ? '-' : String(n));
+
+export function summaryTable(figures: readonly PipelineFigures[], results: readonly CheckResult[]): string {
+  const rows = figures.map((f) => {
+    const own = results.filter((r) => r.pipeline === f.pipeline);
+    const failed = own.filter((r) => r.verdict === 'fail').length;
+    return [
+      f.pipeline,
+      String(f.messagesIn),
+      show(f.rowsOut),
+      show(f.documentsIndexed),
+      f.firstDataSeconds === undefined ? '-' : `${f.firstDataSeconds.toFixed(0)} s`,
+      `${own.filter((r) => r.verdict === 'pass').length}/${own.length}`,
+      failed ? `FAIL (${failed})` : 'ok',
+    ];
+  });
+  return table(['pipeline', 'messages in', 'rows out', 'documents', 'first data', 'checks', 'status'], rows);
+}
+
+export function servicesTable(services: readonly ServiceKind[]): string {
+  return table(['service', 'ran', 'image'], services.map((s) => [s.service, s.kind === 'real' ? 'real software' : 'STAND-IN', s.image]));
+}
+
+/** Every failed check, one line each: pipeline, check, and what was seen. */
+export function failureReport(results: readonly CheckResult[]): string[] {
+  return results.filter((r) => r.verdict === 'fail').map((r) => `${r.pipeline}: ${r.check}: ${r.detail}`);
+}
+
+/** Offsets of a topic's partitions summed: how many records it holds. */
+export function totalOffsets(offsets: readonly { readonly high: string; readonly low: string }[]): number {
+  return offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
+}
+
+/** Differences between a topic's declared and observed settings; empty when they match. */
+export function topicDifferences(
+  expected: { readonly partitions: number; readonly replicationFactor: number; readonly config: Readonly<Record<string, string>> },
+  observed: { readonly partitions: number; readonly replicationFactor: number; readonly config: Readonly<Record<string, string | undefined>> },
+): string[] {
+  const diffs: string[] = [];
+  if (observed.partitions !== expected.partitions) diffs.push(`partitions ${observed.partitions}, declared ${expected.partitions}`);
+  if (observed.replicationFactor !== expected.replicationFactor) diffs.push(`replication factor ${observed.replicationFactor}, declared ${expected.replicationFactor}`);
+  for (const [key, value] of Object.entries(expected.config)) {
+    if (observed.config[key] !== value) diffs.push(`${key}=${observed.config[key] ?? '(unset)'}, declared ${value}`);
+  }
+  return diffs;
+}
+
+/** A statement the deploy sends, with the statements it must follow (the objects it reads). */
+export interface OrderedStatement {
+  readonly name: string;
+  readonly statement: string;
+  readonly after: readonly string[];
+}
+
+/**
+ * The statements a ksqlDB stand-in received, checked against the script graph: each expected
+ * statement arrived, and after every statement it depends on. Terraform applies independent
+ * statements in parallel, so only the graph's order is required, not the file's.
+ */
+export function statementOrderProblems(expected: readonly OrderedStatement[], received: readonly string[]): string[] {
+  const firstAt = new Map<string, number>();
+  received.forEach((text, i) => {
+    if (!firstAt.has(text.trim())) firstAt.set(text.trim(), i);
+  });
+  const byName = new Map(expected.map((s) => [s.name, s]));
+  const problems: string[] = [];
+  for (const s of expected) {
+    const at = firstAt.get(s.statement.trim());
+    if (at === undefined) {
+      problems.push(`${s.name} was never received`);
+      continue;
+    }
+    for (const dep of s.after) {
+      const depAt = firstAt.get(byName.get(dep)?.statement.trim() ?? '');
+      if (depAt !== undefined && depAt > at) problems.push(`${s.name} was received before ${dep}, which it reads`);
+    }
+  }
+  return problems;
+}
