@@ -1,0 +1,163 @@
+/**
+ * One round of the rehearsal's checks over a deployed lab: every container healthy, every topic as
+ * declared, producers and CDC writing, the payments API answering, every ksqlDB statement accepted
+ * (every persistent query RUNNING on a real ksqlDB), every connector and task RUNNING, every sink
+ * index receiving documents. The runner repeats rounds until all pass or its time is up.
+ */
+import type { ExpectedDeployment, ExpectedPipeline } from './expectations';
+import { brief, containerHealth, containerLogTail, http, type KafkaProbe } from './probes';
+import { statementOrderProblems, topicDifferences, type CheckResult, type OrderedStatement, type PipelineFigures } from './summary';
+
+export interface Endpoints {
+  readonly ksqldb: string;
+  readonly connect: string;
+  readonly elasticsearch: string;
+  readonly paymentsApi: string;
+}
+
+export interface ChecksInput {
+  readonly expected: ExpectedDeployment;
+  readonly kafka: KafkaProbe;
+  readonly urls: Endpoints;
+  /** Record counts per topic at the first observation, to see producers grow. */
+  readonly baseline: ReadonlyMap<string, number>;
+  /** The statements in graph order with what each reads, for a ksqlDB stand-in's record. */
+  readonly ordered: readonly OrderedStatement[];
+  /** Seconds since the deploy started, for "time to first data". */
+  readonly elapsedSeconds: () => number;
+  /** First time each producer topic was seen non-empty (kept across rounds). */
+  readonly firstData: Map<string, number>;
+}
+
+export interface RoundResult {
+  readonly results: CheckResult[];
+  readonly figures: PipelineFigures[];
+  /** Whether ksqlDB answered as the project's stand-in. */
+  readonly ksqlStandin: boolean;
+}
+
+const TOPIC_CONFIG_KEYS = ['cleanup.policy', 'retention.ms'];
+
+function result(pipeline: string, check: string, ok: boolean, detail: string): CheckResult {
+  return { pipeline, check, verdict: ok ? 'pass' : 'fail', detail };
+}
+
+async function platformChecks(input: ChecksInput): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const [name, state] of containerHealth(input.expected.containers)) {
+    const ok = state === 'healthy';
+    results.push(result('platform', `container ${name} healthy`, ok, ok ? state : `${state}; last log lines:\n${containerLogTail(name)}`));
+  }
+  try {
+    const names = input.expected.topics.map((t) => t.name);
+    const observed = await input.kafka.describe(names, TOPIC_CONFIG_KEYS);
+    for (const topic of input.expected.topics) {
+      const seen = observed.get(topic.name);
+      const diffs = seen ? topicDifferences(topic, seen) : ['missing on the brokers'];
+      results.push(result('platform', `topic ${topic.name} as declared`, diffs.length === 0, diffs.join('; ') || 'partitions, replication, cleanup and retention as declared'));
+    }
+  } catch (e) {
+    results.push(result('platform', 'topics as declared', false, `Kafka admin API: ${(e as Error).message}`));
+  }
+  return results;
+}
+
+async function ksqlChecks(p: ExpectedPipeline, input: ChecksInput, standin: boolean, received: readonly string[]): Promise<CheckResult[]> {
+  if (standin) {
+    const own = input.ordered.filter((s) => p.statements.some((e) => e.name === s.name));
+    const problems = statementOrderProblems(own, received);
+    return [result(p.name, `ksqlDB (stand-in) received its ${own.length} statements in graph order`, problems.length === 0, problems.join('; ') || `${own.length} statements`)];
+  }
+  const answer = await http('POST', `${input.urls.ksqldb}/ksql`, { ksql: 'SHOW QUERIES;', streamsProperties: {} }, 'application/vnd.ksql.v1+json');
+  const queries = (Array.isArray(answer.body) ? (answer.body[0] as { queries?: Array<{ id: string; sinks?: string[]; state?: string }> }).queries : undefined) ?? [];
+  const persistent = p.statements.filter((s) => s.form !== 'CREATE');
+  return persistent.map((s) => {
+    const q = queries.find((x) => x.id === s.name || (x.sinks ?? []).includes(s.name));
+    return result(p.name, `query of ${s.name} RUNNING (${s.file}:${s.line})`, q?.state === 'RUNNING', q ? `state ${q.state ?? '?'}` : `not listed; ksqlDB: ${brief(answer)}`);
+  });
+}
+
+async function connectorChecks(p: ExpectedPipeline, input: ChecksInput): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const name of p.connectors) {
+    const answer = await http('GET', `${input.urls.connect}/connectors/${encodeURIComponent(name)}/status`);
+    const status = answer.body as { connector?: { state?: string; trace?: string }; tasks?: Array<{ id: number; state: string; trace?: string }> } | undefined;
+    const tasks = status?.tasks ?? [];
+    const running = answer.status === 200 && status?.connector?.state === 'RUNNING' && tasks.length > 0 && tasks.every((t) => t.state === 'RUNNING');
+    const failed = tasks.find((t) => t.state === 'FAILED');
+    const detail = running
+      ? `RUNNING with ${tasks.length} task(s)`
+      : failed
+        ? `task ${failed.id} FAILED: ${(failed.trace ?? '').split('\n')[0]}`
+        : answer.status === 200
+          ? `connector ${status?.connector?.state ?? '?'}, tasks ${tasks.map((t) => t.state).join(',') || 'none'}`
+          : brief(answer);
+    results.push(result(p.name, `connector ${name} RUNNING`, running, detail));
+  }
+  return results;
+}
+
+/** The statements a ksqlDB stand-in was sent (POST /ksql), in the order it received them. */
+async function standinStatements(ksqldb: string): Promise<string[]> {
+  const answer = await http('GET', `${ksqldb}/__standin/requests`);
+  const requests = Array.isArray(answer.body) ? (answer.body as Array<{ method?: string; path?: string; body?: unknown }>) : [];
+  return requests
+    .filter((r) => r.method === 'POST' && (r.path ?? '').startsWith('/ksql'))
+    .map((r) => (r.body as { ksql?: unknown } | undefined)?.ksql)
+    .filter((k): k is string => typeof k === 'string');
+}
+
+/** One round of every check. */
+export async function runChecks(input: ChecksInput): Promise<RoundResult> {
+  const results = await platformChecks(input);
+  const info = await http('GET', `${input.urls.ksqldb}/info`);
+  const ksqlStandin = info.standin !== undefined;
+  const received = ksqlStandin ? await standinStatements(input.urls.ksqldb) : [];
+
+  const figures: PipelineFigures[] = [];
+  for (const p of input.expected.pipelines) {
+    const topics = [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])];
+    let counts = new Map<string, number>();
+    try {
+      counts = await input.kafka.recordCounts(topics);
+    } catch (e) {
+      results.push(result(p.name, 'read topic offsets', false, (e as Error).message));
+    }
+    let messagesIn = 0;
+    for (const topic of topics) {
+      const now = counts.get(topic) ?? 0;
+      const grown = now - (input.baseline.get(topic) ?? 0);
+      messagesIn += Math.max(0, grown);
+      if (now > 0 && !input.firstData.has(topic)) input.firstData.set(topic, input.elapsedSeconds());
+      const what = topic === p.cdcTopic ? `CDC topic ${topic} receives the rows the generator inserts` : `topic ${topic} grows`;
+      results.push(result(p.name, what, grown > 0, `${now} records (${grown} during the checks)`));
+    }
+    if (p.paymentsApi) {
+      const answer = await http('GET', `${input.urls.paymentsApi}/payment_json`);
+      results.push(result(p.name, 'payments API creates a payment (GET /payment_json)', answer.status === 201, brief(answer)));
+    }
+    results.push(...(await ksqlChecks(p, input, ksqlStandin, received)));
+    results.push(...(await connectorChecks(p, input)));
+    let documents = 0;
+    for (const index of p.indices) {
+      const answer = await http('GET', `${input.urls.elasticsearch}/${index}/_count`);
+      const count = Number((answer.body as { count?: number } | undefined)?.count ?? 0);
+      documents += count;
+      if (ksqlStandin) {
+        // A stand-in ksqlDB computes nothing, so its sink topics stay empty: not a failure of the sink path.
+        results.push({ pipeline: p.name, check: `index ${index} receives documents`, verdict: 'n/a', detail: 'ksqlDB is a stand-in: no rows to index' });
+      } else {
+        results.push(result(p.name, `index ${index} receives documents`, answer.status === 200 && count > 0, answer.status === 200 ? `${count} documents` : brief(answer)));
+      }
+    }
+    const first = topics.map((t) => input.firstData.get(t)).filter((s): s is number => s !== undefined);
+    figures.push({
+      pipeline: p.name,
+      messagesIn,
+      rowsOut: undefined,
+      documentsIndexed: documents,
+      firstDataSeconds: first.length ? Math.min(...first) : undefined,
+    });
+  }
+  return { results, figures, ksqlStandin };
+}

@@ -1,0 +1,28 @@
+/**
+ * The images scripts/local-images/ builds on a machine with no image registry, by the stack's
+ * image setting they replace. `real` images run the real software (from Maven Central, Debian or
+ * this machine); `stand-in` images answer the same ports, health checks and REST calls without the
+ * real behaviour, and the rehearsal's summary says so.
+ */
+import type { ImageName } from '../config/types';
+
+export interface LocalImage {
+  readonly image: string;
+  readonly kind: 'real' | 'stand-in';
+  /** What runs in it, for the summary and the README. */
+  readonly runs: string;
+}
+
+export const LOCAL_IMAGES: Readonly<Record<ImageName, LocalImage>> = {
+  kafka: { image: 'lab-local/kafka:3.9.1', kind: 'real', runs: 'Apache Kafka 3.9.1 broker (Maven Central jars), apache/kafka image contract' },
+  schemaRegistry: { image: 'lab-local/apicurio-registry:3.0.9', kind: 'real', runs: 'Apicurio Registry (Maven Central) on the Confluent Schema Registry API' },
+  ksqldb: { image: 'lab-local/standin-ksqldb:7.9.11', kind: 'stand-in', runs: 'records statements, reports queries RUNNING; computes nothing' },
+  connectBase: { image: 'lab-local/cp-kafka-connect:7.9.11', kind: 'real', runs: 'Kafka Connect 3.9.1 worker; the Elasticsearch sink plugin is a stand-in' },
+  elasticsearch: { image: 'lab-local/standin-elasticsearch:8.19.26', kind: 'stand-in', runs: 'index templates, bulk writes and counts in memory' },
+  kibana: { image: 'lab-local/standin-kibana:8.19.26', kind: 'stand-in', runs: 'status API' },
+  grafana: { image: 'lab-local/standin-grafana:12.4.12', kind: 'stand-in', runs: 'health API' },
+  mariadb: { image: 'lab-local/mariadb:10.11.19', kind: 'real', runs: "Debian's MariaDB 10.11, mariadb image contract" },
+  pinot: { image: 'lab-local/standin-pinot:1.5.1', kind: 'stand-in', runs: 'health, schema and table APIs' },
+  kafkaUi: { image: 'lab-local/standin-kafka-ui:v1.5.0', kind: 'stand-in', runs: 'health API' },
+  nodeBase: { image: 'lab-local/node:20', kind: 'real', runs: "this machine's Node.js 20 on Debian 12" },
+};

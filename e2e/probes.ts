@@ -1,0 +1,130 @@
+/**
+ * What the rehearsal observes in a deployed lab, through the same interfaces a user has: the
+ * docker CLI, the Kafka admin API (not Terraform's state), and the services' REST APIs on their
+ * published ports. Each probe returns what it saw; judging it is summary.ts's job.
+ */
+import { execFileSync } from 'node:child_process';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
+import { totalOffsets } from './summary';
+
+/** `docker inspect` health of each container: healthy, starting, unhealthy, or missing. */
+export function containerHealth(names: readonly string[]): Map<string, string> {
+  const health = new Map<string, string>();
+  for (const name of names) {
+    try {
+      const out = execFileSync('docker', ['inspect', '--format', '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}', name], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      health.set(name, out.trim());
+    } catch {
+      health.set(name, 'missing');
+    }
+  }
+  return health;
+}
+
+/** The last lines of a container's log, for a failure message. */
+export function containerLogTail(name: string, lines = 15): string {
+  try {
+    return execFileSync('docker', ['logs', '--tail', String(lines), name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    return `(no log: ${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
+export interface ObservedTopic {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly config: Readonly<Record<string, string | undefined>>;
+}
+
+/** The brokers as a client outside Docker sees them. */
+export class KafkaProbe {
+  private readonly admin: Admin;
+  private connected = false;
+
+  constructor(bootstrap: readonly string[]) {
+    this.admin = new Kafka({ clientId: 'lab-e2e', brokers: [...bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  }
+
+  private async ready(): Promise<Admin> {
+    if (!this.connected) {
+      await this.admin.connect();
+      this.connected = true;
+    }
+    return this.admin;
+  }
+
+  async listTopics(): Promise<string[]> {
+    return (await this.ready()).listTopics();
+  }
+
+  /** Partitions, replication factor and the given config keys of each topic. */
+  async describe(topics: readonly string[], configKeys: readonly string[]): Promise<Map<string, ObservedTopic>> {
+    const admin = await this.ready();
+    const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: [...configKeys] })),
+    });
+    const observed = new Map<string, ObservedTopic>();
+    for (const t of metadata.topics) {
+      const entries = configs.resources.find((r) => r.resourceName === t.name)?.configEntries ?? [];
+      observed.set(t.name, {
+        partitions: t.partitions.length,
+        replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+        config: Object.fromEntries(entries.map((e) => [e.configName, e.configValue])),
+      });
+    }
+    return observed;
+  }
+
+  /** Records each topic holds now (sum over partitions). */
+  async recordCounts(topics: readonly string[]): Promise<Map<string, number>> {
+    const admin = await this.ready();
+    const counts = new Map<string, number>();
+    for (const topic of topics) counts.set(topic, totalOffsets(await admin.fetchTopicOffsets(topic)));
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.admin.disconnect();
+  }
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  /** The X-Lab-Standin header: set by the project's stand-ins, never by the real services. */
+  readonly standin?: string;
+}
+
+/** One HTTP call with a timeout; a network failure becomes status 0 with the reason as body. */
+export async function http(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<HttpAnswer> {
+  try {
+    const response = await fetch(url, {
+      method,
+      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': contentType, Accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      // Not JSON: keep the text, it is the service's own message.
+    }
+    return { status: response.status, body: parsed, standin: response.headers.get('x-lab-standin') ?? undefined };
+  } catch (e) {
+    const err = e as { message?: string; cause?: { code?: string } };
+    return { status: 0, body: `${err.message ?? String(e)}${err.cause?.code ? ` (${err.cause.code})` : ''}` };
+  }
+}
+
+/** A short form of a service's answer for a failure line. */
+export function brief(answer: HttpAnswer): string {
+  const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  return `${answer.status === 0 ? 'no answer' : `HTTP ${answer.status}`}: ${(text ?? '').slice(0, 300)}`;
+}

@@ -1,0 +1,260 @@
+/**
+ * `npm run e2e`: the product the way a user runs it, then checked. Synthesizes with the real cdktf
+ * CLI, applies with Terraform or OpenTofu, checks every pipeline (checks.ts), prints a summary,
+ * runs a second plan that must be empty, destroys, and checks that nothing the stack created is
+ * left. `--local-images` runs the images this machine builds (scripts/local-images/) instead of
+ * the pinned upstream ones, and says service by service which were stand-ins.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load';
+import type { ImageName, LabConfig } from '../config/types';
+import { validatePipelineScripts } from '../ops/ksql/scripts';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { PIPELINES } from '../pipelines/catalog';
+import { STACK_NAME } from '../stacks/app';
+import { runChecks, type RoundResult } from './checks';
+import { expectedDeployment, type ExpectedDeployment } from './expectations';
+import { LOCAL_IMAGES } from './local-images';
+import { KafkaProbe } from './probes';
+import { failureReport, servicesTable, summaryTable, type OrderedStatement, type ServiceKind } from './summary';
+import { leftovers } from './leftovers';
+
+const ROOT = join(__dirname, '..');
+const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
+const MIRROR = join(ROOT, '.cache', 'terraform');
+
+export const HELP = `Usage: npm run e2e -- [--local-images] [--keep] [--timeout-min N]
+
+Deploys the lab of the current configuration (lab.config.json, LAB_* variables),
+checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
+that must show no changes, destroys, and checks that nothing is left.
+
+  --local-images   use the images scripts/local-images/ builds on this machine
+                   (real Kafka, Connect, MariaDB, Node, Apicurio Registry; stand-ins
+                   for ksqlDB, Elasticsearch, Kibana, Grafana, Pinot, Kafka UI)
+  --keep           leave the lab running after the checks (no second plan, no destroy)
+  --timeout-min N  how long the checks may take to pass after the deploy (default 15)
+
+Uses OpenTofu from .cache/terraform (scripts/setup-terraform.sh) when present,
+else TERRAFORM_BINARY_NAME or terraform. The project name defaults to "e2e" so a
+lab of your own ("lab") is not touched. Exit status 0 only if every step passed.`;
+
+interface Options {
+  readonly localImages: boolean;
+  readonly keep: boolean;
+  readonly timeoutMin: number;
+}
+
+export function parseArgs(argv: readonly string[]): Options | 'help' {
+  let localImages = false;
+  let keep = false;
+  let timeoutMin = 15;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return 'help';
+    else if (arg === '--local-images') localImages = true;
+    else if (arg === '--keep') keep = true;
+    else if (arg === '--timeout-min') {
+      const value = Number(argv[++i]);
+      if (!Number.isFinite(value) || value <= 0) throw new Error(`--timeout-min takes a positive number of minutes (got ${argv[i] ?? 'nothing'})`);
+      timeoutMin = value;
+    } else throw new Error(`unknown argument ${arg}; see npm run e2e -- --help`);
+  }
+  return { localImages, keep, timeoutMin };
+}
+
+/** The environment the deploy runs with: the user's, the e2e project name, local images if asked. */
+export function deployEnv(base: NodeJS.ProcessEnv, options: Options): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, LAB_PROJECT: base.LAB_PROJECT ?? 'e2e', CHECKPOINT_DISABLE: '1' };
+  if (options.localImages) {
+    for (const [name, local] of Object.entries(LOCAL_IMAGES)) env[`LAB_IMAGE_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`] = local.image;
+  }
+  return env;
+}
+
+class Phases {
+  private readonly started = Date.now();
+  readonly times: Array<[string, number]> = [];
+
+  run<T>(name: string, body: () => T): T {
+    const t0 = Date.now();
+    process.stdout.write(`\n== ${name}\n`);
+    try {
+      return body();
+    } finally {
+      this.times.push([name, (Date.now() - t0) / 1000]);
+      process.stdout.write(`== ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    }
+  }
+
+  async runAsync<T>(name: string, body: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    process.stdout.write(`\n== ${name}\n`);
+    try {
+      return await body();
+    } finally {
+      this.times.push([name, (Date.now() - t0) / 1000]);
+      process.stdout.write(`== ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    }
+  }
+
+  elapsed(): number {
+    return (Date.now() - this.started) / 1000;
+  }
+}
+
+function sh(program: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd = ROOT): SpawnSyncReturns<Buffer> {
+  return spawnSync(program, [...args], { cwd, env, stdio: 'inherit' });
+}
+
+function must(r: SpawnSyncReturns<Buffer>, what: string): void {
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status ?? r.signal}); its output above says why`);
+}
+
+/** The Terraform CLI and its environment: the offline OpenTofu mirror when this machine has one. */
+function terraformCli(env: NodeJS.ProcessEnv): { binary: string; env: NodeJS.ProcessEnv; mirrored?: Record<string, string> } {
+  const tofu = join(MIRROR, 'bin', 'tofu');
+  if (existsSync(tofu) && existsSync(join(MIRROR, 'providers.json'))) {
+    const mirrored = JSON.parse(readFileSync(join(MIRROR, 'providers.json'), 'utf8')) as Record<string, string>;
+    return { binary: tofu, env: { ...env, TF_CLI_CONFIG_FILE: join(MIRROR, 'tofurc'), TF_IN_AUTOMATION: '1', TF_INPUT: '0' }, mirrored };
+  }
+  return { binary: env.TERRAFORM_BINARY_NAME || 'terraform', env: { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' } };
+}
+
+/** Points the synthesized provider pins at the versions the offline mirror holds (it cannot build every release). */
+function pinProvidersToMirror(mirrored: Record<string, string>): string[] {
+  const file = join(STACK_DIR, 'cdk.tf.json');
+  const tf = JSON.parse(readFileSync(file, 'utf8')) as { terraform?: { required_providers?: Record<string, { source?: string; version?: string }> } };
+  const changes: string[] = [];
+  const bySource = new Map(Object.entries(mirrored).map(([s, v]) => [s.toLowerCase(), v]));
+  for (const [name, req] of Object.entries(tf.terraform?.required_providers ?? {})) {
+    const version = bySource.get((req.source ?? `hashicorp/${name}`).toLowerCase());
+    if (version && req.version !== version) {
+      changes.push(`${req.source ?? name}: ${req.version ?? '(any)'} -> ${version}`);
+      req.version = version;
+    }
+  }
+  writeFileSync(file, JSON.stringify(tf, null, 2));
+  return changes;
+}
+
+function orderedStatements(config: LabConfig): OrderedStatement[] {
+  const graph = validatePipelineScripts(config.pipelines.map((n) => PIPELINES[n]), DATASET_SCHEMAS);
+  return graph.statements.map((s) => ({ name: s.name, statement: s.statement, after: [...(graph.dependencies.get(s.name) ?? [])] }));
+}
+
+function serviceKinds(config: LabConfig, options: Options): ServiceKind[] {
+  return (Object.keys(LOCAL_IMAGES) as ImageName[]).map((name) => ({
+    service: name,
+    kind: options.localImages ? LOCAL_IMAGES[name].kind : 'real',
+    image: config.images[name],
+  }));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig, phases: Phases, timeoutMin: number): Promise<RoundResult> {
+  const host = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
+  const url = (port: number): string => `http://${host}:${port}`;
+  const kafka = new KafkaProbe(Array.from({ length: config.kafka.brokers }, (_, i) => `${host}:${config.ports.kafka + i}`));
+  const topics = expected.pipelines.flatMap((p) => [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])]);
+  try {
+    const baseline = await kafka.recordCounts(topics);
+    const firstData = new Map<string, number>();
+    for (const [t, n] of baseline) if (n > 0) firstData.set(t, phases.elapsed());
+    const deadline = Date.now() + timeoutMin * 60_000;
+    for (let round = 1; ; round++) {
+      await sleep(15_000);
+      const outcome = await runChecks({
+        expected,
+        kafka,
+        urls: { ksqldb: url(config.ports.ksqldb), connect: url(config.ports.connect), elasticsearch: url(config.ports.elasticsearch), paymentsApi: url(config.ports.paymentsApi) },
+        baseline,
+        ordered: orderedStatements(config),
+        elapsedSeconds: () => phases.elapsed(),
+        firstData,
+      });
+      const failed = outcome.results.filter((r) => r.verdict === 'fail');
+      process.stdout.write(`round ${round}: ${outcome.results.length - failed.length}/${outcome.results.length} checks pass\n`);
+      if (failed.length === 0 || Date.now() >= deadline) return outcome;
+    }
+  } finally {
+    await kafka.close();
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: Options;
+  try {
+    const parsed = parseArgs(argv);
+    if (parsed === 'help') {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    options = parsed;
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const env = deployEnv(process.env, options);
+  const config = loadConfig(env);
+  const phases = new Phases();
+  const cli = terraformCli(env);
+  const tf = (args: readonly string[]): SpawnSyncReturns<Buffer> => sh(cli.binary, args, cli.env, STACK_DIR);
+  let ok = true;
+  let deployed = false;
+  try {
+    phases.run('synth (cdktf CLI)', () => must(sh('npx', ['cdktf', 'synth'], env), 'cdktf synth'));
+    if (cli.mirrored) {
+      const changes = pinProvidersToMirror(cli.mirrored);
+      if (changes.length) process.stdout.write(`provider pins moved to the offline mirror: ${changes.join(', ')}\n`);
+    }
+    const expected = expectedDeployment(JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>, config);
+    phases.run('init', () => must(tf(['init', '-input=false']), `${cli.binary} init`));
+    deployed = true;
+    phases.run('deploy (apply)', () => must(tf(['apply', '-auto-approve', '-input=false']), `${cli.binary} apply`));
+    const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin));
+    process.stdout.write(`\nServices:\n${servicesTable(serviceKinds(config, options))}\n`);
+    process.stdout.write(`\nPipelines:\n${summaryTable(outcome.figures, outcome.results)}\n`);
+    const failures = failureReport(outcome.results);
+    if (failures.length) {
+      ok = false;
+      process.stdout.write(`\nFailed checks:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+    }
+    if (options.keep) return ok ? 0 : 1;
+    phases.run('second plan (must be empty)', () => {
+      const plan = tf(['plan', '-detailed-exitcode', '-input=false']);
+      if (plan.status === 2) {
+        ok = false;
+        process.stdout.write('the second plan shows changes (above): a re-deploy would not be clean\n');
+      } else must(plan, `${cli.binary} plan`);
+    });
+  } catch (e) {
+    ok = false;
+    process.stderr.write(`\n${(e as Error).message}\n`);
+  } finally {
+    if (deployed && !options.keep) {
+      phases.run('destroy', () => {
+        const r = tf(['destroy', '-auto-approve', '-input=false']);
+        if (r.status !== 0) {
+          ok = false;
+          process.stderr.write(`${cli.binary} destroy failed (exit ${r.status ?? r.signal})\n`);
+        }
+      });
+      const left = leftovers(config.project);
+      if (left.length) {
+        ok = false;
+        process.stdout.write(`\nLeft after destroy:\n${left.map((l) => `  - ${l}`).join('\n')}\n`);
+      } else process.stdout.write('\nNothing the stack created is left (containers, volumes, network, built images).\n');
+    }
+    process.stdout.write(`\nPhases: ${phases.times.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ')}\n`);
+  }
+  process.stdout.write(ok ? '\nE2E PASSED\n' : '\nE2E FAILED\n');
+  return ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
