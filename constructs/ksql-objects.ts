@@ -20,6 +20,11 @@ export interface KsqlObjectsProps {
   readonly topics?: ReadonlyMap<string, ITerraformDependable>;
   /** Objects of other pipelines that this pipeline's statements read. */
   readonly upstream?: readonly KsqlObjects[];
+  /**
+   * The validated script graph of every enabled pipeline, parsed once per synth by the stack.
+   * @default this pipeline's and its upstream pipelines' scripts, parsed and validated here
+   */
+  readonly graph?: ScriptGraph;
 }
 
 /**
@@ -38,10 +43,12 @@ export class KsqlObjects extends Construct {
     this.pipeline = props.pipeline;
     const upstream = props.upstream ?? [];
     const pipelines = [props.pipeline, ...upstream.map((u) => u.pipeline)];
-    this.graph = validateScripts({
-      scripts: pipelines.map((p) => loadPipelineScript(p)),
-      datasets: datasetsOf(pipelines, DATASET_SCHEMAS),
-    });
+    this.graph =
+      props.graph ??
+      validateScripts({
+        scripts: pipelines.map((p) => loadPipelineScript(p)),
+        datasets: datasetsOf(pipelines, DATASET_SCHEMAS),
+      });
     const own = this.graph.statements.filter((s) => s.file === props.pipeline.ksqlFile);
     for (const s of own) {
       const sources = (this.graph.dependencies.get(s.name) ?? []).map((name) => this.resolve(name, upstream));
@@ -95,6 +102,33 @@ export class KsqlObjects extends Construct {
  */
 export function validateEnabledPipelineScripts(pipelines: readonly PipelineDecl[]): ScriptGraph {
   return validatePipelineScripts(pipelines, DATASET_SCHEMAS);
+}
+
+/**
+ * The pipelines in an order where each follows the pipelines whose objects its statements read,
+ * so their KsqlObjects can be passed as upstream. Ties keep the given order.
+ */
+export function pipelinesInReferenceOrder(pipelines: readonly PipelineDecl[], graph: ScriptGraph): PipelineDecl[] {
+  const fileOf = new Map(graph.statements.map((s) => [s.name, s.file]));
+  const needs = new Map(
+    pipelines.map((p) => {
+      const reads = graph.statements
+        .filter((s) => s.file === p.ksqlFile)
+        .flatMap((s) => graph.dependencies.get(s.name) ?? [])
+        .map((dep) => fileOf.get(dep))
+        .filter((file): file is string => file !== undefined && file !== p.ksqlFile);
+      return [p.name, new Set(reads)] as const;
+    }),
+  );
+  const ordered: PipelineDecl[] = [];
+  const remaining = [...pipelines];
+  while (remaining.length > 0) {
+    const next = remaining.findIndex((p) => [...needs.get(p.name)!].every((file) => ordered.some((o) => o.ksqlFile === file)));
+    // The validator has refused cycles, so a pipeline whose sources are all placed always exists.
+    const [p] = remaining.splice(next < 0 ? 0 : next, 1);
+    ordered.push(p);
+  }
+  return ordered;
 }
 
 /** The topics a pipeline's statements write (CREATE ... AS SELECT), for the stack's KafkaTopics. */

@@ -23,6 +23,7 @@ import { Pinot } from '../platform/pinot';
 import { SchemaRegistry, SCHEMA_REGISTRY_PORT } from '../platform/schema-registry';
 import type { Service, ServiceContext } from '../platform/service';
 import { KafkaProvider, type KafkaSaslMechanism } from '../providers/kafka';
+import { validateEnabledPipelineScripts } from '../constructs/ksql-objects';
 import { createPipelineTopics, PipelineResources } from './pipeline-resources';
 
 /** The Mongey/kafka provider's names for the SASL mechanisms. */
@@ -201,7 +202,9 @@ export class AnalyticsStack extends TerraformStack {
       );
     }
 
-    const topics = createPipelineTopics(this, pipelines, config, kafka);
+    // Parsed and validated once: one error naming file and line for every problem across all enabled scripts.
+    const graph = validateEnabledPipelineScripts(pipelines);
+    const topics = createPipelineTopics(this, pipelines, graph, config, kafka);
     const app = appImage(this, config.project, config.images.nodeBase);
     const paymentsApi = pipelines.some((p) => p.paymentsApi)
       ? track(
@@ -245,6 +248,7 @@ export class AnalyticsStack extends TerraformStack {
     new PipelineResources(this, 'pipelines', pipelines, {
       config,
       kafka,
+      graph,
       topics,
       ksqldb,
       connect,

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import type { LabConfig } from '../config/types';
 import { DebeziumSource, ElasticsearchSinks } from '../constructs/connectors';
 import { KafkaTopics } from '../constructs/kafka-topics';
-import { KsqlObjects, validateEnabledPipelineScripts } from '../constructs/ksql-objects';
+import { KsqlObjects, pipelinesInReferenceOrder } from '../constructs/ksql-objects';
+import type { ScriptGraph } from '../ops/ksql/validator';
 import type { PipelineDecl } from '../pipelines/types';
 import type { KafkaConnection } from '../platform/kafka-connection';
 import { CDC_USER, MARIADB_PORT, MOODLE_DATABASE } from '../platform/mariadb';
@@ -20,16 +21,16 @@ export interface PipelinePlatform {
   readonly elasticsearchInternalUrl: string;
   readonly mariadb?: Service;
   readonly paymentsApi?: Service;
+  /** The enabled pipelines' scripts, parsed and validated once per synth. */
+  readonly graph: ScriptGraph;
   /** The topics of planPipelineTopics(), created by the stack before the generators start. */
   readonly topics: KafkaTopics;
   /** http://<host>:<port> for a published port. */
   readonly hostUrl: (port: number) => string;
 }
 
-/** The enabled pipelines' topics, once the brokers are healthy; fails synth on any script problem first. */
-export function createPipelineTopics(scope: Construct, pipelines: readonly PipelineDecl[], config: LabConfig, kafka: KafkaConnection): KafkaTopics {
-  // One error naming file and line for every problem across all enabled scripts.
-  const graph = validateEnabledPipelineScripts(pipelines);
+/** The enabled pipelines' topics, once the brokers are healthy. */
+export function createPipelineTopics(scope: Construct, pipelines: readonly PipelineDecl[], graph: ScriptGraph, config: LabConfig, kafka: KafkaConnection): KafkaTopics {
   return new KafkaTopics(scope, 'topics', {
     topics: planPipelineTopics(pipelines, graph, config.kafka, kafka.replicationFactor),
     dependsOn: kafka.brokers.map((b) => b.container),
@@ -48,7 +49,8 @@ export class PipelineResources extends Construct {
 
     const ports = config.ports;
     const connectUrl = platform.hostUrl(ports.connect);
-    for (const pipeline of pipelines) {
+    const created: KsqlObjects[] = [];
+    for (const pipeline of pipelinesInReferenceOrder(pipelines, platform.graph)) {
       const before: ITerraformDependable[] = [platform.ksqldb.container];
       if (pipeline.datasets.includes('moodle_logs') && platform.mariadb) {
         const cdc = new DebeziumSource(this, `${pipeline.name}-cdc`, {
@@ -67,12 +69,16 @@ export class PipelineResources extends Construct {
         ksqlUrl: platform.hostUrl(ports.ksqldb),
         dependsOn: before,
         topics: topics.byName,
+        graph: platform.graph,
+        upstream: [...created],
       });
+      created.push(ksql);
       new ElasticsearchSinks(this, `${pipeline.name}-sinks`, {
         pipeline,
         connectUrl,
         elasticsearchUrl: platform.elasticsearchInternalUrl,
         elasticsearchHostUrl: platform.hostUrl(ports.elasticsearch),
+        statements: platform.graph.statements.filter((s) => s.file === pipeline.ksqlFile),
         dependsOn: [
           platform.connect.container,
           platform.elasticsearch.container,

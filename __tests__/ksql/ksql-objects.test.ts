@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataResource, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { KsqlObjects, ksqlTopicsOf, validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { KsqlObjects, ksqlTopicsOf, pipelinesInReferenceOrder, validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
 import { PIPELINES } from '../../pipelines/catalog';
@@ -159,6 +159,28 @@ describe('KsqlObjects', () => {
           new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
         }),
       ).toThrow('.cache/ksql-objects-test/audit.sql:1: PAYMENTS_AUDIT reads PAYMENTS_ALL_FORMATS, which no script defines');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the stack\'s one graph, in an order where a pipeline follows the pipelines it reads from', () => {
+    const dir = join(PROJECT_ROOT, '.cache', 'ksql-objects-graph-test');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'audit.sql'), "CREATE STREAM PAYMENTS_AUDIT WITH (KAFKA_TOPIC='payments_audit') AS SELECT * FROM PAYMENTS_ALL_FORMATS;\n");
+    const audit = { ...PIPELINES.payments, name: 'shop' as const, datasets: [], ksqlFile: '.cache/ksql-objects-graph-test/audit.sql' };
+    try {
+      // The reader comes first in the configuration: the order must put its source pipeline before it.
+      const graph = validatePipelineScripts([audit, PIPELINES.payments], DATASET_SCHEMAS);
+      const ordered = pipelinesInReferenceOrder([audit, PIPELINES.payments, PIPELINES.ratings], graph);
+      expect(ordered.map((p) => p.ksqlFile)).toEqual(['ksql/payments.sql', audit.ksqlFile, 'ksql/ratings.sql']);
+      const out = synth((scope) => {
+        const created: KsqlObjects[] = [];
+        for (const pipeline of ordered.filter((p) => p !== PIPELINES.ratings)) {
+          created.push(new KsqlObjects(scope, pipeline.ksqlFile, { pipeline, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], graph, upstream: [...created] }));
+        }
+      });
+      expect(terraformData(out).ksql_PAYMENTS_AUDIT.depends_on).toEqual(['terraform_data.ksql_PAYMENTS_ALL_FORMATS']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
