@@ -10,7 +10,7 @@ import { KsqlObjects, ksqlTopicsOf, pipelinesInReferenceOrder, validateEnabledPi
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
 import { PIPELINES } from '../../pipelines/catalog';
-import { PIPELINE_NAMES } from '../../pipelines/types';
+import { PIPELINE_NAMES, type PipelineDecl } from '../../pipelines/types';
 import { KsqlScriptError } from '../../ops/ksql/problem';
 import { loadPipelineScript, PROJECT_ROOT, validatePipelineScripts } from '../../ops/ksql/scripts';
 
@@ -141,35 +141,35 @@ describe('KsqlObjects', () => {
     ]);
   });
 
-  it('resolves references to another pipeline\'s objects through upstream, and only through it', () => {
-    // A throwaway pipeline whose script reads the payments pipeline's merged stream.
-    const dir = join(PROJECT_ROOT, '.cache', 'ksql-objects-test');
+  /** A throwaway pipeline whose script reads the payments pipeline's merged stream, for the duration of `body`. */
+  function withAuditPipeline(folder: string, body: (audit: PipelineDecl) => void): void {
+    const dir = join(PROJECT_ROOT, '.cache', folder);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'audit.sql'), "CREATE STREAM PAYMENTS_AUDIT WITH (KAFKA_TOPIC='payments_audit') AS SELECT * FROM PAYMENTS_ALL_FORMATS;\n");
-    const audit = { ...PIPELINES.payments, name: 'shop' as const, datasets: [], ksqlFile: '.cache/ksql-objects-test/audit.sql' };
     try {
+      body({ ...PIPELINES.payments, name: 'shop', datasets: [], ksqlFile: `.cache/${folder}/audit.sql` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('resolves references to another pipeline\'s objects through upstream, and only through it', () => {
+    withAuditPipeline('ksql-objects-test', (audit) => {
       const out = synth((scope) => {
         const payments = new KsqlObjects(scope, 'payments', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
         new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], upstream: [payments] });
       });
-      const auditObject = Object.entries(terraformData(out)).find(([id]) => id === 'ksql_PAYMENTS_AUDIT')!;
-      expect(auditObject[1].depends_on).toEqual(['terraform_data.ksql_PAYMENTS_ALL_FORMATS']);
+      expect(terraformData(out).ksql_PAYMENTS_AUDIT.depends_on).toEqual(['terraform_data.ksql_PAYMENTS_ALL_FORMATS']);
       expect(() =>
         synth((scope) => {
           new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
         }),
       ).toThrow('.cache/ksql-objects-test/audit.sql:1: PAYMENTS_AUDIT reads PAYMENTS_ALL_FORMATS, which no script defines');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('takes the stack\'s one graph, in an order where a pipeline follows the pipelines it reads from', () => {
-    const dir = join(PROJECT_ROOT, '.cache', 'ksql-objects-graph-test');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'audit.sql'), "CREATE STREAM PAYMENTS_AUDIT WITH (KAFKA_TOPIC='payments_audit') AS SELECT * FROM PAYMENTS_ALL_FORMATS;\n");
-    const audit = { ...PIPELINES.payments, name: 'shop' as const, datasets: [], ksqlFile: '.cache/ksql-objects-graph-test/audit.sql' };
-    try {
+    withAuditPipeline('ksql-objects-graph-test', (audit) => {
       // The reader comes first in the configuration: the order must put its source pipeline before it.
       const graph = validatePipelineScripts([audit, PIPELINES.payments], DATASET_SCHEMAS);
       const ordered = pipelinesInReferenceOrder([audit, PIPELINES.payments, PIPELINES.ratings], graph);
@@ -181,9 +181,7 @@ describe('KsqlObjects', () => {
         }
       });
       expect(terraformData(out).ksql_PAYMENTS_AUDIT.depends_on).toEqual(['terraform_data.ksql_PAYMENTS_ALL_FORMATS']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses an object name its script does not define', () => {
