@@ -125,7 +125,7 @@ async function runGenerator(broker: LocalKafka, config: GeneratorConfig, index: 
   await Promise.all(sinks.map((sink) => sink.open()));
   const clock = new WallClock();
   const source = new RecordSource(paddedClickstream(index + 1, RECORD_SIZE), clock, RECORDS);
-  const runner = new Runner({ schema: clickstreamModule.schema, source, clock, sinks, rate: 0, batchSize: config.batchSize });
+  const runner = new Runner({ schema: clickstreamModule.schema, source, clock, sinks, rate: Infinity, batchSize: config.batchSize });
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
   const stats = await runner.run();

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DATASET_NAMES } from '../generators/schema';
 import { PIPELINE_NAMES } from '../pipelines/types';
+import { readConfigFile } from './config-file';
 import { DEFAULT_CONFIG } from './defaults';
+import { closestName } from './edit-distance';
 import { IMAGE_NAMES, PORT_NAMES, SERVICE_NAMES, type LabConfig } from './types';
 import { ConfigError, validateConfig } from './validate';
 
@@ -49,11 +51,18 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   ...DATASET_NAMES.map((n) => ({ env: `LAB_RATE_${envSuffix(n)}`, path: ['rates', n], parse: numberOrString })),
 ];
 
-/** Deep merge of plain objects; arrays and scalars replace. */
+/**
+ * Deep merge of plain objects; arrays and scalars replace. Keys are defined, not assigned, and
+ * only own keys of `base` are merged into: a "__proto__" key of the file (JSON.parse keeps it as an
+ * own key) must stay a key that validation reports, not become the object's prototype.
+ */
 function merge(base: unknown, override: unknown): unknown {
   if (!isRecord(base) || !isRecord(override)) return override === undefined ? base : override;
   const out: Raw = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = merge(base[k], v);
+  for (const [k, v] of Object.entries(override)) {
+    const value = merge(Object.hasOwn(base, k) ? base[k] : undefined, v);
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 
@@ -74,33 +83,43 @@ function recordSources(value: unknown, prefix: string, source: string, into: Map
   }
 }
 
-function readConfigFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError([`LAB_CONFIG: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set LAB_CONFIG to an existing JSON file or unset it`]);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError([`config file '${path}': not valid JSON (${(e as Error).message}); fix the file or unset LAB_CONFIG`]);
-  }
+/** Every LAB_* variable the configuration reads. */
+const KNOWN_ENV = ['LAB_CONFIG', ...ENV_SETTINGS.map((s) => s.env)];
+
+/**
+ * A LAB_* variable that is no setting is most likely a typo, which would silently leave the
+ * default in place. A warning, not an error: other tools may use the prefix too.
+ */
+export function unknownEnvWarnings(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('LAB_') && !KNOWN_ENV.includes(name))
+    .sort()
+    .map((name) => {
+      const closest = closestName(name, KNOWN_ENV);
+      return closest
+        ? `${name} is not a setting; did you mean ${closest}?`
+        : `${name} is not a setting and is ignored; the LAB_* settings are listed in README.md, "Configuration"`;
+    });
 }
+
+const warnOnStderr = (line: string): void => {
+  process.stderr.write(`lab configuration: warning: ${line}\n`);
+};
 
 /**
  * The configuration: defaults, then the config file (LAB_CONFIG, or ./lab.config.json when present),
  * then LAB_* environment variables. Throws ConfigError naming every bad setting.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): LabConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd(), warn: (line: string) => void = warnOnStderr): LabConfig {
+  for (const warning of unknownEnvWarnings(env)) warn(warning);
   const sources = new Map<string, string>();
   let merged: unknown = DEFAULT_CONFIG;
 
   const explicitFile = env.LAB_CONFIG;
   const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, DEFAULT_CONFIG_FILE);
   if (explicitFile || existsSync(file)) {
-    const fromFile = readConfigFile(file);
     const label = `file ${explicitFile ?? DEFAULT_CONFIG_FILE}`;
+    const fromFile = readConfigFile(file, label);
     recordSources(fromFile, '', label, sources);
     if (!isRecord(fromFile)) throw new ConfigError([`${label}: got ${JSON.stringify(fromFile)}; allowed: a JSON object of settings`]);
     merged = merge(merged, fromFile);

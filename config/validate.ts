@@ -1,6 +1,8 @@
+import { HOST_PORT_RULE, hostPortProblem } from '../generators/host-port';
 import { DATASET_NAMES } from '../generators/schema';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { DEFAULT_CONFIG } from './defaults';
+import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';
 import {
   BROKER_COUNTS,
   IMAGE_NAMES,
@@ -23,7 +25,13 @@ export class ConfigError extends Error {
 type Raw = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+/** JSON has no Infinity: a number too large for a double (1e400) parses as one, and JSON.stringify would call it null. */
+const showNumber = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? `${v}` : v);
+const show = (v: unknown): string => {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return `a number out of range (${v})`;
+  return JSON.stringify(v, showNumber);
+};
 
 /** Collects problems while checking one raw configuration object. */
 class Checker {
@@ -53,10 +61,16 @@ class Checker {
     if (!allowed.includes(value as T)) this.fail(setting, value, allowed.map((a) => show(a)).join(', '));
   }
 
-  integer(setting: string, value: unknown, min: number, max: number): void {
+  /** `why` explains a bound that depends on another setting. */
+  integer(setting: string, value: unknown, min: number, max: number, why = ''): void {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.fail(setting, value, `an integer from ${min} to ${max}`);
+      this.fail(setting, value, `an integer from ${min} to ${max}${why}`);
     }
+  }
+
+  /** `problem` says what is wrong with the value, or undefined when it is right. */
+  check(setting: string, value: unknown, problem: string | undefined, allowed: string): void {
+    if (problem !== undefined) this.fail(setting, value, `${allowed} (${problem})`);
   }
 
   pattern(setting: string, value: unknown, re: RegExp, allowed: string): void {
@@ -80,10 +94,30 @@ class Checker {
 /** Name of the whole configuration in messages about its top-level keys. */
 const TOP = 'config';
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-/** name:tag or name@sha256:digest; `latest` is not a pin. */
-const PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*?(:(?!latest$)[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/;
-const HOST_PORT_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
+/** Dotted quad without leading zeros: some parsers read "010" as octal, so 127.000.0.1 is ambiguous. */
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+const BIND_ADDRESS_RULE =
+  'an IPv4 address such as 127.0.0.1, without leading zeros, not multicast (224.0.0.0/4) or broadcast (255.255.255.255); 0.0.0.0 publishes every port on all interfaces';
+
+/** Why no port can be published on `value`, or undefined when one can. */
+function bindAddressProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !IPV4.test(value)) return 'not a dotted-quad IPv4 address';
+  const first = Number(value.split('.')[0]);
+  if (first >= 224 && first <= 239) return 'a multicast address';
+  if (value === '255.255.255.255') return 'the broadcast address';
+  return undefined;
+}
+
+/** Why `value` is not a host:port list, naming the first bad entry, or undefined. */
+function hostPortListProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'not a string';
+  for (const entry of value.split(',')) {
+    const problem = hostPortProblem(entry);
+    if (problem) return `'${entry}' ${problem}`;
+  }
+  return undefined;
+}
 
 /**
  * Validates a merged configuration and returns it typed; throws ConfigError listing every problem.
@@ -95,7 +129,7 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
   if (!c.knownKeys(TOP, raw, topKeys)) throw new ConfigError(c.problems);
 
   c.pattern('project', raw.project, /^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and "-", starting with a letter, at most 20 characters');
-  c.pattern('bindAddress', raw.bindAddress, IPV4, 'an IPv4 address such as 127.0.0.1 (0.0.0.0 publishes every port on all interfaces)');
+  c.check('bindAddress', raw.bindAddress, bindAddressProblem(raw.bindAddress), BIND_ADDRESS_RULE);
 
   if (!Array.isArray(raw.pipelines)) {
     c.fail('pipelines', raw.pipelines, `a list of ${PIPELINE_NAMES.join(', ')}`);
@@ -116,7 +150,7 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
       if (ext === undefined) {
         c.fail('kafka.external', ext, 'an object with bootstrapServers, securityProtocol and saslMechanism when kafka.mode is "external"');
       } else if (c.knownKeys('kafka.external', ext, ['bootstrapServers', 'securityProtocol', 'saslMechanism'])) {
-        c.pattern('kafka.external.bootstrapServers', ext.bootstrapServers, HOST_PORT_LIST, 'a comma-separated list of host:port');
+        c.check('kafka.external.bootstrapServers', ext.bootstrapServers, hostPortListProblem(ext.bootstrapServers), `a comma-separated list of ${HOST_PORT_RULE}`);
         c.oneOf('kafka.external.securityProtocol', ext.securityProtocol, SECURITY_PROTOCOLS);
         c.oneOf('kafka.external.saslMechanism', ext.saslMechanism, SASL_MECHANISMS);
       }
@@ -129,10 +163,10 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
     const taken = new Map<number, string>();
     for (const name of PORT_NAMES) {
       const port = raw.ports[name];
-      c.integer(`ports.${name}`, port, 1024, 65535);
-      if (typeof port !== 'number') continue;
-      // The kafka port is the first of `brokers` consecutive ports.
+      // The kafka port is the first of `brokers` consecutive ports, all of which must exist.
       const span = name === 'kafka' ? brokers : 1;
+      c.integer(`ports.${name}`, port, 1024, 65536 - span, span > 1 ? ` (kafka.brokers is ${span}: the brokers take ports.kafka to ports.kafka + ${span - 1})` : '');
+      if (typeof port !== 'number') continue;
       for (let p = port; p < port + span; p++) {
         const other = taken.get(p);
         if (other) {
@@ -147,7 +181,8 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
 
   if (c.knownKeys('images', raw.images, IMAGE_NAMES)) {
     for (const name of IMAGE_NAMES) {
-      c.pattern(`images.${name}`, raw.images[name], PINNED_IMAGE, 'an image with a pinned tag or digest (repository:tag, never "latest")');
+      const image = raw.images[name];
+      if (typeof image !== 'string' || !isPinnedImage(image)) c.fail(`images.${name}`, image, PINNED_IMAGE_RULE);
     }
   }
 

@@ -4,7 +4,9 @@
  */
 import type { FlagSpec, FlagValues } from './dataset-module';
 import { DATASETS } from './datasets';
+import { parseBrokers } from './kafka-config';
 import { DATASET_NAMES, datasetTopic, type DatasetName } from './schema';
+import { INSTANT_FORMS, parseInstant } from './start-time';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -15,7 +17,7 @@ export class UsageError extends Error {
 
 export interface CliOptions {
   readonly dataset: DatasetName;
-  /** Messages per second for all workers together; 0 = as fast as possible. */
+  /** Messages per second for all workers together; Infinity = unlimited (as fast as the sinks accept). */
   readonly rate: number;
   readonly count?: number;
   readonly workers: number;
@@ -43,12 +45,16 @@ interface CommonOption {
   readonly description: string;
 }
 
+/** The --rate value that means "unpaced"; a word, because 0 reads as "paused" (and a stack rate of 0 means exactly that). */
+export const UNLIMITED_RATE = 'unlimited';
+const MAX_RATE = 10_000_000;
+
 const COMMON_OPTIONS: readonly CommonOption[] = [
-  { name: 'rate', value: 'N', description: 'messages per second, all workers together; 0 = as fast as possible (default 10; 0 with --stdout --count)' },
+  { name: 'rate', value: `N|${UNLIMITED_RATE}`, description: `messages per second (above 0), all workers together, or ${UNLIMITED_RATE}: as fast as the sinks accept (default 10; ${UNLIMITED_RATE} with --stdout --count)` },
   { name: 'count', value: 'N', description: 'stop after N messages (default: run until SIGINT/SIGTERM)' },
-  { name: 'workers', value: 'N', description: 'parallel producers (Kafka producers, database connections, HTTP clients); default 1' },
+  { name: 'workers', value: 'N', description: 'parallel producers (Kafka producers, database connections, HTTP clients); default 1, at most --count' },
   { name: 'seed', value: 'N', description: 'seed the random values (integer): the same seed gives the same values' },
-  { name: 'start-time', value: 'T', description: 'simulated event time from T (ISO 8601 or epoch ms), 1000/rate ms apart; with --seed the output is identical on every run' },
+  { name: 'start-time', value: 'T', description: 'simulated event time from T (ISO 8601 with Z or +hh:mm, an ISO 8601 date, or epoch ms), 1000/rate ms apart; with --seed the output is identical on every run' },
   { name: 'brokers', value: 'LIST', description: 'Kafka bootstrap servers host:port[,...] (default $KAFKA_BROKERS or localhost:9092)' },
   { name: 'topic', value: 'NAME', description: "topic to produce to (default: the dataset's topic)" },
   { name: 'create-topic', description: "create the topic with the broker's defaults if it does not exist" },
@@ -102,12 +108,31 @@ function parseNumber(option: string, raw: string, { integer, min, max }: { integ
   return value;
 }
 
-function parseTime(raw: string): number {
-  const value = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new UsageError(`--start-time '${raw}' is not valid: expected an ISO 8601 time (2024-01-01T00:00:00Z) or epoch milliseconds`);
+function parseRate(raw: string): number {
+  if (raw === UNLIMITED_RATE) return Infinity;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0 || value > MAX_RATE) {
+    // 0 used to mean "unlimited": say so, so that an old command line is not a mystery.
+    const zero = raw.trim() !== '' && value === 0 ? ` (0 no longer means unlimited: write --rate ${UNLIMITED_RATE})` : '';
+    throw new UsageError(`--rate '${raw}' is not valid: expected a number above 0 and at most ${MAX_RATE}, or '${UNLIMITED_RATE}'${zero}`);
   }
   return value;
+}
+
+function parseStartTime(raw: string): number {
+  const value = parseInstant(raw);
+  if (value === undefined) throw new UsageError(`--start-time '${raw}' is not valid: expected ${INSTANT_FORMS}`);
+  return value;
+}
+
+/** Checked here, not at connect time: kafkajs would retry a bad address until the delivery timeout. */
+function checkBrokers(brokers: string | undefined, fromFlag: boolean): void {
+  if (brokers === undefined) return;
+  try {
+    parseBrokers(brokers);
+  } catch (error) {
+    throw new UsageError(`${fromFlag ? '--brokers' : 'KAFKA_BROKERS'} '${brokers}' is not valid: ${(error as Error).message}`);
+  }
 }
 
 const isDataset = (name: string): name is DatasetName => (DATASET_NAMES as readonly string[]).includes(name);
@@ -186,6 +211,9 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     );
   }
 
+  const brokers = text('brokers') ?? env.KAFKA_BROKERS;
+  if (!stdout && viaApi === undefined && sink.kind === 'kafka') checkBrokers(brokers, text('brokers') !== undefined);
+
   const flags: Record<string, number | boolean> = {};
   for (const spec of module.flags) {
     flags[spec.name] = spec.kind === 'boolean' ? values.has(spec.name) : number(spec.name, { integer: spec.kind === 'integer', min: spec.min, max: spec.max }, spec.default);
@@ -193,18 +221,21 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
 
   const seedRaw = text('seed');
   const countRaw = text('count');
+  const count = countRaw === undefined ? undefined : parseNumber('count', countRaw, { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER });
+  const rateRaw = text('rate');
   const startRaw = text('start-time');
   return {
     kind: 'run',
     options: {
       dataset: first,
       // Printing a fixed number of samples need not be paced; everything else defaults to 10/s.
-      rate: number('rate', { integer: false, min: 0, max: 10_000_000 }, stdout && countRaw !== undefined ? 0 : 10),
-      count: countRaw === undefined ? undefined : parseNumber('count', countRaw, { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER }),
-      workers: number('workers', { integer: true, min: 1, max: 256 }, 1),
+      rate: rateRaw === undefined ? (stdout && count !== undefined ? Infinity : 10) : parseRate(rateRaw),
+      count,
+      // A worker beyond the count would have nothing to send: it would only hold a connection open.
+      workers: Math.min(number('workers', { integer: true, min: 1, max: 256 }, 1), count ?? Infinity),
       seed: seedRaw === undefined ? undefined : parseNumber('seed', seedRaw, { integer: true, min: 0, max: 2 ** 32 - 1 }),
-      startTime: startRaw === undefined ? undefined : parseTime(startRaw),
-      brokers: text('brokers') ?? env.KAFKA_BROKERS,
+      startTime: startRaw === undefined ? undefined : parseStartTime(startRaw),
+      brokers,
       topic,
       createTopic: values.has('create-topic'),
       stdout,

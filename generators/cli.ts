@@ -84,7 +84,6 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
     }
     options = parsed.options;
     generator = createGenerator(options);
-    if (!options.stdout && options.viaApi === undefined && DATASETS[options.dataset].schema.sink.kind === 'kafka') parseBrokers(options.brokers ?? 'localhost:9092');
     if (options.dbUrl !== undefined) parseDatabaseUrl(options.dbUrl);
   } catch (error) {
     output.err(`lab-generate: ${describeError(error)}\nRun 'lab-generate --help' for the options.\n`);
@@ -93,7 +92,8 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
 
   const label = `lab-generate ${options.dataset}`;
   const schema = DATASETS[options.dataset].schema;
-  const clock = options.startTime === undefined ? new WallClock() : new SimulatedClock(options.startTime, options.rate > 0 ? 1000 / options.rate : 1);
+  // Unlimited runs space simulated event times 1 ms apart, so that they still increase.
+  const clock = options.startTime === undefined ? new WallClock() : new SimulatedClock(options.startTime, Number.isFinite(options.rate) ? 1000 / options.rate : 1);
   const source = new RecordSource(generator, clock, options.count);
 
   let destination: Destination;
@@ -141,7 +141,7 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
     : () => {};
   const progressTimer = options.progressMs > 0 ? setInterval(() => output.err(`${progress.line(runner.stats())}\n`), options.progressMs) : undefined;
   progressTimer?.unref();
-  if (!options.stdout) output.err(`[${label}] producing to ${destination.describe} at ${options.rate > 0 ? `${options.rate}/s` : 'full speed'} with ${destination.sinks.length} worker(s)\n`);
+  if (!options.stdout) output.err(`[${label}] producing to ${destination.describe} at ${Number.isFinite(options.rate) ? `${options.rate}/s` : 'full speed'} with ${destination.sinks.length} worker(s)\n`);
 
   const stats = await runner.run();
   clearInterval(progressTimer);

@@ -4,6 +4,7 @@
  * KAFKA_SASL_PASSWORD). Secrets come only from the environment, never from arguments.
  */
 import { logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { HOST_PORT_RULE, hostPortProblem } from './host-port';
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
@@ -16,7 +17,8 @@ export function parseBrokers(list: string): string[] {
     .map((broker) => broker.trim())
     .filter((broker) => broker.length > 0);
   for (const broker of brokers) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw new Error(`broker '${broker}' is not host:port (brokers: comma-separated host:port list, e.g. localhost:9092)`);
+    const problem = hostPortProblem(broker);
+    if (problem) throw new Error(`broker '${broker}' ${problem}; expected a comma-separated list of ${HOST_PORT_RULE}, e.g. localhost:9092`);
   }
   if (brokers.length === 0) throw new Error('no broker given: pass --brokers host:port[,host:port] or set KAFKA_BROKERS');
   return brokers;

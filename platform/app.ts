@@ -56,6 +56,10 @@ export class Generator extends Construct {
 
   constructor(scope: Construct, id: string, props: GeneratorProps) {
     super(scope, id);
+    // The CLI refuses --rate 0 (it once meant "unlimited"); a paused dataset gets no Generator at all.
+    if (!(props.ratePerSecond > 0 && Number.isFinite(props.ratePerSecond))) {
+      throw new Error(`generator ${props.dataset}: ratePerSecond ${props.ratePerSecond} is not a number above 0; leave out the generator of a paused dataset (rate 0)`);
+    }
     this.service = new Service(this, 'service', {
       context: props.context,
       hostname: `generator-${props.dataset.replace(/_/g, '-')}`,

@@ -222,6 +222,8 @@ export class AnalyticsStack extends TerraformStack {
       : undefined;
 
     for (const dataset of new Set(pipelines.flatMap((p) => p.datasets))) {
+      // A rate of 0 pauses the dataset: its pipeline is deployed, but no generator runs for it.
+      if (config.rates[dataset] === 0) continue;
       const isMoodleLogs = dataset === 'moodle_logs';
       track(
         new Generator(this, `generator-${dataset}`, {

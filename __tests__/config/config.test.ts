@@ -2,10 +2,20 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
+import { MAX_CONFIG_DEPTH } from '../../config/config-file';
+import { PINNED_IMAGE_RULE } from '../../config/image-reference';
 import { ENV_SETTINGS, loadConfig } from '../../config/load';
 import { ConfigError } from '../../config/validate';
+import { HOST_PORT_RULE } from '../../generators/host-port';
 
 const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'lab-config-'));
+
+/** A directory holding lab.config.json with exactly this text (not JSON.stringify: it drops "__proto__" keys and cannot write 1e400). */
+function dirWithFile(text: string): string {
+  const dir = emptyDir();
+  writeFileSync(join(dir, 'lab.config.json'), text);
+  return dir;
+}
 
 function loadError(env: NodeJS.ProcessEnv, cwd = emptyDir()): ConfigError {
   try {
@@ -66,6 +76,8 @@ describe('loadConfig', () => {
   });
 });
 
+const EXTERNAL = { LAB_KAFKA_MODE: 'external', LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', LAB_KAFKA_SASL_MECHANISM: 'PLAIN' };
+
 describe('invalid configuration fails with the setting, the value and what is allowed', () => {
   const cases: Array<[string, NodeJS.ProcessEnv, string]> = [
     ['unknown pipeline', { LAB_PIPELINES: 'ratings,weather' }, "pipelines[1] (from env LAB_PIPELINES): got 'weather'; allowed: 'server-logs', 'ratings', 'bank-transactions', 'clickstream', 'moodle', 'shop', 'payments'"],
@@ -86,6 +98,26 @@ describe('invalid configuration fails with the setting, the value and what is al
     ['memory too small', { LAB_MEMORY_ELASTICSEARCH: '32' }, 'memoryMb.elasticsearch (from env LAB_MEMORY_ELASTICSEARCH): got 32; allowed: an integer from 64 to 65536'],
     ['fractional rate', { LAB_RATE_RATINGS: '2.5' }, 'rates.ratings (from env LAB_RATE_RATINGS): got 2.5; allowed: an integer from 0 to 100000'],
     ['bind address not an IP', { LAB_BIND_ADDRESS: 'localhost' }, "bindAddress (from env LAB_BIND_ADDRESS): got 'localhost'; allowed: an IPv4 address"],
+    ['bind address with leading zeros', { LAB_BIND_ADDRESS: '127.000.0.1' }, "bindAddress (from env LAB_BIND_ADDRESS): got '127.000.0.1'; allowed: an IPv4 address such as 127.0.0.1, without leading zeros, not multicast (224.0.0.0/4) or broadcast (255.255.255.255); 0.0.0.0 publishes every port on all interfaces (not a dotted-quad IPv4 address)"],
+    ['bind address with a leading zero', { LAB_BIND_ADDRESS: '127.0.0.01' }, "bindAddress (from env LAB_BIND_ADDRESS): got '127.0.0.01'; allowed: an IPv4 address such as 127.0.0.1, without leading zeros"],
+    ['multicast bind address', { LAB_BIND_ADDRESS: '224.0.0.1' }, "bindAddress (from env LAB_BIND_ADDRESS): got '224.0.0.1'; allowed: an IPv4 address such as 127.0.0.1, without leading zeros, not multicast (224.0.0.0/4) or broadcast (255.255.255.255); 0.0.0.0 publishes every port on all interfaces (a multicast address)"],
+    ['top of the multicast range', { LAB_BIND_ADDRESS: '239.255.255.250' }, '(a multicast address)'],
+    ['broadcast bind address', { LAB_BIND_ADDRESS: '255.255.255.255' }, "bindAddress (from env LAB_BIND_ADDRESS): got '255.255.255.255'; allowed: an IPv4 address such as 127.0.0.1, without leading zeros, not multicast (224.0.0.0/4) or broadcast (255.255.255.255); 0.0.0.0 publishes every port on all interfaces (the broadcast address)"],
+    ['broker ports past 65535', { LAB_KAFKA_BROKERS: '3', LAB_PORT_KAFKA: '65534' }, 'ports.kafka (from env LAB_PORT_KAFKA): got 65534; allowed: an integer from 1024 to 65533 (kafka.brokers is 3: the brokers take ports.kafka to ports.kafka + 2)'],
+    ['image tag LATEST', { LAB_IMAGE_GRAFANA: 'grafana/grafana:LATEST' }, `images.grafana (from env LAB_IMAGE_GRAFANA): got 'grafana/grafana:LATEST'; allowed: ${PINNED_IMAGE_RULE}`],
+    ['image tag Latest', { LAB_IMAGE_KAFKA: 'apache/kafka:Latest' }, `images.kafka (from env LAB_IMAGE_KAFKA): got 'apache/kafka:Latest'; allowed: ${PINNED_IMAGE_RULE}`],
+    ['image with an empty path component', { LAB_IMAGE_GRAFANA: 'grafana//grafana:11.3.1' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'grafana//grafana:11.3.1'; allowed: an image with a pinned tag or digest"],
+    ['image with two tags', { LAB_IMAGE_GRAFANA: 'grafana/grafana:11.3:1' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'grafana/grafana:11.3:1'; allowed: an image with a pinned tag or digest"],
+    ['image with an upper-case repository', { LAB_IMAGE_GRAFANA: 'Grafana/grafana:11.3.1' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'Grafana/grafana:11.3.1'; allowed: an image with a pinned tag or digest"],
+    ['image with doubled separators', { LAB_IMAGE_GRAFANA: 'grafana/grafana..x:11.3.1' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'grafana/grafana..x:11.3.1'; allowed: an image with a pinned tag or digest"],
+    ['image tag starting with a dot', { LAB_IMAGE_GRAFANA: 'grafana/grafana:.1' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'grafana/grafana:.1'; allowed: an image with a pinned tag or digest"],
+    ['image tag of 129 characters', { LAB_IMAGE_GRAFANA: `grafana/grafana:${'1'.repeat(129)}` }, 'images.grafana (from env LAB_IMAGE_GRAFANA): got \'grafana/grafana:111'],
+    ['image digest too short', { LAB_IMAGE_GRAFANA: 'grafana/grafana@sha256:abc' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'grafana/grafana@sha256:abc'; allowed: an image with a pinned tag or digest"],
+    ['image registry port not a number', { LAB_IMAGE_GRAFANA: 'registry.local:x/grafana:11.3.1' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'registry.local:x/grafana:11.3.1'; allowed: an image with a pinned tag or digest"],
+    ['bootstrap host starting with -', { ...EXTERNAL, LAB_KAFKA_BOOTSTRAP_SERVERS: 'b1:9092,-b2:9092' }, `kafka.external.bootstrapServers (from env LAB_KAFKA_BOOTSTRAP_SERVERS): got 'b1:9092,-b2:9092'; allowed: a comma-separated list of ${HOST_PORT_RULE} ('-b2:9092' has a host starting with '-')`],
+    ['bootstrap port above 65535', { ...EXTERNAL, LAB_KAFKA_BOOTSTRAP_SERVERS: 'b1:90920' }, `kafka.external.bootstrapServers (from env LAB_KAFKA_BOOTSTRAP_SERVERS): got 'b1:90920'; allowed: a comma-separated list of ${HOST_PORT_RULE} ('b1:90920' has port 90920, outside 1-65535)`],
+    ['bootstrap list with an empty entry', { ...EXTERNAL, LAB_KAFKA_BOOTSTRAP_SERVERS: 'b1:9092,' }, "('' is not host:port)"],
+    ['number too large for a double', { LAB_RATE_RATINGS: `1${'0'.repeat(400)}` }, 'rates.ratings (from env LAB_RATE_RATINGS): got a number out of range (Infinity); allowed: an integer from 0 to 100000'],
     ['project name with capitals', { LAB_PROJECT: 'MyLab' }, "project (from env LAB_PROJECT): got 'MyLab'; allowed: lower-case letters"],
     ['missing config file', { LAB_CONFIG: 'nope.json' }, "LAB_CONFIG: cannot read '"],
   ];
@@ -110,5 +142,89 @@ describe('invalid configuration fails with the setting, the value and what is al
     const error = loadError({ LAB_KAFKA_BROKERS: '2', LAB_PORT_GRAFANA: '80' });
     expect(error.problems).toHaveLength(2);
     expect(error.message).toMatch(/^Invalid lab configuration \(2 problems\)/);
+  });
+
+  it('reports a "__proto__" key of the file as unknown, at the top and in a section', () => {
+    const top = loadError({}, dirWithFile('{ "__proto__": { "project": "sneaky" } }'));
+    expect(top.message).toContain("__proto__ (from file lab.config.json): got '__proto__'; allowed: one of the keys project, pipelines");
+    const nested = loadError({}, dirWithFile('{ "ports": { "__proto__": { "grafana": 3001 } } }'));
+    expect(nested.message).toContain("ports.__proto__ (from file lab.config.json): got '__proto__'; allowed: one of the keys kafka, schemaRegistry");
+  });
+
+  it('reports "constructor" and "toString" keys as unknown too', () => {
+    const error = loadError({}, dirWithFile('{ "constructor": 1, "kafka": { "toString": "x" } }'));
+    expect(error.message).toContain("constructor (from file lab.config.json): got 'constructor'; allowed: one of the keys");
+    expect(error.message).toContain("kafka.toString (from file lab.config.json): got 'toString'; allowed: one of the keys mode, brokers");
+  });
+
+  it('refuses a file nested too deep with a ConfigError, not a stack overflow', () => {
+    const depth = 200_000;
+    const error = loadError({}, dirWithFile(`{ "kafka": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)} }`));
+    expect(error.message).toContain(`file lab.config.json: got objects or arrays nested more than ${MAX_CONFIG_DEPTH} levels deep; allowed: at most ${MAX_CONFIG_DEPTH}`);
+  });
+
+  it('counts no brackets inside strings towards the depth', () => {
+    // Twenty brackets in a string: the project name is wrong, the nesting is not.
+    const error = loadError({}, dirWithFile(`{ "project": "${'{['.repeat(10)}\\"" }`));
+    expect(error.problems).toEqual([`project (from file lab.config.json): got '${'{['.repeat(10)}"'; allowed: lower-case letters, digits and "-", starting with a letter, at most 20 characters`]);
+  });
+
+  it('reports 1e400 in the file as out of range, naming the setting, not as null', () => {
+    const error = loadError({}, dirWithFile('{ "ports": { "grafana": 1e400 }, "rates": { "ratings": -1e400 } }'));
+    expect(error.message).toContain('ports.grafana (from file lab.config.json): got a number out of range (Infinity); allowed: an integer from 1024 to 65535');
+    expect(error.message).toContain('rates.ratings (from file lab.config.json): got a number out of range (-Infinity); allowed: an integer from 0 to 100000');
+    expect(error.message).not.toContain('null');
+  });
+});
+
+describe('values at the edge of what is allowed', () => {
+  it.each([
+    ['three brokers up to port 65535', { LAB_KAFKA_BROKERS: '3', LAB_PORT_KAFKA: '65533' }],
+    ['bind address 0.0.0.0', { LAB_BIND_ADDRESS: '0.0.0.0' }],
+    ['bind address just below multicast', { LAB_BIND_ADDRESS: '223.255.255.254' }],
+    ['image from a registry with a port, by digest', { LAB_IMAGE_GRAFANA: `registry.example.com:5000/team/grafana@sha256:${'a'.repeat(64)}` }],
+    ['image from localhost with tag and digest', { LAB_IMAGE_GRAFANA: `localhost:5000/grafana:11.3.1@sha256:${'0'.repeat(64)}` }],
+    ['image with separators and an upper-case tag', { LAB_IMAGE_GRAFANA: 'my_team/graf-ana__x.y:V11_3.1-RC' }],
+    ['tag of 128 characters', { LAB_IMAGE_GRAFANA: `grafana/grafana:${'1'.repeat(128)}` }],
+    ['bootstrap servers with names, IPv4 and IPv6', { ...EXTERNAL, LAB_KAFKA_BOOTSTRAP_SERVERS: 'b-1.kafka.eu-west-1.amazonaws.com:9096,10.0.0.1:9092,[::1]:9092' }],
+  ])('%s is accepted', (_, env) => {
+    expect(() => loadConfig(env, emptyDir())).not.toThrow();
+  });
+});
+
+describe('LAB_* variables that are not settings', () => {
+  const warningsFor = (env: NodeJS.ProcessEnv): string[] => {
+    const warnings: string[] = [];
+    loadConfig(env, emptyDir(), (line) => warnings.push(line));
+    return warnings;
+  };
+
+  it('are warned about with the closest setting, and the configuration still loads', () => {
+    expect(warningsFor({ LAB_KAFKA_BROKER: '3', LAB_RATE_SERVERLOGS: '9', LAB_PORT_GRAFANA: '3001' })).toEqual([
+      'LAB_KAFKA_BROKER is not a setting; did you mean LAB_KAFKA_BROKERS?',
+      'LAB_RATE_SERVERLOGS is not a setting; did you mean LAB_RATE_SERVER_LOGS?',
+    ]);
+  });
+
+  it('far from every setting: named, with where the settings are listed', () => {
+    expect(warningsFor({ LAB_SOMETHING_ELSE_ENTIRELY: '1' })).toEqual(['LAB_SOMETHING_ELSE_ENTIRELY is not a setting and is ignored; the LAB_* settings are listed in README.md, "Configuration"']);
+  });
+
+  it('no warning for the settings, LAB_CONFIG or other prefixes', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'c.json'), '{}');
+    const warnings: string[] = [];
+    loadConfig({ LAB_CONFIG: 'c.json', ...Object.fromEntries(ENV_SETTINGS.slice(0, 3).map((s) => [s.env, ''])), LABEL: 'x', MY_LAB_X: '1' }, dir, (line) => warnings.push(line));
+    expect(warnings).toEqual([]);
+  });
+
+  it('go to stderr by default', () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      loadConfig({ LAB_PIPELINE: 'ratings' }, emptyDir());
+      expect(write).toHaveBeenCalledWith('lab configuration: warning: LAB_PIPELINE is not a setting; did you mean LAB_PIPELINES?\n');
+    } finally {
+      write.mockRestore();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { parseArgs, UsageError, type CliOptions } from '../../generators/cli-args';
 import { DATASETS } from '../../generators/datasets';
+import { HOST_PORT_RULE } from '../../generators/host-port';
 import { DATASET_NAMES } from '../../generators/schema';
+import { INSTANT_FORMS } from '../../generators/start-time';
 
 const run = (argv: string[], env: Record<string, string> = {}): CliOptions => {
   const parsed = parseArgs(argv, env);
@@ -32,8 +34,41 @@ describe('lab-generate arguments', () => {
   });
 
   it('--stdout --count prints samples unpaced; --stdout alone keeps the default rate', () => {
-    expect(run(['ratings', '--stdout', '--count', '3']).rate).toBe(0);
+    expect(run(['ratings', '--stdout', '--count', '3']).rate).toBe(Infinity);
     expect(run(['ratings', '--stdout']).rate).toBe(10);
+  });
+
+  it('unlimited is spelled out: --rate unlimited; a fractional rate is a rate', () => {
+    expect(run(['ratings', '--stdout', '--rate', 'unlimited']).rate).toBe(Infinity);
+    expect(run(['ratings', '--stdout', '--rate=0.5']).rate).toBe(0.5);
+  });
+
+  it('--workers above --count is capped at the count: more would have nothing to send', () => {
+    expect(run(['ratings', '--count', '3', '--workers', '10']).workers).toBe(3);
+    expect(run(['ratings', '--count', '30', '--workers', '10']).workers).toBe(10);
+    expect(run(['ratings', '--workers', '10']).workers).toBe(10);
+  });
+
+  it.each([
+    ['2024-01-01', Date.UTC(2024, 0, 1)],
+    ['2024-01-01T02:00:00+02:00', Date.UTC(2024, 0, 1)],
+    ['2024-03-01T12:00:00.5Z', Date.UTC(2024, 2, 1, 12, 0, 0, 500)],
+    ['2024-02-29T23:59Z', Date.UTC(2024, 1, 29, 23, 59)],
+    ['1704067200000', Date.UTC(2024, 0, 1)],
+    ['0', 0],
+  ])('--start-time %s is %d', (raw, expected) => {
+    expect(run(['ratings', '--stdout', '--start-time', raw]).startTime).toBe(expected);
+  });
+
+  it('checks KAFKA_BROKERS only when producing to Kafka', () => {
+    expect(run(['ratings', '--stdout'], { KAFKA_BROKERS: 'kafka:99999' }).brokers).toBe('kafka:99999');
+    expect(run(['ratings'], { KAFKA_BROKERS: '[::1]:9092,kafka_1:9092' }).brokers).toBe('[::1]:9092,kafka_1:9092');
+  });
+
+  it('names KAFKA_BROKERS when the bad broker list comes from it', () => {
+    expect(usage(['ratings'], { KAFKA_BROKERS: 'kafka:99999' })).toBe(
+      `KAFKA_BROKERS 'kafka:99999' is not valid: broker 'kafka:99999' has port 99999, outside 1-65535; expected a comma-separated list of ${HOST_PORT_RULE}, e.g. localhost:9092`,
+    );
   });
 
   it('names the allowed datasets for an unknown one', () => {
@@ -41,14 +76,29 @@ describe('lab-generate arguments', () => {
   });
 
   it.each([
-    [['ratings', '--rate', 'fast'], "--rate 'fast' is not valid: expected a number between 0 and 10000000"],
-    [['ratings', '--rate', '-1'], "--rate '-1' is not valid: expected a number between 0 and 10000000"],
+    [['ratings', '--rate', 'fast'], "--rate 'fast' is not valid: expected a number above 0 and at most 10000000, or 'unlimited'"],
+    [['ratings', '--rate', '-1'], "--rate '-1' is not valid: expected a number above 0 and at most 10000000, or 'unlimited'"],
+    [['ratings', '--rate', '0'], "--rate '0' is not valid: expected a number above 0 and at most 10000000, or 'unlimited' (0 no longer means unlimited: write --rate unlimited)"],
+    [['ratings', '--rate', 'Unlimited'], "--rate 'Unlimited' is not valid: expected a number above 0 and at most 10000000, or 'unlimited'"],
+    [['ratings', '--brokers', 'kafka:70000'], `--brokers 'kafka:70000' is not valid: broker 'kafka:70000' has port 70000, outside 1-65535; expected a comma-separated list of ${HOST_PORT_RULE}, e.g. localhost:9092`],
+    [['ratings', '--brokers', 'a:9092,-b:9092'], `--brokers 'a:9092,-b:9092' is not valid: broker '-b:9092' has a host starting with '-'; expected a comma-separated list of ${HOST_PORT_RULE}, e.g. localhost:9092`],
+    [['ratings', '--brokers', 'kafka:0'], `--brokers 'kafka:0' is not valid: broker 'kafka:0' has port 0, outside 1-65535; expected a comma-separated list of ${HOST_PORT_RULE}, e.g. localhost:9092`],
     [['ratings', '--count', '2.5'], "--count '2.5' is not valid: expected an integer between 1 and 9007199254740991"],
     [['ratings', '--workers', '0'], "--workers '0' is not valid: expected an integer between 1 and 256"],
     [['ratings', '--seed', 'abc'], "--seed 'abc' is not valid: expected an integer between 0 and 4294967295"],
     [['ratings', '--bad-rating-probability', '1.5'], "--bad-rating-probability '1.5' is not valid: expected a number between 0 and 1"],
     [['server_logs', '--burst-size', '3'], "--burst-size '3' is not valid: expected an integer between 5 and 10000"],
-    [['ratings', '--start-time', 'yesterday'], "--start-time 'yesterday' is not valid: expected an ISO 8601 time (2024-01-01T00:00:00Z) or epoch milliseconds"],
+    [['ratings', '--start-time', 'yesterday'], `--start-time 'yesterday' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', 'May 1'], `--start-time 'May 1' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', 'x 1'], `--start-time 'x 1' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', '1.5'], `--start-time '1.5' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', '-1'], `--start-time '-1' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', '2024-02-30'], `--start-time '2024-02-30' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', '2024-13-01'], `--start-time '2024-13-01' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', '2024-01-01T00:00:00'], `--start-time '2024-01-01T00:00:00' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', '2024-01-01T24:00Z'], `--start-time '2024-01-01T24:00Z' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', '1969-12-31T23:59:59Z'], `--start-time '1969-12-31T23:59:59Z' is not valid: expected ${INSTANT_FORMS}`],
+    [['ratings', '--start-time', ' 2024-01-01'], `--start-time ' 2024-01-01' is not valid: expected ${INSTANT_FORMS}`],
     [['ratings', '--stdout=yes'], '--stdout takes no value'],
     [['ratings', '--rate'], '--rate needs a value'],
     [['ratings', '--rate', '5', '--rate', '6'], '--rate is given twice'],
@@ -91,6 +141,10 @@ describe('lab-generate arguments', () => {
     expect(ratings.text).toContain('--bad-rating-probability N');
     expect(ratings.text).toContain('(0..1, default 0.15)');
     expect(ratings.text).not.toContain('--session-gap-ms');
+    // The help tells what the parser accepts.
+    expect(overall.text).toMatch(/--rate N\|unlimited +messages per second \(above 0\), all workers together, or unlimited: as fast as the sinks accept/);
+    expect(overall.text).toContain('default 1, at most --count');
+    expect(overall.text).not.toContain('0 = as fast as possible');
   });
 
   it('no dataset flag shadows a common option', () => {

@@ -62,10 +62,11 @@ describe('lab-generate CLI', () => {
 
   it.each([
     [['nope'], `lab-generate: unknown dataset 'nope'; allowed: ${DATASET_NAMES.join(', ')}`],
-    [['ratings', '--rate', 'x'], "lab-generate: --rate 'x' is not valid: expected a number between 0 and 10000000"],
+    [['ratings', '--rate', 'x'], "lab-generate: --rate 'x' is not valid: expected a number above 0 and at most 10000000, or 'unlimited'"],
+    [['ratings', '--stdout', '--rate', '0'], "lab-generate: --rate '0' is not valid: expected a number above 0 and at most 10000000, or 'unlimited' (0 no longer means unlimited: write --rate unlimited)"],
     [['moodle_logs'], 'lab-generate: moodle_logs writes rows into MariaDB: set MOODLE_DB_URL='],
     [['moodle_logs', '--db-url', 'mysql://nobody@db'], 'lab-generate: database URL names no database'],
-    [['ratings', '--brokers', 'kafka'], "lab-generate: broker 'kafka' is not host:port"],
+    [['ratings', '--brokers', 'kafka'], "lab-generate: --brokers 'kafka' is not valid: broker 'kafka' is not host:port"],
     [['bank_transactions', '--stdout', '--users', '3', '--suspicious-users', '5'], 'lab-generate: --suspicious-users (5) must be below --users (3)'],
   ])('%j exits 2 and says why', (args, message) => {
     const result = cli(args);

@@ -4,6 +4,7 @@ import { DATASETS } from '../../generators/datasets';
 import { createFaker } from '../../generators/random';
 import { SimulatedClock } from '../../generators/runtime/clock';
 import type { OutMessage } from '../../generators/runtime/message';
+import { Pacer } from '../../generators/runtime/pacer';
 import { Runner } from '../../generators/runtime/runner';
 import { RecordSource } from '../../generators/runtime/source';
 import { DeliveryError, type Sink } from '../../generators/sinks/sink';
@@ -11,11 +12,11 @@ import { StdoutSink } from '../../generators/sinks/stdout-sink';
 import type { DatasetName } from '../../generators/schema';
 import { START } from './drive';
 
-function runnerFor(dataset: DatasetName, count: number, sinks: Sink[], batchSize = 7): Runner {
+function runnerFor(dataset: DatasetName, count: number, sinks: Sink[], batchSize = 7, rate = Infinity): Runner {
   const module = DATASETS[dataset];
   const generator = module.create({ faker: createFaker(5), flags: defaultFlags(module.flags, dataset === 'server_logs' ? { burst: true } : {}) });
   const clock = new SimulatedClock(START, 10);
-  return new Runner({ schema: module.schema, source: new RecordSource(generator, clock, count), clock, sinks, rate: 0, batchSize });
+  return new Runner({ schema: module.schema, source: new RecordSource(generator, clock, count), clock, sinks, rate, batchSize });
 }
 
 /** A real stream that keeps what is written to it. */
@@ -88,5 +89,20 @@ describe('Runner', () => {
     const stats = await done;
     expect(stats).toMatchObject({ sent: 5, failed: 0, inFlight: 0 });
     expect(delivered).toHaveLength(5);
+  });
+
+  it('ends once the count is taken, even while other workers wait for a slot', async () => {
+    // At 0.1/s the second worker's first slot is due 10 s after the first one: it must not wait for it.
+    const streams = [new Collector(), new Collector()];
+    const started = Date.now();
+    const stats = await runnerFor('ratings', 1, streams.map((stream) => new StdoutSink(stream)), 7, 0.1).run();
+    expect(stats).toMatchObject({ sent: 1, failed: 0 });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('Pacer', () => {
+  it.each([0, -1, Number.NaN])('refuses rate %p: 0 is not a spelling of "unlimited" (Infinity is)', (rate) => {
+    expect(() => new Pacer(rate)).toThrow(RangeError);
   });
 });

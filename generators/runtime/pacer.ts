@@ -7,13 +7,16 @@ import { sleep } from './sleep';
 export class Pacer {
   private nextDue = Date.now();
 
-  /** @param rate messages per second; 0 means as fast as the sinks accept. */
-  constructor(private readonly rate: number) {}
+  /** @param rate messages per second, above 0; Infinity means as fast as the sinks accept. */
+  constructor(private readonly rate: number) {
+    // 0 once meant "unlimited" and reads as "paused": neither may be guessed here.
+    if (!(rate > 0)) throw new RangeError(`rate ${rate} is not above 0 (Infinity means unlimited)`);
+  }
 
   /** Waits until a slot is due and returns how many are due now (1..max); 0 when `signal` aborted. */
   async acquire(max: number, signal: AbortSignal): Promise<number> {
     if (max <= 0 || signal.aborted) return 0;
-    if (this.rate === 0) {
+    if (this.rate === Infinity) {
       // Unpaced, but a generator pause still holds.
       await sleep(this.nextDue - Date.now(), signal);
       return signal.aborted ? 0 : max;

@@ -17,7 +17,7 @@ export interface RunnerOptions {
   readonly source: RecordSource;
   readonly clock: EventClock;
   readonly sinks: readonly Sink[];
-  /** Messages per second for all workers together; 0 = as fast as the sinks accept. */
+  /** Messages per second for all workers together; Infinity = as fast as the sinks accept. */
   readonly rate: number;
   /** Most messages per send. */
   readonly batchSize: number;
@@ -77,6 +77,8 @@ export class Runner {
       const slots = await this.pacer.acquire(Math.min(batchSize, source.remaining), signal);
       if (slots === 0) break;
       const taken = source.take(slots);
+      // The other workers may be waiting for a slot: with nothing left to take, wake them to end.
+      if (source.exhausted) this.stop();
       if (taken.waitMs > 0) this.pacer.delay(taken.waitMs);
       if (taken.records.length === 0) continue;
       // Datasets without an event-time field (reference sets) are stamped with the clock's time.

@@ -84,7 +84,7 @@ describe('generator producer when the broker fails', () => {
   });
 
   it('--create-topic creates a missing topic and produces to it', async () => {
-    const result = await runCli(['ratings', '--topic', 'ratings_created', '--create-topic', '--brokers', kafka.bootstrap, '--count', '5', '--rate', '0']);
+    const result = await runCli(['ratings', '--topic', 'ratings_created', '--create-topic', '--brokers', kafka.bootstrap, '--count', '5', '--rate', 'unlimited']);
     expect(result.code).toBe(0);
     expect(await consumeTopic(kafka.bootstrap, 'ratings_created')).toHaveLength(5);
   });

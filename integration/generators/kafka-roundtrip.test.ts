@@ -33,7 +33,7 @@ describe('generators against a real Kafka broker', () => {
     await createTopics(kafka.bootstrap, KAFKA_DATASETS.map(topicOf), PARTITIONS);
     for (const name of KAFKA_DATASETS) {
       const startedAt = Date.now();
-      const run = await runCli([name, '--brokers', kafka.bootstrap, '--count', String(COUNT), '--rate', '0', '--workers', '2', '--batch-size', '50', '--seed', '5', ...(EXTRA_ARGS[name] ?? [])]);
+      const run = await runCli([name, '--brokers', kafka.bootstrap, '--count', String(COUNT), '--rate', 'unlimited', '--workers', '2', '--batch-size', '50', '--seed', '5', ...(EXTRA_ARGS[name] ?? [])]);
       runs.set(name, { code: run.code, stderr: run.stderr, startedAt, endedAt: Date.now() });
       consumed.set(name, await consumeTopic(kafka.bootstrap, topicOf(name)));
     }
@@ -101,7 +101,7 @@ describe('generators against a real Kafka broker', () => {
     expect([...perUser.values()].every((values) => values.size === 1)).toBe(true);
     const times = [...new Set(messages.map((message) => message.timestamp))].sort((a, b) => a - b);
     // A 200 ms pause measured between two wall-clock timestamps can come out a few ms short (timer
-    // and clock granularity); gaps inside a pass at --rate 0 are a few ms, so 150 ms separates them.
+    // and clock granularity); gaps inside a pass at --rate unlimited are a few ms, so 150 ms separates them.
     const pauses = times.slice(1).filter((time, i) => time - times[i] >= 150);
     expect(pauses.length).toBe(COUNT / 40 - 1);
   });

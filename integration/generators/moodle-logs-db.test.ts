@@ -10,7 +10,7 @@ import { freePort } from '../support/ports';
 import { acknowledged, killLeftoverClis, runCli } from './support';
 
 const schema = DATASETS.moodle_logs.schema;
-const SAME_RUN = ['--count', '500', '--seed', '4', '--start-time', '2024-05-01T08:00:00Z', '--rate', '0'];
+const SAME_RUN = ['--count', '500', '--seed', '4', '--start-time', '2024-05-01T08:00:00Z', '--rate', 'unlimited'];
 const withoutId = ({ id: _id, ...row }: Record<string, unknown>): Record<string, unknown> => row;
 const order = (a: Record<string, unknown>, b: Record<string, unknown>): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
@@ -51,7 +51,7 @@ describe('moodle_logs into a real MariaDB', () => {
 
   it('a database that is not there: exits 1 and says which rows were not inserted and why', async () => {
     const url = `mysql://${db.user}:${encodeURIComponent(db.password)}@127.0.0.1:${await freePort()}/${db.database}`;
-    const run = await runCli(['moodle_logs', '--count', '20', '--rate', '0', '--delivery-timeout-ms', '3000'], { MOODLE_DB_URL: url });
+    const run = await runCli(['moodle_logs', '--count', '20', '--rate', 'unlimited', '--delivery-timeout-ms', '3000'], { MOODLE_DB_URL: url });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/NOT DELIVERED: 20 rows not inserted into mdl_logstore_standard_log: ECONNREFUSED/);
     expect(run.stderr).toContain('FAILED: sent 0, not delivered 20');

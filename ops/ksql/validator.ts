@@ -4,6 +4,7 @@
  * columns, and every stream reads a topic something in the stack produces. All problems of all
  * scripts are reported together in one KsqlScriptError.
  */
+import { levenshtein } from '../../config/edit-distance';
 import { KSQL_TYPE, ksqlValueFormat, type DatasetSchema, type ValueFormat } from '../../generators/schema';
 import type { KsqlStatement, ParsedScript, SessionSetting } from './parser';
 import { KsqlScriptError, type ScriptProblem } from './problem';
@@ -369,20 +370,6 @@ class Validator {
       line: s.line,
     }));
   }
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 /** Validates scripts together (references may cross scripts); throws KsqlScriptError listing every problem. */
