@@ -1,0 +1,41 @@
+import { GrafanaStandin } from '../../standins/grafana';
+import { KafkaUiStandin } from '../../standins/kafka-ui';
+import { KibanaStandin } from '../../standins/kibana';
+import { bodyOf, call } from './request';
+
+describe('Kibana stand-in', () => {
+  it('reports overall level available, compactly enough for the health check grep', () => {
+    const res = call(new KibanaStandin('8.19.26'), 'GET', '/api/status');
+    expect(JSON.stringify(res.body)).toContain('"level":"available"');
+    expect(bodyOf(res).version).toMatchObject({ number: '8.19.26' });
+  });
+
+  it('keeps saved objects, and refuses a write without kbn-xsrf as Kibana does', () => {
+    const kibana = new KibanaStandin();
+    const view = { attributes: { title: 'ratings*', timeFieldName: 'ts' } };
+    expect(call(kibana, 'POST', '/api/saved_objects/index-pattern/ratings', view)).toMatchObject({ status: 400, body: { message: 'Request must contain a kbn-xsrf header.' } });
+    const xsrf = { headers: { 'kbn-xsrf': 'true' } };
+    expect(call(kibana, 'POST', '/api/saved_objects/index-pattern/ratings', view, xsrf).status).toBe(200);
+    expect(call(kibana, 'POST', '/api/saved_objects/index-pattern/ratings', view, xsrf).status).toBe(409);
+    expect(bodyOf(call(kibana, 'GET', '/api/saved_objects/index-pattern/ratings')).attributes).toEqual(view.attributes);
+    expect(bodyOf(call(kibana, 'GET', '/api/saved_objects/_find?type=index-pattern')).total).toBe(1);
+    expect(call(kibana, 'DELETE', '/api/saved_objects/index-pattern/ratings', undefined, xsrf).status).toBe(200);
+    expect(call(kibana, 'GET', '/api/saved_objects/index-pattern/ratings').status).toBe(404);
+  });
+});
+
+describe('Grafana stand-in', () => {
+  it('answers /api/health as Grafana does and nothing else', () => {
+    const grafana = new GrafanaStandin('12.4.12');
+    expect(call(grafana, 'GET', '/api/health').body).toEqual({ commit: 'standin', database: 'ok', version: '12.4.12' });
+    expect(call(grafana, 'GET', '/api/dashboards/uid/x').status).toBe(404);
+  });
+});
+
+describe('Kafka UI stand-in', () => {
+  it('answers the actuator health as UP', () => {
+    const ui = new KafkaUiStandin('v1.5.0');
+    expect(call(ui, 'GET', '/actuator/health').body).toEqual({ status: 'UP' });
+    expect(call(ui, 'GET', '/')).toMatchObject({ status: 404 });
+  });
+});

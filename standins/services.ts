@@ -1,0 +1,46 @@
+/**
+ * The stand-ins by service name: how to make each handler and the ports it listens on (the ports
+ * of the container it replaces, as the stack publishes them: platform/*.ts).
+ */
+import { ElasticsearchStandin } from './elasticsearch';
+import { GrafanaStandin } from './grafana';
+import type { Listener, StandinHandler } from './http';
+import { KafkaUiStandin } from './kafka-ui';
+import { KibanaStandin } from './kibana';
+import { KsqlDbStandin } from './ksqldb';
+import { PINOT_LISTENERS, PinotStandin } from './pinot';
+
+export const STANDIN_SERVICES = ['ksqldb', 'elasticsearch', 'kibana', 'grafana', 'pinot', 'kafka-ui'] as const;
+export type StandinService = (typeof STANDIN_SERVICES)[number];
+
+export interface StandinDefinition {
+  readonly listeners: readonly Listener[];
+  /** `version` is what the stand-in reports as its version: the tag of the image it replaces. */
+  create(version: string): StandinHandler;
+  /**
+   * The version reported when none is given (a stand-in started by hand on the host). Images get the
+   * tag of the image they replace from config/defaults.ts (standins/images.ts); a unit test keeps
+   * these equal to it.
+   */
+  readonly defaultVersion: string;
+}
+
+export const STANDINS: Readonly<Record<StandinService, StandinDefinition>> = {
+  ksqldb: { listeners: [{ name: 'http', port: 8088 }], create: (v) => new KsqlDbStandin(v), defaultVersion: '7.9.11' },
+  elasticsearch: { listeners: [{ name: 'http', port: 9200 }], create: (v) => new ElasticsearchStandin(v), defaultVersion: '8.19.26' },
+  kibana: { listeners: [{ name: 'http', port: 5601 }], create: (v) => new KibanaStandin(v), defaultVersion: '8.19.26' },
+  grafana: { listeners: [{ name: 'http', port: 3000 }], create: (v) => new GrafanaStandin(v), defaultVersion: '12.4.12' },
+  pinot: {
+    listeners: [
+      { name: PINOT_LISTENERS.controller, port: 9000 },
+      { name: PINOT_LISTENERS.broker, port: 8000 },
+    ],
+    create: () => new PinotStandin(),
+    defaultVersion: '1.5.1',
+  },
+  'kafka-ui': { listeners: [{ name: 'http', port: 8080 }], create: (v) => new KafkaUiStandin(v), defaultVersion: 'v1.5.0' },
+};
+
+export function isStandinService(name: string | undefined): name is StandinService {
+  return (STANDIN_SERVICES as readonly string[]).includes(name ?? '');
+}
