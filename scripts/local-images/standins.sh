@@ -5,7 +5,7 @@
 # that answers the ports, health checks and REST calls the stack makes. They are NOT the real software.
 #
 # Built from lab-local/debian:bookworm, this machine's Node and the compiled stand-in server; first a
-# shared base (lab-local/standin-base:latest), then one small image per service on it.
+# shared base (lab-local/standin-base:1), then one small image per service on it.
 # Re-runnable: each image carries a label lab.inputs-sha256 (a hash of what it is built from); a run
 # that finds the same hash skips it, without compiling or sending a build context.
 #
@@ -17,7 +17,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CACHE="$ROOT/.cache/images"
 BASE_IMAGE="${LAB_DEBIAN_IMAGE:-lab-local/debian:bookworm}"
-STANDIN_BASE=lab-local/standin-base:latest
+STANDIN_BASE=lab-local/standin-base:1
 DOCKER_DIR="$ROOT/standins/docker"
 NODE_BIN="${LAB_STANDIN_NODE:-$(command -v node)}"
 
