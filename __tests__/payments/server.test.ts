@@ -39,12 +39,12 @@ it('without a reachable broker: /healthz and produce answer 503, validation stil
     const produced = await fetch(`${server.url}/payment_json`);
     expect(produced.status).toBe(503);
     expect(await produced.json()).toMatchObject({ error: 'kafka_unavailable', message: expect.stringContaining('is unavailable') });
-    const invalid = await fetch(`${server.url}/payment_avro`, { method: 'POST', body: '{"id":1}' });
+    const invalid = await fetch(`${server.url}/payment_avro`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":1}' });
     expect(invalid.status).toBe(400);
     const subjects = registry.requests.filter((r) => r.method === 'POST').map((r) => r.url);
     expect(subjects.sort()).toEqual(['/subjects/payment_avro-value/versions', '/subjects/payment_json-value/versions', '/subjects/payment_protobuf-value/versions']);
   } finally {
-    expect(await server.close()).toEqual({ unanswered: 0 });
+    expect(await server.close()).toMatchObject({ unanswered: 0, withdrawn: 0, unacknowledged: 0, disconnected: true });
   }
   expect(lines.some((line) => line.includes('listening on 127.0.0.1:'))).toBe(true);
 });
