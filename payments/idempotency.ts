@@ -16,13 +16,8 @@ export type Remembered =
   | { readonly state: 'pending'; readonly fingerprint: string; readonly outcome: Promise<StoredAnswer> }
   | { readonly state: 'done'; readonly fingerprint: string; readonly answer: StoredAnswer };
 
-interface Entry {
-  readonly fingerprint: string;
-  readonly outcome: Promise<StoredAnswer>;
-  answer?: StoredAnswer;
-  /** Set once the outcome is known; a pending entry never expires. */
-  expiresAt?: number;
-}
+/** A settled entry keeps no promise: a settled promise and its reactions would cost memory per id. */
+type Entry = Remembered & { readonly expiresAt?: number };
 
 export interface IdempotencyOptions {
   readonly ttlMs: number;
@@ -52,11 +47,7 @@ export class IdempotencyStore {
 
   lookup(id: string): Remembered | undefined {
     this.evict();
-    const entry = this.entries.get(id);
-    if (entry === undefined) return undefined;
-    return entry.answer !== undefined
-      ? { state: 'done', fingerprint: entry.fingerprint, answer: entry.answer }
-      : { state: 'pending', fingerprint: entry.fingerprint, outcome: entry.outcome };
+    return this.entries.get(id);
   }
 
   /**
@@ -64,20 +55,18 @@ export class IdempotencyStore {
    * (the payment is not written, or its fate is unknown and a retry must try again): forgotten.
    */
   begin(id: string, fingerprint: string, outcome: Promise<StoredAnswer>): void {
-    const entry: Entry = { fingerprint, outcome };
-    this.entries.set(id, entry);
+    const pending: Entry = { state: 'pending', fingerprint, outcome };
+    this.entries.set(id, pending);
     outcome.then(
       (answer) => {
-        if (this.entries.get(id) !== entry) return;
-        entry.answer = answer;
-        entry.expiresAt = this.now() + this.options.ttlMs;
-        // Move to the back: the front holds the entries that expire first.
+        if (this.entries.get(id) !== pending) return;
+        // Deleted and set again: the front of the map holds the entries that expire first.
         this.entries.delete(id);
-        this.entries.set(id, entry);
+        this.entries.set(id, { state: 'done', fingerprint, answer, expiresAt: this.now() + this.options.ttlMs });
         this.evict();
       },
       () => {
-        if (this.entries.get(id) === entry) this.entries.delete(id);
+        if (this.entries.get(id) === pending) this.entries.delete(id);
       },
     );
     this.evict();

@@ -104,7 +104,9 @@ export class KafkaBatchSender implements BatchSender {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         await this.producer.connect();
+        // Connecting took answered requests: the broker answers (until a probe says otherwise).
         this.connected = true;
+        this.answering = true;
         void this.watch();
         if (attempt > 1) this.log(`payments-api: connected to Kafka ${this.brokers.join(',')} after ${attempt} attempts`);
         return;
@@ -132,7 +134,9 @@ export class KafkaBatchSender implements BatchSender {
           messages: records.map((record) => ({ key: record.key, value: record.value, timestamp: String(record.timestamp) })),
         })),
       });
+      // An acknowledged batch is an answer as good as the probe's.
       this.lastSendFailed = false;
+      this.answering = true;
     } catch (error) {
       this.lastSendFailed = true;
       this.lastError = error instanceof Error ? error.message : String(error);

@@ -151,7 +151,7 @@ export function describeShutdown(report: ShutdownReport, timeoutMs: number): str
   const problems = [
     report.unanswered > 0 ? `${report.unanswered} requests unanswered (their connections were closed)` : '',
     report.withdrawn > 0 ? `${report.withdrawn} payments withdrawn before they were sent (not written; their clients got 503)` : '',
-    report.unacknowledged > 0 ? `${report.unacknowledged} payments sent but never acknowledged (Kafka may still write them; their clients got 503 written: unknown)` : '',
+    report.unacknowledged > 0 ? `${report.unacknowledged} payments sent but never acknowledged (Kafka may still write them)` : '',
     report.disconnected ? '' : 'the Kafka producer did not disconnect in time',
   ].filter((problem) => problem !== '');
   return `payments-api: shutdown gave up after ${report.elapsedMs} ms (--shutdown-timeout-ms ${timeoutMs}): ${problems.join('; ')}; exiting 1`;

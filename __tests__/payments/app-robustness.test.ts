@@ -17,13 +17,16 @@ afterEach(() => h.close());
 const idOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const body = (overrides: Record<string, unknown> = {}): string => JSON.stringify({ ...VALID, ...overrides });
 const keys = (): string[] => h.sender.produced.map((p) => p.record.key);
+const until = async (condition: () => boolean): Promise<void> => {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+};
 
 describe('a broker that does not acknowledge (frozen)', () => {
   it('answers 503 within the ack timeout: "unknown" for the payment sent, false for the one withdrawn from the queue', async () => {
     h.sender.frozen = true;
     const started = Date.now();
     const sent = h.call('POST', '/payment_json', body({ id: idOf(1) }));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the first batch is in flight
+    await until(() => h.sender.heldBatches === 1); // the first batch is in flight; the next one queues behind it
     const queued = h.call('POST', '/payment_json', body({ id: idOf(2) }));
     const [first, second] = await Promise.all([sent, queued]);
     expect(Date.now() - started).toBeLessThan(ACK_TIMEOUT_MS + 1_000);
@@ -67,7 +70,7 @@ describe('the id is an idempotency key', () => {
   it('a retry while the first request is still waiting for Kafka shares its outcome: one record, both 201', async () => {
     h.sender.frozen = true;
     const first = h.call('POST', '/payment_protobuf', body());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => h.sender.heldBatches === 1);
     const retry = h.call('POST', '/payment_protobuf', body());
     await new Promise((resolve) => setTimeout(resolve, 50));
     h.sender.thaw();

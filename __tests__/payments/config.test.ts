@@ -20,7 +20,7 @@ describe('parsePaymentsArgs', () => {
       ackTimeoutMs: 5000,
       shutdownTimeoutMs: 8000,
       idempotencyTtlMs: 900_000,
-      idempotencyMaxIds: 100_000,
+      idempotencyMaxIds: 50_000,
       createdAtMaxPastMs: 7 * 86_400_000,
       createdAtMaxFutureMs: 300_000,
     });

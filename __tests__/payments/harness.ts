@@ -32,6 +32,11 @@ export class RecordingSender implements BatchSender {
     for (const [topic, records] of batch) for (const record of records) this.produced.push({ topic, record });
   }
 
+  /** Batches taken while frozen and not answered yet. */
+  get heldBatches(): number {
+    return this.held.length;
+  }
+
   /** The broker wakes up: held batches are written and acknowledged. */
   thaw(): void {
     this.frozen = false;

@@ -51,8 +51,17 @@ async function startApi(registryUrl: string): Promise<RunningPaymentsServer> {
 }
 
 async function recordCount(topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+  // Right after a freeze the one-node KRaft broker fences itself briefly (its own session timed out
+  // while it was stopped), and answers NOT_LEADER until it re-registers: ask again for a while.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 /** Every record of `topic`, from the beginning, once the topic holds `expected` records. */
@@ -202,6 +211,21 @@ it('invalid POST bodies get 400 naming the field and write nothing to the real t
   const keys = new Set(records.map((r) => r.key));
   for (const n of [5000, 5001, 5002, 5003]) expect(keys.has(payment(n).id as string)).toBe(false);
   expect(records.filter((r) => r.key === marker.id)).toHaveLength(1);
+});
+
+it('a frozen broker and no traffic: /healthz turns 503 from the liveness probe, and 200 again after SIGCONT', async () => {
+  await healthUntil(api.url, (status) => status === 200, 30_000);
+  kafka.freeze();
+  const frozenAt = Date.now();
+  try {
+    // A probe every 2 s, unanswered after the ack timeout: 503 within about 2 s + ACK_TIMEOUT_MS.
+    const health = await healthUntil(api.url, (status) => status === 503, 15_000);
+    expect(health.kafka).toMatch(/did not answer a metadata request within 2000 ms/);
+    expect(Date.now() - frozenAt).toBeLessThan(2_000 + ACK_TIMEOUT_MS + 2_000);
+  } finally {
+    kafka.thaw();
+  }
+  await healthUntil(api.url, (status) => status === 200, 30_000);
 });
 
 it('a frozen broker (SIGSTOP): 503 within the ack timeout saying whether written, /healthz 503; after SIGCONT the retries leave exactly one record per id', async () => {
