@@ -1,6 +1,7 @@
 /**
  * The BatchSender over a kafkajs idempotent producer (acks=all). It connects in the background and
- * keeps trying, so the API starts (and answers 503) before the broker is reachable.
+ * keeps trying, so the API starts (and answers 503) before the broker is reachable, and probes a
+ * connected broker so that /healthz tells one that stopped answering.
  */
 import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { BatchSender, OutgoingRecord } from './batcher';
@@ -35,7 +36,10 @@ export interface KafkaSenderOptions {
 
 export class KafkaBatchSender implements BatchSender {
   private readonly producer: Producer;
-  /** Asks the broker for metadata after a failed send, so health recovers without traffic. */
+  /**
+   * Asks the broker for metadata every few seconds: a frozen broker shows only as an unanswered
+   * request, and after a failed send health recovers without traffic.
+   */
   private readonly probe: Admin;
   private watching = false;
   /** The last liveness probe was answered in time (or none has run yet). */
