@@ -1,26 +1,37 @@
 /**
- * The HTTP handling of the payments API: routing, body limits, validation, serialization through
- * the registry's schema id, and the status codes. Kafka and the registry are passed in, so the
- * same handler runs against the real ones and against the unit tests' stand-ins.
+ * The HTTP handling of the payments API: routing, validation, idempotency by payment id,
+ * serialization through the registry's schema id, the bounded wait for Kafka's acknowledgement,
+ * and the status codes. Kafka and the registry are passed in, so the same handler runs against
+ * the real ones and against the unit tests' stand-ins.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DatasetRecord } from '../generators/dataset-module';
-import { SchemaRegistryError, type RegisteredSchema } from '../generators/formats/registry-client';
-import type { OutgoingRecord } from './batcher';
+import { paymentsSchema } from '../generators/datasets/payments.schema';
+import { SchemaRegistryError } from '../generators/formats/registry-client';
+import { AckTimeoutError, BatcherClosedError, type OutgoingRecord } from './batcher';
 import type { PaymentEndpoint } from './endpoints';
+import { BadRequest, ClientGone, parseJson, readBody, requireJsonContentType, send, UnsupportedMediaType } from './http';
+import { fingerprintOf, type IdempotencyStore, type StoredAnswer } from './idempotency';
 import { KafkaUnavailableError } from './kafka-sender';
-import { validatePayment } from './validation';
+import type { SchemasStatus } from './schemas';
+import { validatePayment, type CreatedAtWindow } from './validation';
 
 export interface PaymentsAppDeps {
   readonly endpoints: readonly PaymentEndpoint[];
-  readonly registry: { register(subject: string, schema: RegisteredSchema): Promise<number> };
-  readonly producer: { produce(topic: string, record: OutgoingRecord): Promise<void> };
+  readonly schemas: { idFor(endpoint: PaymentEndpoint): Promise<number>; status(): SchemasStatus };
+  /** Resolves when Kafka acknowledged the record; rejects with AckTimeoutError after `timeoutMs`. */
+  readonly producer: { produce(topic: string, record: OutgoingRecord, timeoutMs?: number): Promise<void> };
   /** One random payment at event time `now` (GET). */
   readonly randomPayment: (now: number) => DatasetRecord;
-  /** Whether the producer is connected, and a word on Kafka and the registry for /healthz. */
-  readonly health: () => { readonly ok: boolean; readonly kafka: string; readonly registry: string };
+  /** Whether Kafka takes and acknowledges records, and a word on it for /healthz. */
+  readonly health: () => { readonly ok: boolean; readonly kafka: string };
+  readonly idempotency: IdempotencyStore;
   readonly maxBodyBytes: number;
+  /** Longest wait for Kafka's acknowledgement before the answer is 503. */
+  readonly ackTimeoutMs: number;
+  readonly createdAtWindow: CreatedAtWindow;
   readonly now?: () => number;
+  readonly log?: (line: string) => void;
 }
 
 export interface PaymentsApp {
@@ -31,118 +42,140 @@ export interface PaymentsApp {
   readonly inFlight: () => number;
 }
 
-type Json = Readonly<Record<string, unknown>>;
+/** The same id was used before, within the idempotency window, for a different payment. */
+class IdempotencyConflict extends Error {}
 
-class BadRequest extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    /** The body was not read to its end: the connection cannot carry another request. */
-    readonly closeConnection = false,
-  ) {
-    super(message);
-  }
-}
+const MAY_BE_WRITTEN =
+  'The payment may still be written. Retry with the same body (same id): within the idempotency window the API answers ' +
+  "the first request's outcome instead of writing the payment twice.";
 
-function send(response: ServerResponse, status: number, body: Json, headers: Readonly<Record<string, string>> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  response.end(text);
-}
-
-/** Reads the body up to `limit` bytes; a bigger one is refused without reading the rest. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new BadRequest('(body)', `is ${declared} bytes; at most ${limit} bytes are accepted`, true));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    request.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        request.pause();
-        reject(new BadRequest('(body)', `is more than ${limit} bytes; at most ${limit} bytes are accepted`, true));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (!done) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    });
-    request.on('error', (error) => {
-      if (!done) reject(error);
-      done = true;
-    });
-  });
-}
-
-function parseJson(body: Buffer): unknown {
-  if (body.length === 0) throw new BadRequest('(body)', 'is empty; POST a payment as a JSON object');
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch (error) {
-    throw new BadRequest('(body)', `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+/** The fields that identify what a client asked for, in schema order; an omitted created_at stays omitted. */
+function requestFingerprint(endpoint: PaymentEndpoint, body: unknown): string {
+  const fields = body as Readonly<Record<string, unknown>>;
+  return fingerprintOf([endpoint.path, ...paymentsSchema.fields.map((field) => fields[field.name] ?? null)]);
 }
 
 export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
   const byPath = new Map(deps.endpoints.map((endpoint) => [endpoint.path, endpoint]));
   const now = deps.now ?? Date.now;
+  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let draining = false;
   let inFlight = 0;
 
-  // A registered schema keeps its id, so each endpoint asks the registry until the first success.
-  const schemaIds = new Map<PaymentEndpoint, number>();
-
-  async function produce(endpoint: PaymentEndpoint, payment: DatasetRecord): Promise<number> {
-    let schemaId = schemaIds.get(endpoint);
-    if (schemaId === undefined) {
-      schemaId = await deps.registry.register(endpoint.subject, { schema: endpoint.serde.schemaText, schemaType: endpoint.serde.schemaType });
-      schemaIds.set(endpoint, schemaId);
-    }
-    const value = endpoint.serde.serialize(schemaId, payment);
-    await deps.producer.produce(endpoint.topic, { key: payment.id as string, value, timestamp: payment.created_at as number });
-    return schemaId;
+  /**
+   * `answered`: what this request answers, in at most the ack timeout. `settled`: the truth about
+   * the record, which may come later: it resolves once written and rejects if it is not written
+   * (or Kafka gave up on it, so a retry must write it again).
+   */
+  function write(endpoint: PaymentEndpoint, payment: DatasetRecord, status: number): { answered: Promise<StoredAnswer>; settled: Promise<StoredAnswer> } {
+    let answer: StoredAnswer | undefined;
+    const answered = (async () => {
+      const schemaId = await deps.schemas.idFor(endpoint);
+      const value = endpoint.serde.serialize(schemaId, payment);
+      answer = { status, body: { id: payment.id, topic: endpoint.topic, format: endpoint.format, schema_id: schemaId } };
+      await deps.producer.produce(endpoint.topic, { key: payment.id as string, value, timestamp: payment.created_at as number }, deps.ackTimeoutMs);
+      return answer;
+    })();
+    const settled = answered.catch(async (error: unknown) => {
+      if (error instanceof AckTimeoutError && error.outcome !== undefined && answer !== undefined) {
+        await error.outcome;
+        return answer;
+      }
+      throw error;
+    });
+    return { answered, settled };
   }
 
-  async function handlePayment(endpoint: PaymentEndpoint, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let payment: DatasetRecord;
-    let status: number;
-    if (request.method === 'POST') {
-      const body = parseJson(await readBody(request, deps.maxBodyBytes));
-      const checked = validatePayment(body, now());
-      if (!checked.ok) throw new BadRequest(checked.field, checked.message);
-      payment = checked.record;
-      status = 201;
-    } else {
-      payment = deps.randomPayment(now());
-      status = 200;
+  /** Waits for an earlier request with the same id, at most the ack timeout. */
+  async function shareOutcome(outcome: Promise<StoredAnswer>): Promise<StoredAnswer> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AckTimeoutError(`an earlier request with this id is still waiting for Kafka's acknowledgement after another ${deps.ackTimeoutMs} ms`, 'unknown')),
+        deps.ackTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([outcome, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
-    const schemaId = await produce(endpoint, payment);
-    const answer: Json = { id: payment.id, topic: endpoint.topic, format: endpoint.format, schema_id: schemaId };
-    send(response, status, request.method === 'GET' ? { ...answer, payment } : answer, draining ? { connection: 'close' } : {});
+  }
+
+  async function handlePost(endpoint: PaymentEndpoint, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    requireJsonContentType(request);
+    const body = parseJson(await readBody(request, deps.maxBodyBytes));
+    const checked = validatePayment(body, now(), deps.createdAtWindow);
+    if (!checked.ok) throw new BadRequest(checked.field, checked.message);
+    const payment = checked.record;
+    const id = payment.id as string;
+    const fingerprint = requestFingerprint(endpoint, body);
+    const known = deps.idempotency.lookup(id);
+    if (known !== undefined) {
+      if (known.fingerprint !== fingerprint) {
+        throw new IdempotencyConflict(
+          `id ${id} was already used for a different payment (or endpoint) within the idempotency window; a retry must repeat the same body to the same endpoint, a new payment needs a new id`,
+        );
+      }
+      const answer = known.state === 'done' ? known.answer : await shareOutcome(known.outcome);
+      send(response, answer.status, answer.body, { 'idempotent-replayed': 'true', ...closeHeader() });
+      return;
+    }
+    const { answered, settled } = write(endpoint, payment, 201);
+    deps.idempotency.begin(id, fingerprint, settled);
+    const answer = await answered;
+    send(response, answer.status, answer.body, closeHeader());
+  }
+
+  async function handleGet(endpoint: PaymentEndpoint, response: ServerResponse): Promise<void> {
+    // Random payments get fresh ids that nobody retries: they stay out of the idempotency store.
+    const payment = deps.randomPayment(now());
+    const { answered, settled } = write(endpoint, payment, 200);
+    settled.catch(() => undefined);
+    const answer = await answered;
+    send(response, answer.status, { ...answer.body, payment }, closeHeader());
+  }
+
+  const closeHeader = (): Record<string, string> => (draining ? { connection: 'close' } : {});
+
+  function unavailable(response: ServerResponse, error: string, written: false | 'unknown', message: string): void {
+    send(response, 503, { error, written, message: written === false ? `${message}. The payment was not written; retry later.` : `${message}. ${MAY_BE_WRITTEN}` }, { 'retry-after': '1', ...closeHeader() });
   }
 
   function fail(response: ServerResponse, error: unknown): void {
-    const close: Record<string, string> = draining ? { connection: 'close' } : {};
-    if (error instanceof BadRequest) {
+    const close = closeHeader();
+    if (error instanceof ClientGone) {
+      log(`payments-api: ${error.message}; nothing written`);
+    } else if (error instanceof BadRequest) {
       send(response, 400, { error: 'invalid_payment', field: error.field, message: `${error.field} ${error.message}` }, error.closeConnection ? { connection: 'close' } : close);
+    } else if (error instanceof UnsupportedMediaType) {
+      // The body was not read: the connection cannot carry another request.
+      send(response, 415, { error: 'unsupported_media_type', message: error.message }, { connection: 'close' });
+    } else if (error instanceof IdempotencyConflict) {
+      send(response, 409, { error: 'idempotency_conflict', field: 'id', message: error.message }, close);
+    } else if (error instanceof AckTimeoutError) {
+      unavailable(response, 'kafka_timeout', error.written, error.message);
+    } else if (error instanceof BatcherClosedError) {
+      unavailable(response, 'shutting_down', false, error.message);
     } else if (error instanceof KafkaUnavailableError) {
-      send(response, 503, { error: 'kafka_unavailable', message: error.message }, { 'retry-after': '1', ...close });
+      unavailable(response, 'kafka_unavailable', error.written, error.message);
     } else if (error instanceof SchemaRegistryError && error.kind === 'unavailable') {
-      send(response, 503, { error: 'schema_registry_unavailable', message: error.message }, { 'retry-after': '1', ...close });
+      unavailable(response, 'schema_registry_unavailable', false, error.message);
     } else if (error instanceof SchemaRegistryError) {
       send(response, 500, { error: 'schema_rejected', message: error.message }, close);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`payments-api: unexpected error: ${error instanceof Error ? error.stack : message}\n`);
+      log(`payments-api: unexpected error: ${error instanceof Error ? error.stack : message}`);
       send(response, 500, { error: 'internal', message }, close);
     }
+  }
+
+  function healthz(response: ServerResponse): void {
+    const kafka = deps.health();
+    const schemas = deps.schemas.status();
+    const ok = kafka.ok && schemas.ready && !draining;
+    const status = draining ? 'draining' : ok ? 'ok' : 'unavailable';
+    send(response, ok ? 200 : 503, { status, kafka: kafka.kafka, schema_registry: schemas.summary, schemas: schemas.subjects });
   }
 
   function handle(request: IncomingMessage, response: ServerResponse): void {
@@ -154,7 +187,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
         return;
       }
       inFlight++;
-      handlePayment(endpoint, request, response)
+      (request.method === 'POST' ? handlePost(endpoint, request, response) : handleGet(endpoint, response))
         .catch((error: unknown) => fail(response, error))
         .finally(() => {
           inFlight--;
@@ -162,8 +195,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
       return;
     }
     if (path === '/healthz') {
-      const health = deps.health();
-      send(response, health.ok && !draining ? 200 : 503, { status: draining ? 'draining' : health.ok ? 'ok' : 'unavailable', kafka: health.kafka, schema_registry: health.registry });
+      healthz(response);
       return;
     }
     send(response, 404, { error: 'not_found', message: `no endpoint ${path}; the endpoints are ${[...byPath.keys()].join(', ')} and /healthz` });

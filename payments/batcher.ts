@@ -2,6 +2,11 @@
  * Collects the records of concurrent HTTP requests into batches: one produce request carries many
  * payments, and each HTTP request is answered when the broker has acknowledged its batch. While a
  * batch is in flight the next one fills, so batches grow with the load instead of the latency.
+ *
+ * A record waits for its acknowledgement at most `timeoutMs`: a broker that stops answering (a GC
+ * pause, a partition, SIGSTOP) must not hold every request open for as long as it is frozen. A
+ * record still queued when its time is up is taken out (it is certainly not written); one already
+ * sent may still be written when the broker wakes, and its error says so.
  */
 
 export interface OutgoingRecord {
@@ -21,6 +26,33 @@ export interface BatcherOptions {
   readonly lingerMs: number;
   /** Most records per produce request. */
   readonly maxBatchRecords: number;
+  readonly now?: () => number;
+}
+
+/**
+ * A record not acknowledged in time. `written` false: it never left this process and never will.
+ * `written` 'unknown': it was sent; `outcome` settles when the broker finally answers (or the
+ * producer gives up), which is how a later request with the same id learns the truth.
+ */
+export class AckTimeoutError extends Error {
+  constructor(
+    message: string,
+    readonly written: false | 'unknown',
+    /** Set when `written` is 'unknown'. */
+    readonly outcome?: Promise<void>,
+  ) {
+    super(message);
+    this.name = 'AckTimeoutError';
+  }
+}
+
+/** The batcher is closed (shutdown): the record was not sent and will not be. */
+export class BatcherClosedError extends Error {
+  readonly written = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'BatcherClosedError';
+  }
 }
 
 interface Pending {
@@ -30,11 +62,19 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+interface InFlight {
+  readonly done: Promise<void>;
+  readonly count: number;
+  readonly sentAt: number;
+}
+
 export class ProduceBatcher {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
+  private inFlight: InFlight | undefined;
   private idleWaiters: (() => void)[] = [];
+  private closed = false;
+  private readonly now: () => number;
 
   constructor(
     private readonly sender: BatchSender,
@@ -42,23 +82,57 @@ export class ProduceBatcher {
   ) {
     if (!(options.maxBatchRecords >= 1)) throw new Error(`maxBatchRecords must be at least 1, got ${options.maxBatchRecords}`);
     if (!(options.lingerMs >= 0)) throw new Error(`lingerMs must be at least 0, got ${options.lingerMs}`);
+    this.now = options.now ?? Date.now;
   }
 
   /** Records queued or in flight, not yet acknowledged or failed. */
   get pendingCount(): number {
-    return this.queue.length + this.inFlightCount;
+    return this.queue.length + (this.inFlight?.count ?? 0);
   }
 
-  private inFlightCount = 0;
+  /** Records sent and not answered yet. */
+  get inFlightCount(): number {
+    return this.inFlight?.count ?? 0;
+  }
 
-  /** Resolves when the broker acknowledged the record; rejects with the send's error. */
-  produce(topic: string, record: OutgoingRecord): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, record, resolve, reject });
+  /** How long the batch in flight has waited for the broker, or undefined when none is. */
+  inFlightAgeMs(): number | undefined {
+    return this.inFlight === undefined ? undefined : this.now() - this.inFlight.sentAt;
+  }
+
+  /**
+   * Resolves when the broker acknowledged the record; rejects with the send's error, or with an
+   * AckTimeoutError once `timeoutMs` has passed (no limit when undefined).
+   */
+  produce(topic: string, record: OutgoingRecord, timeoutMs?: number): Promise<void> {
+    if (this.closed) return Promise.reject(new BatcherClosedError('the payments API is shutting down; the payment was not written'));
+    let deadline: NodeJS.Timeout | undefined;
+    const acknowledged = new Promise<void>((resolve, reject) => {
+      const pending: Pending = { topic, record, resolve, reject };
+      this.queue.push(pending);
+      if (timeoutMs !== undefined) deadline = setTimeout(() => this.expire(pending, timeoutMs), timeoutMs);
       if (this.inFlight !== undefined) return; // sent when the batch in flight completes
       if (this.queue.length >= this.options.maxBatchRecords) this.sendNow();
       else if (this.timer === undefined) this.timer = setTimeout(() => this.sendNow(), this.options.lingerMs);
     });
+    return deadline === undefined ? acknowledged : acknowledged.finally(() => clearTimeout(deadline));
+  }
+
+  private expire(pending: Pending, timeoutMs: number): void {
+    const queued = this.queue.indexOf(pending);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      const waiting = this.inFlightAgeMs();
+      const cause = waiting === undefined ? 'it was still queued' : `the batch before it, sent ${waiting} ms ago, is still unanswered`;
+      pending.reject(new AckTimeoutError(`Kafka acknowledged nothing within ${timeoutMs} ms (${cause}); the payment was withdrawn before it was sent, so it is not written`, false));
+      if (this.pendingCount === 0) this.notifyIdle();
+      return;
+    }
+    // Already sent: the send resolves or rejects `pending` later, which then is a no-op.
+    const outcome = this.inFlight?.done ?? Promise.resolve();
+    pending.reject(
+      new AckTimeoutError(`Kafka did not acknowledge the payment within ${timeoutMs} ms; it was sent and may still be written when the broker answers`, 'unknown', outcome),
+    );
   }
 
   /** Resolves once everything queued so far has been acknowledged or has failed. */
@@ -68,12 +142,27 @@ export class ProduceBatcher {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Shutdown: nothing more is sent. Queued records fail as not written; returns how many that
+   * were and how many were in flight (their fate is the broker's).
+   */
+  close(): { readonly withdrawn: number; readonly inFlight: number } {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const withdrawn = this.queue;
+    this.queue = [];
+    for (const pending of withdrawn) pending.reject(new BatcherClosedError('the payments API shut down before the payment was sent; it was not written'));
+    if (this.pendingCount === 0) this.notifyIdle();
+    return { withdrawn: withdrawn.length, inFlight: this.inFlightCount };
+  }
+
   private sendNow(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.inFlight !== undefined || this.queue.length === 0) return;
+    if (this.closed || this.inFlight !== undefined || this.queue.length === 0) return;
     const taken = this.queue.splice(0, this.options.maxBatchRecords);
     const batch = new Map<string, OutgoingRecord[]>();
     for (const pending of taken) {
@@ -81,21 +170,24 @@ export class ProduceBatcher {
       if (records === undefined) batch.set(pending.topic, [pending.record]);
       else records.push(pending.record);
     }
-    this.inFlightCount = taken.length;
-    this.inFlight = this.sender.sendBatch(batch).then(
-      () => {
-        for (const pending of taken) pending.resolve();
-      },
-      (error: unknown) => {
-        for (const pending of taken) pending.reject(error);
-      },
-    );
-    void this.inFlight.then(() => {
-      this.inFlight = undefined;
-      this.inFlightCount = 0;
-      if (this.queue.length > 0) this.sendNow();
-      else this.notifyIdle();
-    });
+    const done = this.sender.sendBatch(batch);
+    // Requests that timed out still look at `done`; it must never count as unhandled.
+    done.catch(() => undefined);
+    this.inFlight = { done, count: taken.length, sentAt: this.now() };
+    void done
+      .then(
+        () => {
+          for (const pending of taken) pending.resolve();
+        },
+        (error: unknown) => {
+          for (const pending of taken) pending.reject(error);
+        },
+      )
+      .then(() => {
+        this.inFlight = undefined;
+        if (this.queue.length > 0) this.sendNow();
+        if (this.pendingCount === 0) this.notifyIdle();
+      });
   }
 
   private notifyIdle(): void {

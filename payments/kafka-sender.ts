@@ -1,12 +1,20 @@
 /**
  * The BatchSender over a kafkajs idempotent producer (acks=all). It connects in the background and
- * keeps trying, so the API starts (and answers 503) before the broker is reachable.
+ * keeps trying, so the API starts (and answers 503) before the broker is reachable, and probes a
+ * connected broker so that /healthz tells one that stopped answering.
  */
 import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { BatchSender, OutgoingRecord } from './batcher';
 
 export class KafkaUnavailableError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /**
+     * false: nothing was sent (no connection). 'unknown': the batch was sent and the producer gave
+     * up waiting; the broker may have written it without its answer arriving.
+     */
+    readonly written: false | 'unknown' = false,
+  ) {
     super(message);
     this.name = 'KafkaUnavailableError';
   }
@@ -15,25 +23,36 @@ export class KafkaUnavailableError extends Error {
 export interface KafkaSenderOptions {
   /** Broker-side wait for the in-sync replicas (the produce request's timeout). Default 10,000 ms. */
   readonly ackTimeoutMs?: number;
-  /** Pause between connection attempts. Default 2,000 ms. */
+  /** Pause between connection attempts, and between liveness probes. Default 2,000 ms. */
   readonly reconnectMs?: number;
+  /**
+   * A liveness probe (a metadata request) unanswered this long marks the broker as not answering.
+   * A frozen broker keeps its TCP connections open, so only an unanswered request shows it.
+   * Default 5,000 ms.
+   */
+  readonly probeTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
 
 export class KafkaBatchSender implements BatchSender {
   private readonly producer: Producer;
-  /** Asks the broker for metadata after a failed send, so health recovers without traffic. */
+  /**
+   * Asks the broker for metadata every few seconds: a frozen broker shows only as an unanswered
+   * request, and after a failed send health recovers without traffic.
+   */
   private readonly probe: Admin;
-  private probing = false;
+  private watching = false;
+  /** The last liveness probe was answered in time (or none has run yet). */
+  private answering = true;
   private connected = false;
   private stopped = false;
   private connecting: Promise<void> | undefined;
   private lastError = 'not connected yet';
   private lastSendFailed = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly pauses = new Set<() => void>();
   private readonly ackTimeoutMs: number;
   private readonly reconnectMs: number;
+  private readonly probeTimeoutMs: number;
   private readonly log: (line: string) => void;
 
   constructor(
@@ -43,6 +62,7 @@ export class KafkaBatchSender implements BatchSender {
   ) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.reconnectMs = options.reconnectMs ?? 2_000;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.producer = kafka.producer({
       // Idempotence makes kafkajs retry without duplicates; it implies acks=all and one request in flight.
@@ -66,11 +86,12 @@ export class KafkaBatchSender implements BatchSender {
   }
 
   /**
-   * Connected, and the last batch (if any) was acknowledged. kafkajs reports no lost connection
-   * until a request fails, so a failed send is what tells that the broker went away.
+   * Connected, the last batch (if any) was acknowledged, and the broker answers the liveness probe.
+   * kafkajs reports no lost connection until a request fails, and a frozen broker fails none: it
+   * just does not answer, which only the probe's own deadline tells.
    */
   get isHealthy(): boolean {
-    return this.connected && !this.lastSendFailed;
+    return this.connected && !this.lastSendFailed && this.answering;
   }
 
   get status(): string {
@@ -87,7 +108,10 @@ export class KafkaBatchSender implements BatchSender {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         await this.producer.connect();
+        // Connecting took answered requests: the broker answers (until a probe says otherwise).
         this.connected = true;
+        this.answering = true;
+        void this.watch();
         if (attempt > 1) this.log(`payments-api: connected to Kafka ${this.brokers.join(',')} after ${attempt} attempts`);
         return;
       } catch (error) {
@@ -95,10 +119,7 @@ export class KafkaBatchSender implements BatchSender {
         if (attempt === 1 || attempt % 15 === 0) {
           this.log(`payments-api: Kafka ${this.brokers.join(',')} not reachable (${this.lastError}); retrying every ${this.reconnectMs} ms`);
         }
-        await new Promise<void>((resolve) => {
-          this.wakeUp = resolve;
-          this.retryTimer = setTimeout(resolve, this.reconnectMs);
-        });
+        await this.pause(this.reconnectMs);
       }
     }
   }
@@ -117,36 +138,77 @@ export class KafkaBatchSender implements BatchSender {
           messages: records.map((record) => ({ key: record.key, value: record.value, timestamp: String(record.timestamp) })),
         })),
       });
+      // An acknowledged batch is an answer as good as the probe's.
       this.lastSendFailed = false;
+      this.answering = true;
     } catch (error) {
       this.lastSendFailed = true;
       this.lastError = error instanceof Error ? error.message : String(error);
-      void this.probeUntilBack();
-      throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} did not acknowledge the batch: ${this.lastError}`);
+      throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} did not acknowledge the batch: ${this.lastError}`, 'unknown');
     }
   }
 
-  private async probeUntilBack(): Promise<void> {
-    if (this.probing) return;
-    this.probing = true;
+  /** Sleeps `ms`; stop() ends every pause at once, so no timer outlives the sender. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pauses.delete(wake);
+        resolve();
+      }, ms);
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.pauses.add(wake);
+    });
+  }
+
+  /** A metadata request; resolves to the error text, or undefined when answered. */
+  private async probeOnce(): Promise<string | undefined> {
     try {
-      while (this.lastSendFailed && !this.stopped) {
-        await new Promise<void>((resolve) => {
-          this.wakeUp = resolve;
-          this.retryTimer = setTimeout(resolve, this.reconnectMs);
-        });
+      await this.probe.connect();
+      await this.probe.describeCluster();
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /**
+   * Probes the broker every `reconnectMs` while connected. An answer clears a failed send (health
+   * recovers without traffic); no answer within `probeTimeoutMs` marks the broker as not answering
+   * until the probe, still waiting, is answered.
+   */
+  private async watch(): Promise<void> {
+    if (this.watching) return;
+    this.watching = true;
+    try {
+      while (this.connected && !this.stopped) {
+        await this.pause(this.reconnectMs);
         if (this.stopped) return;
-        try {
-          await this.probe.connect();
-          await this.probe.describeCluster();
+        const probe = this.probeOnce();
+        let timer: NodeJS.Timeout | undefined;
+        const late = Symbol('late');
+        const first = await Promise.race([probe, new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), this.probeTimeoutMs)))]);
+        clearTimeout(timer);
+        if (first === late) {
+          this.lastError = `the broker did not answer a metadata request within ${this.probeTimeoutMs} ms (frozen, overloaded or cut off)`;
+          if (this.answering) this.log(`payments-api: Kafka ${this.brokers.join(',')}: ${this.lastError}`);
+          this.answering = false;
+        }
+        const problem = first === late ? await probe : first;
+        if (this.stopped) return;
+        if (problem === undefined) {
+          if (!this.answering || this.lastSendFailed) this.log(`payments-api: Kafka ${this.brokers.join(',')} answers again`);
+          this.answering = true;
           this.lastSendFailed = false;
-          this.log(`payments-api: Kafka ${this.brokers.join(',')} answers again`);
-        } catch (error) {
-          this.lastError = error instanceof Error ? error.message : String(error);
+        } else {
+          this.answering = false;
+          this.lastError = problem;
         }
       }
     } finally {
-      this.probing = false;
+      this.watching = false;
     }
   }
 
@@ -157,8 +219,8 @@ export class KafkaBatchSender implements BatchSender {
   async stop(): Promise<void> {
     this.stopped = true;
     this.connected = false;
-    clearTimeout(this.retryTimer);
-    this.wakeUp?.();
+    for (const wake of this.pauses) wake();
+    this.pauses.clear();
     if (this.connecting !== undefined) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.connecting, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);

@@ -109,6 +109,8 @@ export class PaymentsApi extends Construct {
       env: {
         ...kafkaClientEnv(props.kafka),
         SCHEMA_REGISTRY_URL: props.schemaRegistryUrl,
+        // The API binds 127.0.0.1 by default; inside its container it must take the published port's traffic.
+        HOST: '0.0.0.0',
         PORT: String(PAYMENTS_API_PORT),
         NODE_OPTIONS: `--max-old-space-size=${Math.floor(props.memoryMb * 0.6)}`,
       },

@@ -1,4 +1,4 @@
-import { ProduceBatcher, type BatchSender, type OutgoingRecord } from '../../payments/batcher';
+import { AckTimeoutError, ProduceBatcher, type BatchSender, type OutgoingRecord } from '../../payments/batcher';
 
 /** A sender whose sends complete only when the test says so: Kafka cannot run in `npm test`. */
 class ControlledSender implements BatchSender {
@@ -115,5 +115,46 @@ describe('ProduceBatcher', () => {
   it('refuses settings that could never send', () => {
     expect(() => new ProduceBatcher(new ControlledSender(), { lingerMs: 1, maxBatchRecords: 0 })).toThrow(/maxBatchRecords/);
     expect(() => new ProduceBatcher(new ControlledSender(), { lingerMs: -1, maxBatchRecords: 1 })).toThrow(/lingerMs/);
+  });
+});
+
+describe('ProduceBatcher: bounded waits and shutdown', () => {
+  it('a record still queued when its timeout passes is withdrawn (never sent, written: false); one sent gets written: unknown and its outcome', async () => {
+    const sender = new ControlledSender();
+    const batcher = new ProduceBatcher(sender, { lingerMs: 1, maxBatchRecords: 100 });
+    const sent = batcher.produce('t', record('sent'), 50).then(
+      () => undefined,
+      (e: unknown) => e as AckTimeoutError,
+    );
+    await tick();
+    expect(sender.batches).toHaveLength(1);
+    const queued = batcher.produce('t', record('queued'), 30);
+    await expect(queued).rejects.toMatchObject({ name: 'AckTimeoutError', written: false });
+    const error = await sent;
+    expect(error).toBeInstanceOf(AckTimeoutError);
+    expect(error).toMatchObject({ written: 'unknown', message: expect.stringContaining('may still be written') });
+    expect(batcher.inFlightAgeMs()).toBeGreaterThan(0);
+    const outcome = track(error!.outcome!);
+    sender.ack(0);
+    await tick();
+    expect(outcome.state()).toBe('acked');
+    // The withdrawn record was never sent.
+    expect(sender.batches).toHaveLength(1);
+    expect(sender.batches[0].get('t')!.map((r) => r.key)).toEqual(['sent']);
+    expect(batcher.pendingCount).toBe(0);
+  });
+
+  it('close() withdraws what is queued, reports what is in flight, and refuses new records', async () => {
+    const sender = new ControlledSender();
+    const batcher = new ProduceBatcher(sender, { lingerMs: 1, maxBatchRecords: 100 });
+    void batcher.produce('t', record('a')).catch(() => undefined);
+    await tick();
+    const queued = batcher.produce('t', record('b'));
+    expect(batcher.close()).toEqual({ withdrawn: 1, inFlight: 1 });
+    await expect(queued).rejects.toMatchObject({ name: 'BatcherClosedError', written: false });
+    await expect(batcher.produce('t', record('c'))).rejects.toThrow(/shutting down/);
+    sender.ack(0);
+    await tick();
+    expect(sender.batches).toHaveLength(1);
   });
 });

@@ -7,9 +7,9 @@ const run = (argv: string[], env: Record<string, string> = {}) => {
 };
 
 describe('parsePaymentsArgs', () => {
-  it('defaults fit the stack: port 8000 on all interfaces, local broker and registry', () => {
+  it('defaults: port 8000 on 127.0.0.1 only (the stack sets HOST=0.0.0.0 in its container), local broker and registry, bounded waits', () => {
     expect(run([])).toEqual({
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 8000,
       brokers: ['localhost:9092'],
       schemaRegistryUrl: 'http://localhost:8081',
@@ -17,8 +17,27 @@ describe('parsePaymentsArgs', () => {
       maxBatchRecords: 1000,
       maxBodyBytes: 16384,
       registryTimeoutMs: 5000,
-      shutdownTimeoutMs: 20000,
+      ackTimeoutMs: 5000,
+      shutdownTimeoutMs: 8000,
+      idempotencyTtlMs: 900_000,
+      idempotencyMaxIds: 50_000,
+      createdAtMaxPastMs: 7 * 86_400_000,
+      createdAtMaxFutureMs: 300_000,
     });
+  });
+
+  it('the timeouts, the idempotency window and the created_at window come from the environment', () => {
+    const config = run([], {
+      HOST: '0.0.0.0',
+      PAYMENTS_ACK_TIMEOUT_MS: '1500',
+      PAYMENTS_SHUTDOWN_TIMEOUT_MS: '3000',
+      PAYMENTS_IDEMPOTENCY_TTL_MS: '60000',
+      PAYMENTS_IDEMPOTENCY_MAX_IDS: '10',
+      PAYMENTS_CREATED_AT_MAX_PAST_MS: '86400000',
+      PAYMENTS_CREATED_AT_MAX_FUTURE_MS: '1000',
+    });
+    expect(config).toMatchObject({ host: '0.0.0.0', ackTimeoutMs: 1500, shutdownTimeoutMs: 3000, idempotencyTtlMs: 60_000, idempotencyMaxIds: 10, createdAtMaxPastMs: 86_400_000, createdAtMaxFutureMs: 1000 });
+    expect(() => run([], { PAYMENTS_ACK_TIMEOUT_MS: '0' })).toThrow("--ack-timeout-ms (PAYMENTS_ACK_TIMEOUT_MS) must be an integer from 100 to 600000, got '0'");
   });
 
   it('reads the environment the stack sets', () => {
@@ -45,7 +64,7 @@ describe('parsePaymentsArgs', () => {
     const parsed = parsePaymentsArgs(['--help'], {});
     expect(parsed.kind).toBe('help');
     if (parsed.kind !== 'help') return;
-    for (const text of ['--port', 'PORT', '--brokers', 'KAFKA_BROKERS', '--schema-registry-url', 'SCHEMA_REGISTRY_URL', '/payment_avro', '/healthz', 'SIGTERM']) {
+    for (const text of ['--port', 'PORT', '--brokers', 'KAFKA_BROKERS', '--schema-registry-url', 'SCHEMA_REGISTRY_URL', '/payment_avro', '/healthz', 'SIGTERM', 'PAYMENTS_ACK_TIMEOUT_MS', 'PAYMENTS_IDEMPOTENCY_TTL_MS', '415', 'written']) {
       expect(parsed.text).toContain(text);
     }
   });

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { logLevel } from 'kafkajs';
 import { parsePaymentsArgs } from '../../payments/config';
-import { startPaymentsServer } from '../../payments/server';
+import { describeShutdown, shutdownLostSomething, startPaymentsServer } from '../../payments/server';
 import { startFakeRegistry, type FakeRegistry } from '../formats/fake-registry';
 
 const ROOT = join(__dirname, '..', '..');
@@ -39,12 +39,12 @@ it('without a reachable broker: /healthz and produce answer 503, validation stil
     const produced = await fetch(`${server.url}/payment_json`);
     expect(produced.status).toBe(503);
     expect(await produced.json()).toMatchObject({ error: 'kafka_unavailable', message: expect.stringContaining('is unavailable') });
-    const invalid = await fetch(`${server.url}/payment_avro`, { method: 'POST', body: '{"id":1}' });
+    const invalid = await fetch(`${server.url}/payment_avro`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":1}' });
     expect(invalid.status).toBe(400);
     const subjects = registry.requests.filter((r) => r.method === 'POST').map((r) => r.url);
     expect(subjects.sort()).toEqual(['/subjects/payment_avro-value/versions', '/subjects/payment_json-value/versions', '/subjects/payment_protobuf-value/versions']);
   } finally {
-    expect(await server.close()).toEqual({ unanswered: 0 });
+    expect(await server.close()).toMatchObject({ unanswered: 0, withdrawn: 0, unacknowledged: 0, disconnected: true });
   }
   expect(lines.some((line) => line.includes('listening on 127.0.0.1:'))).toBe(true);
 });
@@ -56,7 +56,8 @@ it('the CLI prints --help and exits 0', async () => {
   const code = await new Promise((resolve) => child.once('exit', resolve));
   expect(code).toBe(0);
   expect(out).toContain('Usage: node dist/payments/server.js');
-});
+  // Starting ts-node takes seconds on two cores shared with other test runs.
+}, 30_000);
 
 it('the CLI stops on SIGTERM: stops listening and exits 0', async () => {
   const port = await closedPort();
@@ -77,3 +78,18 @@ it('the CLI stops on SIGTERM: stops listening and exits 0', async () => {
   expect(err).toContain('every request answered, producer flushed');
   await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
 }, 40_000);
+
+it('the shutdown report names what was not flushed, and only a clean shutdown counts as nothing lost', () => {
+  const clean = { unanswered: 0, withdrawn: 0, unacknowledged: 0, disconnected: true, elapsedMs: 12 };
+  expect(shutdownLostSomething(clean)).toBe(false);
+  expect(describeShutdown(clean, 8000)).toBe('payments-api: every request answered, producer flushed in 12 ms; bye');
+  const lost = { unanswered: 1, withdrawn: 2, unacknowledged: 3, disconnected: false, elapsedMs: 8010 };
+  expect(shutdownLostSomething(lost)).toBe(true);
+  expect(describeShutdown(lost, 8000)).toBe(
+    'payments-api: shutdown gave up after 8010 ms (--shutdown-timeout-ms 8000): 1 requests unanswered (their connections were closed); ' +
+      '2 payments withdrawn before they were sent (not written; their clients got 503); ' +
+      '3 payments sent but never acknowledged (Kafka may still write them); ' +
+      'the Kafka producer did not disconnect in time; exiting 1',
+  );
+  for (const one of [{ unanswered: 1 }, { withdrawn: 1 }, { unacknowledged: 1 }, { disconnected: false }]) expect(shutdownLostSomething({ ...clean, ...one })).toBe(true);
+});

@@ -1,4 +1,4 @@
-import { validatePayment } from '../../payments/validation';
+import { MAX_LONG, validatePayment } from '../../payments/validation';
 
 const RECEIVED_AT = 1_800_000_000_000;
 const VALID = {
@@ -8,7 +8,7 @@ const VALID = {
   payment_amount: 9_500.25,
   payment_method: 'ACH',
   payor_account_no: 100_042,
-  created_at: 1_700_000_000_000,
+  created_at: RECEIVED_AT - 3_600_000,
 };
 
 const refused = (body: unknown) => {
@@ -68,6 +68,38 @@ describe('validatePayment', () => {
   it('refuses non-positive account numbers', () => {
     expect(refused({ ...VALID, payor_account_no: 0 }).field).toBe('payor_account_no');
     expect(refused({ ...VALID, payee_account_no: -3 }).field).toBe('payee_account_no');
+  });
+
+  it.each([
+    ['0', 0],
+    ['2^53 - 1', 2 ** 53 - 1],
+    ['8.64e15', 8.64e15],
+    ['one ms before the past bound', RECEIVED_AT - 7 * 86_400_000 - 1],
+    ['one ms after the future bound', RECEIVED_AT + 300_001],
+  ])('refuses created_at %s, naming the allowed window and the settings', (_what, createdAt) => {
+    const { field, message } = refused({ ...VALID, created_at: createdAt });
+    expect(field).toBe('created_at');
+    expect(message).toContain(`from ${RECEIVED_AT - 7 * 86_400_000} (2027-01-08T08:00:00.000Z) to ${RECEIVED_AT + 300_000} (2027-01-15T08:05:00.000Z)`);
+    expect(message).toContain('PAYMENTS_CREATED_AT_MAX_PAST_MS');
+    expect(message).toContain(`got ${createdAt}`);
+  });
+
+  it('the created_at window is configurable', () => {
+    const window = { maxPastMs: 1_000, maxFutureMs: 0 };
+    expect(validatePayment({ ...VALID, created_at: RECEIVED_AT - 1_000 }, RECEIVED_AT, window).ok).toBe(true);
+    expect(validatePayment({ ...VALID, created_at: RECEIVED_AT - 1_001 }, RECEIVED_AT, window)).toMatchObject({ ok: false, field: 'created_at' });
+    const late = validatePayment({ ...VALID, created_at: RECEIVED_AT + 1 }, RECEIVED_AT, window);
+    expect(late).toMatchObject({ ok: false, field: 'created_at', message: expect.stringContaining('at most 1000 ms before and 0 ms after') });
+  });
+
+  it('refuses a long that Avro cannot hold (2^53 - 1), accepts the largest it can', () => {
+    expect(refused({ ...VALID, payee_account_no: 2 ** 53 - 1 })).toMatchObject({ field: 'payee_account_no', message: expect.stringContaining(`at most ${MAX_LONG}`) });
+    expect(validatePayment({ ...VALID, payee_account_no: MAX_LONG }, RECEIVED_AT).ok).toBe(true);
+  });
+
+  it('refuses a lone surrogate in a string', () => {
+    expect(refused({ ...VALID, payee_bank: 'A\ud800B' })).toMatchObject({ field: 'payee_bank', message: expect.stringContaining('lone UTF-16 surrogate') });
+    expect(validatePayment({ ...VALID, payee_bank: 'A\ud83d\ude00B' }, RECEIVED_AT).ok).toBe(true);
   });
 
   it('refuses unknown fields', () => {

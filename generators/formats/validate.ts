@@ -29,7 +29,21 @@ const EXPECTED: Readonly<Record<FieldType, string>> = {
   timestamp_ms: 'epoch milliseconds (a non-negative integer)',
 };
 
+/**
+ * A UTF-16 surrogate not paired with its partner (in `u` mode a well-formed pair is one code point,
+ * so only lone halves match). It has no UTF-8 encoding: Avro and Protobuf would write replacement
+ * or invalid bytes, and the record read back would differ from the one accepted.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`);
+
+function loneSurrogateProblem(value: string): string | undefined {
+  const match = LONE_SURROGATE.exec(value);
+  if (match === null) return undefined;
+  const unit = match[0].charCodeAt(0).toString(16);
+  return `contains a lone UTF-16 surrogate (\\u${unit} at index ${match.index}), which has no UTF-8 encoding; send well-formed Unicode text`;
+}
 
 /** Why `value` does not fit `field`, or undefined when it does. */
 function typeProblem(field: FieldSpec, value: unknown, maxStringLength: number): string | undefined {
@@ -38,7 +52,7 @@ function typeProblem(field: FieldSpec, value: unknown, maxStringLength: number):
     case 'string':
       if (typeof value !== 'string') return `${expected}, got ${describe(value)}`;
       if (value.length > maxStringLength) return `is ${value.length} characters long; at most ${maxStringLength} are accepted`;
-      return undefined;
+      return loneSurrogateProblem(value);
     case 'int':
       return typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX ? undefined : `${expected}, got ${typeof value === 'number' ? value : describe(value)}`;
     case 'bigint':

@@ -25,6 +25,13 @@ export interface LocalKafka {
   restart(): Promise<void>;
   /** Whether the broker process is running. */
   isRunning(): boolean;
+  /**
+   * SIGSTOP: the broker keeps its sockets open and accepts bytes but answers nothing, as in a long
+   * GC pause or a network partition that drops no connection. thaw() resumes it.
+   */
+  freeze(): void;
+  /** SIGCONT after freeze(): the broker answers what it received meanwhile. */
+  thaw(): void;
 }
 
 export interface StartKafkaOptions {
@@ -165,6 +172,16 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Local
     });
   };
   const running = (): boolean => broker !== undefined && broker.exitReason() === undefined;
+  let frozen = false;
+  const signal = (name: 'SIGSTOP' | 'SIGCONT'): void => {
+    if (broker === undefined || !running()) throw new Error(`cannot ${name} the Kafka broker on ${bootstrap}: it is not running`);
+    process.kill(broker.pid, name);
+    frozen = name === 'SIGSTOP';
+  };
+  // A stopped process keeps SIGTERM pending, so a clean stop of a frozen broker thaws it first.
+  const thawIfFrozen = (): void => {
+    if (frozen && running()) signal('SIGCONT');
+  };
 
   try {
     await launch();
@@ -180,15 +197,20 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Local
     dataDir,
     isRunning: running,
     async stop() {
+      thawIfFrozen();
       await broker?.stop();
     },
     async kill() {
       await broker?.kill();
+      frozen = false;
     },
     async restart() {
+      thawIfFrozen();
       if (running()) await broker?.stop();
       await launch();
     },
+    freeze: () => signal('SIGSTOP'),
+    thaw: () => signal('SIGCONT'),
   };
 }
 
