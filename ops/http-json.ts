@@ -2,6 +2,7 @@
  * JSON over HTTP for the ops appliers (ksqlDB, Kafka Connect, Elasticsearch): one request, its status and
  * parsed body, or the network error that prevented it, never an exception for an HTTP status.
  */
+import { raiseAdvice, type TimeoutSetting } from './timeouts';
 
 export interface HttpResult {
   readonly status: number;
@@ -12,6 +13,8 @@ export interface HttpResult {
 export interface HttpFailure {
   /** Why no HTTP response arrived (connection refused, DNS, timeout). */
   readonly networkError: string;
+  /** The request's own timeout ran out: raising that setting may help, unlike for a refused connection. */
+  readonly timedOut: boolean;
 }
 
 export type HttpOutcome = HttpResult | HttpFailure;
@@ -41,8 +44,23 @@ export async function requestJson(
     const text = await response.text();
     return { status: response.status, body: parseBody(text) };
   } catch (e) {
-    return { networkError: describeNetworkError(e) };
+    return { networkError: describeNetworkError(e), timedOut: isTimeout(e) };
   }
+}
+
+/**
+ * What an outcome was, for messages: the network error, or the status and the service's own error
+ * message. A request that ran out of time names the setting that bounds it.
+ */
+export function describeOutcome(outcome: HttpOutcome, errorMessage: (body: unknown) => string, requestTimeout: RequestTimeout): string {
+  if (!isNetworkFailure(outcome)) return `HTTP ${outcome.status}: ${errorMessage(outcome.body)}`;
+  return outcome.timedOut ? `${outcome.networkError} (${raiseAdvice(requestTimeout.setting, requestTimeout.ms)})` : outcome.networkError;
+}
+
+/** A tool's per-request timeout and the setting it came from. */
+export interface RequestTimeout {
+  readonly setting: TimeoutSetting;
+  readonly ms: number;
 }
 
 function parseBody(text: string): unknown {
@@ -57,10 +75,15 @@ function parseBody(text: string): unknown {
 export function describeNetworkError(e: unknown): string {
   // fetch's errors may come from another realm (jest, worker threads): read them structurally.
   if (typeof e !== 'object' || e === null || !('message' in e)) return String(e);
-  const err = e as { name?: string; message: string; cause?: { code?: string } };
-  if (err.name === 'TimeoutError') return 'the request timed out';
+  const err = e as { message: string; cause?: { code?: string } };
+  if (isTimeout(e)) return 'the request timed out';
   // undici wraps the socket error (ECONNREFUSED, ENOTFOUND) in `cause`.
   return err.cause?.code ? `${err.message} (${err.cause.code})` : err.message;
+}
+
+/** AbortSignal.timeout's error, read structurally for the same cross-realm reason. */
+function isTimeout(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'TimeoutError';
 }
 
 export function sleep(ms: number): Promise<void> {

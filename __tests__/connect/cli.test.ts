@@ -1,93 +1,113 @@
 /**
- * The ops CLIs exactly as the RestObject provisioners run them (opsCommand, OBJECT_ENDPOINT,
- * OBJECT_SPEC), against the fakes of fake-connect.ts and fake-elasticsearch.ts.
+ * The Connect and Elasticsearch CLIs as the RestObject provisioners run them (OBJECT_ENDPOINT,
+ * OBJECT_SPEC, the verb), against the fakes of fake-connect.ts and fake-elasticsearch.ts: once
+ * each through the exact provisioner command (opsCommand), otherwise through main().
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { opsCommand } from '../../constructs/rest-object';
+import { main as connectMain } from '../../ops/connect/cli';
+import { main as elasticsearchMain } from '../../ops/elasticsearch/cli';
 import { closedPortUrl } from '../support/closed-port';
+import { callMain, spawnOps } from '../support/ops-cli';
 import { FakeConnect, withState } from './fake-connect';
 import { FakeElasticsearch } from './fake-elasticsearch';
 
-const ROOT = join(__dirname, '..', '..');
+const CONNECTOR = { name: 'moodle-cdc', config: { 'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector', 'tasks.max': '1' } };
+const TEMPLATE = { name: 'pipeline-moodle', body: { index_patterns: ['user_sessions'], template: {} } };
+/** Fast waits: the fakes answer at once. */
+const FAST = { CONNECT_APPLY_POLL_INTERVAL_MS: '10', CONNECT_APPLY_SETTLE_MS: '30', ELASTICSEARCH_APPLY_POLL_INTERVAL_MS: '10' };
 
-function run(command: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, { cwd: ROOT, shell: true, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** A fresh fake per test, started before and stopped after it. */
+/** What the fakes share: a loopback server started and stopped around each test. */
+interface LoopbackFake {
+  start(): Promise<string>;
+  stop(): Promise<void>;
 }
 
-const CONNECTOR = { name: 'moodle-cdc', config: { 'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector', 'tasks.max': '1' } };
+function serve<F extends LoopbackFake>(make: () => F): { fake: F; url: string } {
+  const served = {} as { fake: F; url: string };
+  beforeEach(async () => {
+    served.fake = make();
+    served.url = await served.fake.start();
+  });
+  afterEach(() => served.fake.stop());
+  return served;
+}
 
 describe('ops/connect/cli.ts', () => {
-  let fake: FakeConnect;
-  let url: string;
-  beforeEach(async () => {
-    fake = new FakeConnect();
-    url = await fake.start();
-  });
-  afterEach(() => fake.stop());
+  const served = serve(() => new FakeConnect());
 
-  it('apply creates the connector from OBJECT_SPEC and exits 0; delete removes it', async () => {
-    const env = { OBJECT_ENDPOINT: `${url}/`, OBJECT_SPEC: JSON.stringify(CONNECTOR) };
-    const applied = await run(opsCommand('connect', 'apply'), env);
+  it('apply creates the connector from OBJECT_SPEC and exits 0; delete removes it (the provisioner command)', async () => {
+    const env = { OBJECT_ENDPOINT: `${served.url}/`, OBJECT_SPEC: JSON.stringify(CONNECTOR) };
+    const applied = await spawnOps('connect', 'apply', env);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain('connector "moodle-cdc" created');
-    expect(fake.connectors.get('moodle-cdc')?.config).toEqual({ ...CONNECTOR.config, name: 'moodle-cdc' });
+    expect(applied.stdout).toContain('[connect] connector "moodle-cdc" created');
+    expect(served.fake.connectors.get('moodle-cdc')?.config).toEqual({ ...CONNECTOR.config, name: 'moodle-cdc' });
 
-    const deleted = await run(opsCommand('connect', 'delete'), env);
+    const deleted = await spawnOps('connect', 'delete', env);
     expect(deleted.code).toBe(0);
-    expect(fake.connectors.has('moodle-cdc')).toBe(false);
+    expect(served.fake.connectors.has('moodle-cdc')).toBe(false);
   }, 30_000);
 
   it('exits 1 and prints the trace of a FAILED task', async () => {
-    fake.statusesOnCreate = (name) => [withState(name, 'RUNNING', [{ id: 0, state: 'FAILED', worker_id: 'connect:8083', trace: 'java.sql.SQLException: Access denied for user debezium' }])];
-    const result = await run(opsCommand('connect', 'apply'), { OBJECT_ENDPOINT: url, OBJECT_SPEC: JSON.stringify(CONNECTOR) });
+    served.fake.statusesOnCreate = (name) => [withState(name, 'RUNNING', [{ id: 0, state: 'FAILED', worker_id: 'connect:8083', trace: 'java.sql.SQLException: Access denied for user debezium' }])];
+    const result = await callMain(connectMain, ['apply'], { ...FAST, OBJECT_ENDPOINT: served.url, OBJECT_SPEC: JSON.stringify(CONNECTOR) });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('connect apply failed: connector "moodle-cdc" has 1 FAILED task(s)');
+    expect(result.stderr).toContain('start connector "moodle-cdc" failed\nKafka Connect says: 1 FAILED task(s)');
     expect(result.stderr).toContain('java.sql.SQLException: Access denied for user debezium');
-  }, 30_000);
+  });
 
   it('exits 1 naming the problem when OBJECT_SPEC is not a connector', async () => {
-    const result = await run(opsCommand('connect', 'apply'), { OBJECT_ENDPOINT: url, OBJECT_SPEC: '{"name":"x"}' });
+    const result = await callMain(connectMain, ['apply'], { OBJECT_ENDPOINT: served.url, OBJECT_SPEC: '{"name":"x"}' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('connector "x": spec has no config object');
-  }, 30_000);
+  });
+
+  it('exits 1 naming the variable, the value and what is allowed when a timeout setting is invalid', async () => {
+    const result = await callMain(connectMain, ['apply'], { OBJECT_ENDPOINT: served.url, OBJECT_SPEC: JSON.stringify(CONNECTOR), CONNECT_APPLY_RUNNING_TIMEOUT_S: '3m' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("CONNECT_APPLY_RUNNING_TIMEOUT_S='3m' is not a positive number of seconds up to 86400");
+    expect(served.fake.requests).toHaveLength(0);
+  });
+
+  it('names the connector and the setting to raise when its tasks do not start in time', async () => {
+    served.fake.statusesOnCreate = (name) => [withState(name, 'RUNNING', [{ id: 0, state: 'UNASSIGNED', worker_id: 'connect:8083' }])];
+    const result = await callMain(connectMain, ['apply'], { ...FAST, CONNECT_APPLY_RUNNING_TIMEOUT_S: '0.2', OBJECT_ENDPOINT: served.url, OBJECT_SPEC: JSON.stringify(CONNECTOR) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('apply connector "moodle-cdc" failed');
+    expect(result.stderr).toContain('was not RUNNING within 0.2 s (last status: connector RUNNING, task 0 UNASSIGNED)');
+    expect(result.stderr).toContain('raise CONNECT_APPLY_RUNNING_TIMEOUT_S (now 0.2 s)');
+  });
 });
 
 describe('ops/elasticsearch/cli.ts', () => {
-  it('apply puts the template; delete removes it', async () => {
-    const fake = new FakeElasticsearch();
-    const url = await fake.start();
-    try {
-      const spec = { name: 'pipeline-moodle', body: { index_patterns: ['user_sessions'], template: {} } };
-      const env = { OBJECT_ENDPOINT: url, OBJECT_SPEC: JSON.stringify(spec) };
-      const applied = await run(opsCommand('elasticsearch', 'apply'), env);
-      expect(applied.code).toBe(0);
-      expect(fake.templates.get('pipeline-moodle')).toEqual(spec.body);
-      const deleted = await run(opsCommand('elasticsearch', 'delete'), env);
-      expect(deleted.code).toBe(0);
-      expect(fake.templates.size).toBe(0);
-    } finally {
-      await fake.stop();
-    }
+  const served = serve(() => new FakeElasticsearch());
+
+  it('apply puts the template; delete removes it (the provisioner command)', async () => {
+    const env = { OBJECT_ENDPOINT: served.url, OBJECT_SPEC: JSON.stringify(TEMPLATE) };
+    const applied = await spawnOps('elasticsearch', 'apply', env);
+    expect(applied.code).toBe(0);
+    expect(served.fake.templates.get('pipeline-moodle')).toEqual(TEMPLATE.body);
+    const deleted = await spawnOps('elasticsearch', 'delete', env);
+    expect(deleted.code).toBe(0);
+    expect(served.fake.templates.size).toBe(0);
   }, 30_000);
+
+  it("exits 1 with the template and Elasticsearch's reason when it is rejected", async () => {
+    served.fake.rejectTemplateWith = 'unknown setting [index.nope]';
+    const result = await callMain(elasticsearchMain, ['apply'], { ...FAST, OBJECT_ENDPOINT: served.url, OBJECT_SPEC: JSON.stringify(TEMPLATE) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('put index template "pipeline-moodle" failed\nElasticsearch says: HTTP 400: illegal_argument_exception: unknown setting [index.nope]');
+  });
 });
 
 describe('delete when the service is already gone (destroy must not stop half way)', () => {
   it.each([
-    ['connect', JSON.stringify(CONNECTOR), 'connect: connector "moodle-cdc": nothing answers at'],
-    ['elasticsearch', JSON.stringify({ name: 'pipeline-moodle', body: { index_patterns: ['x'], template: {} } }), 'elasticsearch: index template "pipeline-moodle": nothing answers at'],
-  ] as const)('%s delete exits 0 and says there is nothing to delete', async (tool, spec, message) => {
-    const result = await run(opsCommand(tool, 'delete'), { OBJECT_ENDPOINT: await closedPortUrl(), OBJECT_SPEC: spec });
+    ['connect', connectMain, JSON.stringify(CONNECTOR), '[connect] connect: connector "moodle-cdc": nothing answers at'],
+    ['elasticsearch', elasticsearchMain, JSON.stringify(TEMPLATE), '[elasticsearch] elasticsearch: index template "pipeline-moodle": nothing answers at'],
+  ] as const)('%s delete exits 0 and says there is nothing to delete', async (_tool, main, spec, message) => {
+    const result = await callMain(main, ['delete'], { OBJECT_ENDPOINT: await closedPortUrl(), OBJECT_SPEC: spec });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(message);
-  }, 30_000);
+  });
 });

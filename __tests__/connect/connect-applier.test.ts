@@ -5,6 +5,7 @@
  */
 import { ConnectApplier, type ConnectApplierOptions } from '../../ops/connect/applier';
 import { validateConnectorSpec, type ConnectorSpec } from '../../ops/connect/rest';
+import { applyFailure } from '../support/ops-cli';
 import { FakeConnect, running, withState } from './fake-connect';
 
 const FAST: Partial<ConnectApplierOptions> = {
@@ -70,17 +71,19 @@ describe('ConnectApplier', () => {
     expect(fake.requestsTo('GET', '/').filter((r) => r.path === '/')).toHaveLength(4);
   });
 
-  it('fails with a clear error when the worker never answers', async () => {
+  it('fails with a clear error, naming the connector and the setting to raise, when the worker never answers', async () => {
     await fake.stop();
-    await expect(applier({ workerTimeoutMs: 100 }).apply(SPEC)).rejects.toThrow(
-      new RegExp(`Kafka Connect at ${url.replace(/\./g, '\\.')} did not answer GET / within 0.1 s`),
+    const error = await applyFailure(applier({ workerTimeoutMs: 100 }).apply(SPEC));
+    expect(error.message).toMatch(
+      new RegExp(`^apply connector "es-sink-ratings_per_product" failed\nKafka Connect says: Kafka Connect at ${url.replace(/\./g, '\\.')} did not answer GET / within 0.1 s`),
     );
+    expect(error.message).toMatch(/\nfix: check that the Connect container is running .*raise CONNECT_APPLY_WORKER_TIMEOUT_S \(now 0.1 s\)$/);
   });
 
   it("reports Connect's own message when it rejects the config", async () => {
     fake.rejectConfigWith = 'Connector configuration is invalid and contains the following 1 error(s):\nMissing required configuration "connection.url"';
     await expect(applier().apply(SPEC)).rejects.toThrow(
-      /connector "es-sink-ratings_per_product": Kafka Connect rejected the config \(HTTP 400\): Connector configuration is invalid.*\nMissing required configuration "connection.url"/,
+      /^configure connector "es-sink-ratings_per_product" failed\nKafka Connect says: HTTP 400: Connector configuration is invalid.*\nMissing required configuration "connection.url"\nfix: correct the connector's configuration/,
     );
   });
 
@@ -92,10 +95,9 @@ describe('ConnectApplier', () => {
     ];
     fake.statusNotFoundPollsOnCreate = 0;
     // RUNNING must hold for settleMs, so the FAILED that follows is seen.
-    const error = await applier({ settleMs: 500 }).apply(SPEC).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toContain('connector "es-sink-ratings_per_product" has 1 FAILED task(s):\ntask 0 on worker connect:8083:');
-    expect((error as Error).message).toContain(trace);
+    const error = await applyFailure(applier({ settleMs: 500 }).apply(SPEC));
+    expect(error.message).toContain('start connector "es-sink-ratings_per_product" failed\nKafka Connect says: 1 FAILED task(s):\ntask 0 on worker connect:8083:');
+    expect(error.message).toContain(trace);
   });
 
   it('fails with the connector trace when the connector itself is FAILED', async () => {
@@ -105,9 +107,9 @@ describe('ConnectApplier', () => {
 
   it('times out with the last status when tasks never start', async () => {
     fake.statusesOnCreate = (name) => [withState(name, 'RUNNING', [{ id: 0, state: 'UNASSIGNED', worker_id: 'connect:8083' }])];
-    await expect(applier({ runningTimeoutMs: 200 }).apply(SPEC)).rejects.toThrow(
-      'connector "es-sink-ratings_per_product" was not RUNNING within 0.2 s (last status: connector RUNNING, task 0 UNASSIGNED)',
-    );
+    const error = await applyFailure(applier({ runningTimeoutMs: 200 }).apply(SPEC));
+    expect(error.message).toContain('connector "es-sink-ratings_per_product" was not RUNNING within 0.2 s (last status: connector RUNNING, task 0 UNASSIGNED)');
+    expect(error.message).toContain('raise CONNECT_APPLY_RUNNING_TIMEOUT_S (now 0.2 s)');
   });
 
   it('does not count a connector without tasks as running', async () => {

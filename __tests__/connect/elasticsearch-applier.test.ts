@@ -1,5 +1,6 @@
 /** The index template applier against a fake Elasticsearch (see fake-elasticsearch.ts for why a fake). */
 import { ElasticsearchApplier, validateIndexTemplateSpec, type ElasticsearchApplierOptions } from '../../ops/elasticsearch/applier';
+import { applyFailure } from '../support/ops-cli';
 import { FakeElasticsearch } from './fake-elasticsearch';
 
 const FAST: Partial<ElasticsearchApplierOptions> = { healthTimeoutMs: 2_000, pollMs: 10, requestTimeoutMs: 1_000 };
@@ -44,15 +45,15 @@ describe('ElasticsearchApplier', () => {
   it("names the template and Elasticsearch's reason when it is rejected", async () => {
     fake.rejectTemplateWith = 'index template [pipeline-ratings] has index patterns [ratings_per_product] matching patterns from existing templates';
     await expect(applier().putTemplate(SPEC)).rejects.toThrow(
-      'index template "pipeline-ratings": Elasticsearch rejected it (HTTP 400: illegal_argument_exception: index template [pipeline-ratings] has index patterns',
+      'put index template "pipeline-ratings" failed\nElasticsearch says: HTTP 400: illegal_argument_exception: index template [pipeline-ratings] has index patterns',
     );
   });
 
   it('times out with a clear error when the cluster never gets to yellow', async () => {
     fake.startup = Array<'red'>(1000).fill('red');
-    await expect(applier({ healthTimeoutMs: 100 }).putTemplate(SPEC)).rejects.toThrow(
-      /did not reach yellow health within 0.1 s \(last: HTTP 408/,
-    );
+    const error = await applyFailure(applier({ healthTimeoutMs: 100 }).putTemplate(SPEC));
+    expect(error.message).toMatch(/^put index template "pipeline-ratings" failed\nElasticsearch says: .*did not reach yellow health within 0.1 s \(last: HTTP 408/);
+    expect(error.message).toContain('raise ELASTICSEARCH_APPLY_HEALTH_TIMEOUT_S (now 0.1 s)');
     expect(fake.requests.some((r) => r.method === 'PUT')).toBe(false);
   });
 

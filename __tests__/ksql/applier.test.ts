@@ -3,12 +3,13 @@
  * REST shapes. The fake stands in for ksqlDB itself, which cannot run here (Confluent's image is on
  * no reachable registry and there is no Docker).
  */
-import { asCreateOrReplace, KsqlApplier, KsqlApplyError, normalizeStatement, specFromStatement, type KsqlObjectSpec } from '../../ops/ksql/applier';
+import { asCreateOrReplace, KsqlApplier, normalizeStatement, specFromStatement, type KsqlObjectSpec } from '../../ops/ksql/applier';
 import { parseScript } from '../../ops/ksql/parser';
 import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
 import { PIPELINES } from '../../pipelines/catalog';
 import { PIPELINE_NAMES } from '../../pipelines/types';
 import { clientOptionsFromEnv, KsqlRestClient, type KsqlClientOptions } from '../../ops/ksql/rest-client';
+import { applyFailure } from '../support/ops-cli';
 import { FakeKsqlDb } from './fake-ksqldb';
 
 const SCRIPT = `-- a small pipeline: a source, a filter, an aggregate over the filter, an extra writer
@@ -44,16 +45,6 @@ async function applyAll(list: readonly KsqlObjectSpec[] = specs): Promise<string
   return outcomes;
 }
 
-async function failure(p: Promise<unknown>): Promise<KsqlApplyError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(KsqlApplyError);
-    return e as KsqlApplyError;
-  }
-  throw new Error('expected the call to fail');
-}
-
 beforeEach(async () => {
   fake = new FakeKsqlDb();
   endpoint = await fake.start();
@@ -82,7 +73,7 @@ describe('apply', () => {
   });
 
   it('fails on a statement whose source does not exist yet, naming file, line, statement and ksqlDB message', async () => {
-    const err = await failure(applier().apply(big));
+    const err = await applyFailure(applier().apply(big));
     expect(err.message).toContain('ksql/test.sql:4: create STREAM BIG_PAYMENTS failed');
     expect(err.message).toContain('ksqlDB says: Exception while preparing statement: PAYMENTS_RAW does not exist.');
     expect(err.message).toContain("  CREATE STREAM BIG_PAYMENTS WITH (KAFKA_TOPIC='big_payments') AS\n    SELECT * FROM PAYMENTS_RAW WHERE AMOUNT > 10000;");
@@ -127,7 +118,7 @@ describe('apply', () => {
     await applyAll();
     fake.rejectReplace.add('BIG_PAYMENTS');
     const changed = { ...big, statement: big.statement.replace('10000', '15000') };
-    const err = await failure(applier().apply(changed));
+    const err = await applyFailure(applier().apply(changed));
     expect(err.message).toMatch(/ksql\/test.sql:4: replace STREAM BIG_PAYMENTS failed\nksqlDB says: STREAM BIG_PAYMENTS exists with another definition that cannot be replaced in place, and queries read it: CTAS_PAYMENTS_PER_ID_\d+/);
     expect(fake.sources.get('BIG_PAYMENTS')!.statement).toContain('10000');
   });
@@ -148,7 +139,7 @@ describe('apply', () => {
 
   it('reports a command that finishes in ERROR with ksqlDB\'s message', async () => {
     fake.failNextCommandWith = 'Could not write the statement into the command topic.';
-    const err = await failure(applier().apply(raw));
+    const err = await applyFailure(applier().apply(raw));
     expect(err.message).toContain('ksql/test.sql:2: create STREAM PAYMENTS_RAW failed\nksqlDB says: Could not write the statement into the command topic.');
   });
 });
@@ -186,7 +177,7 @@ describe('delete', () => {
 
   it('fails, with ksqlDB\'s message, when other objects still read the one to drop', async () => {
     await applyAll(specs.slice(0, 3));
-    const err = await failure(applier().delete(raw));
+    const err = await applyFailure(applier().delete(raw));
     expect(err.message).toContain('ksql/test.sql:2: drop STREAM PAYMENTS_RAW failed');
     expect(err.message).toContain('The following streams and/or tables read from this source: [BIG_PAYMENTS].\nYou need to drop them before dropping PAYMENTS_RAW.');
     expect(fake.sources.has('PAYMENTS_RAW')).toBe(true);
@@ -221,7 +212,7 @@ describe('waiting for ksqlDB', () => {
 
   it('gives up when ksqlDB never becomes healthy, naming the timeout setting', async () => {
     fake.neverHealthy = true;
-    const err = await failure(applier({ startupTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));
+    const err = await applyFailure(applier({ startupTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));
     expect(err.message).toContain('ksql/test.sql:2: apply STREAM PAYMENTS_RAW failed');
     expect(err.message).toMatch(/did not become healthy within 0.2s \(last: \/healthcheck answered 503 .*"isHealthy":false/);
     expect(err.message).toContain('raise KSQL_APPLY_STARTUP_TIMEOUT_S');
@@ -229,19 +220,19 @@ describe('waiting for ksqlDB', () => {
 
   it('gives up when ksqlDB is unreachable, saying so', async () => {
     await fake.stop();
-    const err = await failure(applier({ startupTimeoutMs: 100, pollIntervalMs: 20 }).apply(raw));
+    const err = await applyFailure(applier({ startupTimeoutMs: 100, pollIntervalMs: 20 }).apply(raw));
     expect(err.message).toMatch(/did not become healthy within 0.1s \(last: fetch failed \(ECONNREFUSED\)\)/);
   });
 
   it('gives up when /ksql keeps answering 50302', async () => {
     fake.ksqlNotReadyRequests = Infinity;
-    const err = await failure(applier({ startupTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));
+    const err = await applyFailure(applier({ startupTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));
     expect(err.message).toContain('ksqlDB kept answering 50302 (KSQL is not yet ready to serve requests.) for 0.2s');
   });
 
   it('gives up on a command that stays QUEUED, naming the command and the timeout setting', async () => {
     fake.pendingPolls = Infinity;
-    const err = await failure(applier({ commandTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));
+    const err = await applyFailure(applier({ commandTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));
     expect(err.message).toContain('ksqlDB command stream/PAYMENTS_RAW/create is still QUEUED after 0.2s');
     expect(err.message).toContain('raise KSQL_APPLY_COMMAND_TIMEOUT_S');
   });

@@ -1,4 +1,11 @@
-import { isNetworkFailure, requestJson, sleep, type HttpMethod, type HttpOutcome, type HttpResult } from '../http-json';
+/**
+ * Creates, updates and deletes one Kafka Connect connector, and waits until it really runs.
+ * Every failure is an ApplyError naming the connector and Connect's own message.
+ */
+import { ApplyError, asApplyError, type AppliedObject } from '../apply-error';
+import { describeOutcome, isNetworkFailure, requestJson, type HttpMethod, type HttpOutcome, type HttpResult } from '../http-json';
+import { done, pending, poll, type Attempt } from '../poll';
+import { readTimeouts, TIMEOUTS, type Timeouts } from '../timeouts';
 import {
   connectErrorMessage,
   isConnectorStatus,
@@ -6,26 +13,22 @@ import {
   type ConnectorStatus,
 } from './rest';
 
-export interface ConnectApplierOptions {
-  /** How long the worker may take to answer GET / (it starts after Kafka and loads plugins). */
-  readonly workerTimeoutMs: number;
-  /** How long a connector and its tasks may take to reach RUNNING after a change. */
-  readonly runningTimeoutMs: number;
-  /** How long RUNNING must hold before it counts: right after a config update, status can still show the previous tasks. */
-  readonly settleMs: number;
-  readonly pollMs: number;
-  readonly requestTimeoutMs: number;
+export type ConnectApplierOptions = Omit<Timeouts<'connect'>, 'probeTimeoutMs'> & {
   readonly log: (line: string) => void;
-}
+};
 
 export const DEFAULT_CONNECT_OPTIONS: ConnectApplierOptions = {
-  workerTimeoutMs: 300_000,
-  runningTimeoutMs: 180_000,
-  settleMs: 3_000,
-  pollMs: 1_000,
-  requestTimeoutMs: 60_000,
+  ...readTimeouts('connect', {}),
   log: (line) => console.log(line),
 };
+
+const SERVICE = 'Kafka Connect';
+const SETTINGS = TIMEOUTS.connect;
+const LOG_FIX = 'read the Kafka Connect worker log for this connector';
+
+function connector(name: string): AppliedObject {
+  return { label: `connector "${name}"` };
+}
 
 export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
 export type DeleteOutcome = 'deleted' | 'absent';
@@ -35,10 +38,6 @@ function isRetryable(outcome: HttpOutcome): boolean {
   if (isNetworkFailure(outcome)) return true;
   if (outcome.status === 409 || outcome.status === 503) return true;
   return outcome.status === 500 && /timed out/i.test(connectErrorMessage(outcome.body));
-}
-
-function describe(outcome: HttpOutcome): string {
-  return isNetworkFailure(outcome) ? outcome.networkError : `HTTP ${outcome.status}: ${connectErrorMessage(outcome.body)}`;
 }
 
 function sameConfig(stored: unknown, wanted: Readonly<Record<string, string>>): boolean {
@@ -67,74 +66,93 @@ export class ConnectApplier {
     this.options = { ...DEFAULT_CONNECT_OPTIONS, ...options };
   }
 
-  private url(path: string): string {
-    return `${this.base}${path}`;
-  }
-
   private connectorPath(name: string, suffix = ''): string {
     return `/connectors/${encodeURIComponent(name)}${suffix}`;
   }
 
   private call(method: HttpMethod, path: string, body?: unknown): Promise<HttpOutcome> {
-    return requestJson(method, this.url(path), body, this.options.requestTimeoutMs);
+    return requestJson(method, `${this.base}${path}`, body, this.options.requestTimeoutMs);
+  }
+
+  private describe(outcome: HttpOutcome): string {
+    return describeOutcome(outcome, connectErrorMessage, { setting: SETTINGS.requestTimeoutMs, ms: this.options.requestTimeoutMs });
+  }
+
+  /** Waits of one connector change share the running timeout, counted from `since`. */
+  private poll<T>(since: number, attempt: () => Promise<Attempt<T>>, timedOut: (last: string, seconds: number) => string, fix: string): Promise<T> {
+    return poll(attempt, { timeoutMs: this.options.runningTimeoutMs, setting: SETTINGS.runningTimeoutMs, intervalMs: this.options.pollMs, since, timedOut, fix });
   }
 
   /** Repeats a call while Connect is rebalancing or unreachable, up to the deadline. */
-  private async callUntilAnswered(what: string, method: HttpMethod, path: string, body: unknown, deadline: number): Promise<HttpResult> {
-    for (;;) {
-      const outcome = await this.call(method, path, body);
-      if (!isRetryable(outcome)) return outcome as HttpResult;
-      if (Date.now() >= deadline) {
-        throw new Error(`${what}: Kafka Connect at ${this.base} kept failing (${describe(outcome)}) until the timeout`);
-      }
-      await sleep(this.options.pollMs);
-    }
+  private callUntilAnswered(method: HttpMethod, path: string, body: unknown, since: number): Promise<HttpResult> {
+    return this.poll(
+      since,
+      async () => {
+        const outcome = await this.call(method, path, body);
+        return isRetryable(outcome) ? pending(this.describe(outcome)) : done(outcome as HttpResult);
+      },
+      (last, seconds) => `Kafka Connect at ${this.base} kept failing ${method} ${path} for ${seconds} s (last: ${last})`,
+      'Connect answers 409 while its workers rebalance and 503 while it starts; read the worker log',
+    );
   }
 
   /** Waits until GET / answers with the worker's version. */
   async waitForWorker(): Promise<string> {
-    const deadline = Date.now() + this.options.workerTimeoutMs;
-    let last = 'no answer yet';
-    for (;;) {
-      const outcome = await this.call('GET', '/');
-      if (!isNetworkFailure(outcome) && outcome.status === 200) {
+    return poll(
+      async () => {
+        const outcome = await this.call('GET', '/');
+        if (isNetworkFailure(outcome) || outcome.status !== 200) return pending(this.describe(outcome));
         const version = (outcome.body as { version?: unknown } | undefined)?.version;
-        return typeof version === 'string' ? version : 'unknown';
-      }
-      last = describe(outcome);
-      if (Date.now() >= deadline) {
-        throw new Error(
-          `Kafka Connect at ${this.base} did not answer GET / within ${this.options.workerTimeoutMs / 1000} s ` +
-            `(last: ${last}). Check that the Connect container is running and healthy and that the URL is right.`,
-        );
-      }
-      await sleep(this.options.pollMs);
-    }
+        return done(typeof version === 'string' ? version : 'unknown');
+      },
+      {
+        timeoutMs: this.options.workerTimeoutMs,
+        setting: SETTINGS.workerTimeoutMs,
+        intervalMs: this.options.pollMs,
+        timedOut: (last, seconds) => `Kafka Connect at ${this.base} did not answer GET / within ${seconds} s (last: ${last})`,
+        fix: 'check that the Connect container is running and healthy and that the URL is right',
+      },
+    );
   }
 
   /** Idempotent: an identical stored config is left alone; otherwise PUT creates or replaces it. */
   async apply(spec: ConnectorSpec): Promise<ApplyOutcome> {
-    const version = await this.waitForWorker();
-    this.options.log(`connect: worker ${this.base} is up (Kafka ${version})`);
-    const deadline = Date.now() + this.options.runningTimeoutMs;
-    const wanted = { ...spec.config, name: spec.name };
+    try {
+      return await this.applyConnector(spec);
+    } catch (e) {
+      throw asApplyError(e, connector(spec.name), 'apply', SERVICE, LOG_FIX);
+    }
+  }
 
-    const current = await this.callUntilAnswered(`connector "${spec.name}"`, 'GET', this.connectorPath(spec.name, '/config'), undefined, deadline);
+  private async applyConnector(spec: ConnectorSpec): Promise<ApplyOutcome> {
+    const version = await this.waitForWorker();
+    this.options.log(`worker ${this.base} is up (Kafka ${version})`);
+    const since = Date.now();
+    const wanted = { ...spec.config, name: spec.name };
+    const configPath = this.connectorPath(spec.name, '/config');
+
+    const current = await this.callUntilAnswered('GET', configPath, undefined, since);
     let outcome: ApplyOutcome;
     if (current.status === 200 && sameConfig(current.body, wanted)) {
       outcome = 'unchanged';
     } else if (current.status === 200 || current.status === 404) {
-      const put = await this.callUntilAnswered(`connector "${spec.name}"`, 'PUT', this.connectorPath(spec.name, '/config'), wanted, deadline);
+      const put = await this.callUntilAnswered('PUT', configPath, wanted, since);
       if (put.status !== 200 && put.status !== 201) {
-        throw new Error(`connector "${spec.name}": Kafka Connect rejected the config (HTTP ${put.status}): ${connectErrorMessage(put.body)}`);
+        throw new ApplyError(
+          connector(spec.name),
+          'configure',
+          SERVICE,
+          this.describe(put),
+          "correct the connector's configuration (Connect's message names what it rejected), then deploy again",
+        );
       }
       outcome = put.status === 201 ? 'created' : 'updated';
     } else {
-      throw new Error(`connector "${spec.name}": reading its config failed (HTTP ${current.status}): ${connectErrorMessage(current.body)}`);
+      throw new ApplyError(connector(spec.name), 'read the config of', SERVICE, this.describe(current), LOG_FIX);
     }
-    this.options.log(`connect: connector "${spec.name}" ${outcome}; waiting until it and its tasks are RUNNING`);
-    const status = await this.waitUntilRunning(spec.name, deadline);
-    this.options.log(`connect: connector "${spec.name}" is running (${summarizeStatus(status)})`);
+    this.options.log(`connector "${spec.name}" ${outcome}; waiting until it and its tasks are RUNNING`);
+    const status = await this.waitUntilRunning(spec.name, since);
+    this.options.log(`connector "${spec.name}" is running (${summarizeStatus(status)})`);
     return outcome;
   }
 
@@ -142,70 +160,75 @@ export class ConnectApplier {
    * Polls the status until the connector and every task have been RUNNING for `settleMs`.
    * A FAILED connector or task ends the wait with its trace.
    */
-  async waitUntilRunning(name: string, deadline = Date.now() + this.options.runningTimeoutMs): Promise<ConnectorStatus> {
+  async waitUntilRunning(name: string, since = Date.now()): Promise<ConnectorStatus> {
     let runningSince: number | undefined;
-    let last = 'no status yet';
-    for (;;) {
-      const outcome = await this.call('GET', this.connectorPath(name, '/status'));
-      if (!isNetworkFailure(outcome) && outcome.status === 200 && isConnectorStatus(outcome.body)) {
+    return this.poll(
+      since,
+      async () => {
+        const outcome = await this.call('GET', this.connectorPath(name, '/status'));
+        if (isNetworkFailure(outcome) || outcome.status !== 200 || !isConnectorStatus(outcome.body)) {
+          // 404 right after a PUT: the status topic has not caught up yet.
+          runningSince = undefined;
+          return pending(this.describe(outcome));
+        }
         const status = outcome.body;
-        last = summarizeStatus(status);
         throwIfFailed(status);
         const running = status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((t) => t.state === 'RUNNING');
-        if (running) {
-          runningSince ??= Date.now();
-          if (Date.now() - runningSince >= this.options.settleMs) return status;
-        } else {
-          runningSince = undefined;
-        }
-      } else {
-        // 404 right after a PUT: the status topic has not caught up yet.
-        last = describe(outcome);
-        runningSince = undefined;
-      }
-      if (Date.now() >= deadline) {
-        throw new Error(
-          `connector "${name}" was not RUNNING within ${this.options.runningTimeoutMs / 1000} s (last status: ${last}). ` +
-            'Check the Connect worker log for this connector.',
-        );
-      }
-      await sleep(this.options.pollMs);
-    }
+        if (!running) runningSince = undefined;
+        else if (Date.now() - (runningSince ??= Date.now()) >= this.options.settleMs) return done(status);
+        return pending(summarizeStatus(status));
+      },
+      (last, seconds) => `connector "${name}" was not RUNNING within ${seconds} s (last status: ${last})`,
+      LOG_FIX,
+    );
   }
 
   /** Deletes the connector; one that does not exist is already what destroy wants. */
   async delete(name: string): Promise<DeleteOutcome> {
+    try {
+      return await this.deleteConnector(name);
+    } catch (e) {
+      throw asApplyError(e, connector(name), 'delete', SERVICE, LOG_FIX);
+    }
+  }
+
+  private async deleteConnector(name: string): Promise<DeleteOutcome> {
     await this.waitForWorker();
-    const deadline = Date.now() + this.options.runningTimeoutMs;
-    const answer = await this.callUntilAnswered(`deleting connector "${name}"`, 'DELETE', this.connectorPath(name), undefined, deadline);
+    const since = Date.now();
+    const path = this.connectorPath(name);
+    const answer = await this.callUntilAnswered('DELETE', path, undefined, since);
     if (answer.status === 404) {
-      this.options.log(`connect: connector "${name}" does not exist; nothing to delete`);
+      this.options.log(`connector "${name}" does not exist; nothing to delete`);
       return 'absent';
     }
     if (answer.status !== 204 && answer.status !== 200) {
-      throw new Error(`deleting connector "${name}" failed (HTTP ${answer.status}): ${connectErrorMessage(answer.body)}`);
+      throw new ApplyError(connector(name), 'delete', SERVICE, this.describe(answer), `${LOG_FIX}, or delete it by hand: curl -X DELETE ${this.base}${path}`);
     }
     // The DELETE is accepted before every worker has stopped the tasks; wait until it is gone.
-    for (;;) {
-      const check = await this.call('GET', this.connectorPath(name));
-      if (!isNetworkFailure(check) && check.status === 404) break;
-      if (Date.now() >= deadline) throw new Error(`connector "${name}" was still listed ${this.options.runningTimeoutMs / 1000} s after DELETE (${describe(check)})`);
-      await sleep(this.options.pollMs);
-    }
-    this.options.log(`connect: connector "${name}" deleted`);
+    await this.poll(
+      since,
+      async () => {
+        const check = await this.call('GET', path);
+        return !isNetworkFailure(check) && check.status === 404 ? done(undefined) : pending(this.describe(check));
+      },
+      (last, seconds) => `connector "${name}" was still listed ${seconds} s after DELETE (${last})`,
+      LOG_FIX,
+    );
+    this.options.log(`connector "${name}" deleted`);
     return 'deleted';
   }
 }
 
+/** A FAILED connector or task will not recover by waiting: stop with its trace. */
 function throwIfFailed(status: ConnectorStatus): void {
+  const fix = 'the trace says why; fix the cause (credentials, addresses, the target system), then deploy again';
   if (status.connector.state === 'FAILED') {
-    throw new Error(
-      `connector "${status.name}" FAILED on worker ${status.connector.worker_id ?? '?'}:\n${status.connector.trace ?? '(no trace reported)'}`,
-    );
+    const message = `connector FAILED on worker ${status.connector.worker_id ?? '?'}:\n${status.connector.trace ?? '(no trace reported)'}`;
+    throw new ApplyError(connector(status.name), 'start', SERVICE, message, fix);
   }
   const failed = status.tasks.filter((t) => t.state === 'FAILED');
   if (failed.length) {
     const traces = failed.map((t) => `task ${t.id} on worker ${t.worker_id ?? '?'}:\n${t.trace ?? '(no trace reported)'}`).join('\n');
-    throw new Error(`connector "${status.name}" has ${failed.length} FAILED task(s):\n${traces}`);
+    throw new ApplyError(connector(status.name), 'start', SERVICE, `${failed.length} FAILED task(s):\n${traces}`, fix);
   }
 }

@@ -1,29 +1,32 @@
 /**
- * `ops/connect/cli.ts apply|delete`: run by the stack's RestObject provisioners with
- * OBJECT_ENDPOINT (the Connect REST URL) and OBJECT_SPEC ({name, config}).
+ * `ops/connect/cli.ts apply|delete|--help`: run by a connect RestObject's provisioners with
+ * OBJECT_ENDPOINT (the Kafka Connect REST URL) and OBJECT_SPEC ({name, config}). Its timeouts are
+ * the CONNECT_APPLY_* rows of ops/timeouts.ts.
  */
-import { readObjectEnv } from '../object-env';
-import { goneMessage, serviceGone } from '../service-gone';
+import { objectCliMain, runAsScript, type ObjectCli, type ObjectRun } from '../object-cli';
 import { ConnectApplier } from './applier';
-import { validateConnectorSpec } from './rest';
+import { validateConnectorSpec, type ConnectorSpec } from './rest';
 
-async function main(verb: string | undefined): Promise<void> {
-  if (verb !== 'apply' && verb !== 'delete') {
-    throw new Error(`usage: ops/connect/cli.ts apply|delete (got ${JSON.stringify(verb)}); OBJECT_ENDPOINT and OBJECT_SPEC come from the environment`);
-  }
-  const { endpoint, spec: raw } = readObjectEnv<unknown>();
-  const spec = validateConnectorSpec(raw);
-  const applier = new ConnectApplier(endpoint);
-  if (verb === 'apply') {
-    await applier.apply(spec);
-    return;
-  }
-  const gone = await serviceGone(endpoint);
-  if (gone) console.log(goneMessage('connect', `connector "${spec.name}"`, endpoint, gone));
-  else await applier.delete(spec.name);
+function applier(run: ObjectRun<'connect', ConnectorSpec>): ConnectApplier {
+  return new ConnectApplier(run.endpoint, { ...run.timeouts, log: run.log });
 }
 
-main(process.argv[2]).catch((e: unknown) => {
-  console.error(`connect ${process.argv[2] ?? ''} failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+export const CONNECT_CLI: ObjectCli<'connect', ConnectorSpec> = {
+  tool: 'connect',
+  service: 'Kafka Connect',
+  object: 'one connector',
+  specHelp: 'the connector as JSON: {name, config} (config values are strings, as Connect wants them)',
+  verbs: {
+    apply: 'create the connector, or update it when its config changed, then wait until it and its tasks are RUNNING',
+    delete: 'delete the connector and wait until no worker lists it',
+  },
+  readSpec: validateConnectorSpec,
+  name: (spec) => `connector "${spec.name}"`,
+  apply: (run) => applier(run).apply(run.spec),
+  delete: (run) => applier(run).delete(run.spec.name),
+};
+
+/** Runs one verb and returns the exit status (for tests); the process runs it below. */
+export const main = objectCliMain(CONNECT_CLI);
+
+if (require.main === module) runAsScript(main);

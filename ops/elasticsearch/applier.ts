@@ -1,4 +1,11 @@
-import { isNetworkFailure, requestJson, sleep, type HttpOutcome } from '../http-json';
+/**
+ * Puts and deletes one composable index template once the Elasticsearch cluster is at least
+ * yellow. Every failure is an ApplyError naming the template and Elasticsearch's own reason.
+ */
+import { ApplyError, asApplyError, type AppliedObject } from '../apply-error';
+import { describeOutcome, isNetworkFailure, requestJson, type HttpOutcome } from '../http-json';
+import { done, pending, poll } from '../poll';
+import { readTimeouts, TIMEOUTS, type Timeouts } from '../timeouts';
 
 /** What the stack passes in OBJECT_SPEC for an index template: its name and the PUT body. */
 export interface IndexTemplateSpec {
@@ -7,20 +14,21 @@ export interface IndexTemplateSpec {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-export interface ElasticsearchApplierOptions {
-  /** How long the cluster may take to reach yellow health. */
-  readonly healthTimeoutMs: number;
-  readonly pollMs: number;
-  readonly requestTimeoutMs: number;
+export type ElasticsearchApplierOptions = Omit<Timeouts<'elasticsearch'>, 'probeTimeoutMs'> & {
   readonly log: (line: string) => void;
-}
+};
 
 export const DEFAULT_ELASTICSEARCH_OPTIONS: ElasticsearchApplierOptions = {
-  healthTimeoutMs: 300_000,
-  pollMs: 1_000,
-  requestTimeoutMs: 30_000,
+  ...readTimeouts('elasticsearch', {}),
   log: (line) => console.log(line),
 };
+
+const SERVICE = 'Elasticsearch';
+const SETTINGS = TIMEOUTS.elasticsearch;
+
+function template(name: string): AppliedObject {
+  return { label: `index template "${name}"` };
+}
 
 /** Elasticsearch errors are {error: {type, reason, root_cause}, status}; older or proxy answers may be text. */
 export function elasticsearchErrorMessage(body: unknown): string {
@@ -33,10 +41,6 @@ export function elasticsearchErrorMessage(body: unknown): string {
     return String(error);
   }
   return typeof body === 'string' ? body : JSON.stringify(body);
-}
-
-function describe(outcome: HttpOutcome): string {
-  return isNetworkFailure(outcome) ? outcome.networkError : `HTTP ${outcome.status}: ${elasticsearchErrorMessage(outcome.body)}`;
 }
 
 export function validateIndexTemplateSpec(spec: unknown): IndexTemplateSpec {
@@ -65,50 +69,62 @@ export class ElasticsearchApplier {
     return requestJson(method, `${this.base}${path}`, body, this.options.requestTimeoutMs);
   }
 
+  private describe(outcome: HttpOutcome): string {
+    return describeOutcome(outcome, elasticsearchErrorMessage, { setting: SETTINGS.requestTimeoutMs, ms: this.options.requestTimeoutMs });
+  }
+
   /** Waits for yellow or green: templates put into a red cluster may not be persisted. */
   async waitForHealth(): Promise<string> {
-    const deadline = Date.now() + this.options.healthTimeoutMs;
     const pollSeconds = Math.max(1, Math.round(this.options.pollMs / 1000));
-    for (;;) {
-      // Elasticsearch answers 408 when wait_for_status times out, with the current status in the body.
-      const outcome = await this.call('GET', `/_cluster/health?wait_for_status=yellow&timeout=${pollSeconds}s`);
-      if (!isNetworkFailure(outcome) && outcome.status === 200) {
-        const status = (outcome.body as { status?: unknown } | undefined)?.status;
-        if (status === 'yellow' || status === 'green') return status;
-      }
-      if (Date.now() >= deadline) {
-        throw new Error(
-          `Elasticsearch at ${this.base} did not reach yellow health within ${this.options.healthTimeoutMs / 1000} s ` +
-            `(last: ${describe(outcome)}). Check that the Elasticsearch container is running and healthy.`,
-        );
-      }
-      await sleep(this.options.pollMs);
-    }
+    return poll(
+      async () => {
+        // Elasticsearch answers 408 when wait_for_status times out, with the current status in the body.
+        const outcome = await this.call('GET', `/_cluster/health?wait_for_status=yellow&timeout=${pollSeconds}s`);
+        const status = isNetworkFailure(outcome) || outcome.status !== 200 ? undefined : (outcome.body as { status?: unknown } | undefined)?.status;
+        return status === 'yellow' || status === 'green' ? done(status) : pending(this.describe(outcome));
+      },
+      {
+        timeoutMs: this.options.healthTimeoutMs,
+        setting: SETTINGS.healthTimeoutMs,
+        intervalMs: this.options.pollMs,
+        timedOut: (last, seconds) => `Elasticsearch at ${this.base} did not reach yellow health within ${seconds} s (last: ${last})`,
+        fix: 'check that the Elasticsearch container is running and healthy (its log says why a cluster stays red)',
+      },
+    );
   }
 
   /** PUT replaces a template with the same name, so re-applying is idempotent. */
   async putTemplate(spec: IndexTemplateSpec): Promise<void> {
-    const health = await this.waitForHealth();
-    this.options.log(`elasticsearch: cluster ${this.base} is ${health}`);
-    const outcome = await this.call('PUT', `/_index_template/${encodeURIComponent(spec.name)}`, spec.body);
-    if (isNetworkFailure(outcome) || outcome.status !== 200) {
-      throw new Error(`index template "${spec.name}": Elasticsearch rejected it (${describe(outcome)})`);
+    try {
+      const health = await this.waitForHealth();
+      this.options.log(`cluster ${this.base} is ${health}`);
+      const outcome = await this.call('PUT', `/_index_template/${encodeURIComponent(spec.name)}`, spec.body);
+      if (isNetworkFailure(outcome) || outcome.status !== 200) {
+        throw new ApplyError(template(spec.name), 'put', SERVICE, this.describe(outcome), "correct the template (Elasticsearch's reason says what it rejected), then deploy again");
+      }
+      this.options.log(`index template "${spec.name}" applied`);
+    } catch (e) {
+      throw asApplyError(e, template(spec.name), 'put', SERVICE, 'read the Elasticsearch log');
     }
-    this.options.log(`elasticsearch: index template "${spec.name}" applied`);
   }
 
   /** Deletes the template; a missing one is already what destroy wants. */
   async deleteTemplate(name: string): Promise<'deleted' | 'absent'> {
-    await this.waitForHealth();
-    const outcome = await this.call('DELETE', `/_index_template/${encodeURIComponent(name)}`);
-    if (!isNetworkFailure(outcome) && outcome.status === 404) {
-      this.options.log(`elasticsearch: index template "${name}" does not exist; nothing to delete`);
-      return 'absent';
+    try {
+      await this.waitForHealth();
+      const path = `/_index_template/${encodeURIComponent(name)}`;
+      const outcome = await this.call('DELETE', path);
+      if (!isNetworkFailure(outcome) && outcome.status === 404) {
+        this.options.log(`index template "${name}" does not exist; nothing to delete`);
+        return 'absent';
+      }
+      if (isNetworkFailure(outcome) || outcome.status !== 200) {
+        throw new ApplyError(template(name), 'delete', SERVICE, this.describe(outcome), `read the Elasticsearch log, or delete it by hand: curl -X DELETE ${this.base}${path}`);
+      }
+      this.options.log(`index template "${name}" deleted`);
+      return 'deleted';
+    } catch (e) {
+      throw asApplyError(e, template(name), 'delete', SERVICE, 'read the Elasticsearch log');
     }
-    if (isNetworkFailure(outcome) || outcome.status !== 200) {
-      throw new Error(`deleting index template "${name}" failed (${describe(outcome)})`);
-    }
-    this.options.log(`elasticsearch: index template "${name}" deleted`);
-    return 'deleted';
   }
 }

@@ -2,10 +2,11 @@
  * Applies and deletes one ksqlDB object (stream, table, or INSERT INTO query) as a RestObject's
  * provisioners require: idempotent apply, CREATE OR REPLACE where ksqlDB allows it, delete that
  * terminates the queries writing the object and drops it. Failures name the file, the line, the
- * statement and ksqlDB's own message.
+ * statement and ksqlDB's own message (an ApplyError).
  */
 import type { KsqlStatement, ObjectKind, StatementForm } from './parser';
-import { KsqlRestClient, KsqlServerError, KsqlTimeoutError, quoteIdentifier, type SourceInfo } from './rest-client';
+import { ApplyError, asApplyError, type AppliedObject } from '../apply-error';
+import { KsqlRestClient, KsqlServerError, quoteIdentifier, type SourceInfo } from './rest-client';
 
 /** What a RestObject of tool 'ksql' carries in OBJECT_SPEC. */
 export interface KsqlObjectSpec {
@@ -37,29 +38,11 @@ export function specFromStatement(s: KsqlStatement): KsqlObjectSpec {
 export type ApplyOutcome = 'created' | 'unchanged' | 'replaced' | 'recreated';
 export type DeleteOutcome = 'dropped' | 'terminated' | 'absent';
 
-/** A failed apply or delete, with everything needed to find and fix the statement. */
-export class KsqlApplyError extends Error {
-  constructor(
-    readonly spec: KsqlObjectSpec,
-    readonly action: string,
-    readonly serverMessage: string,
-    readonly fix: string,
-  ) {
-    super(
-      `${spec.file}:${spec.line}: ${action} ${spec.kind} ${spec.name} failed\n` +
-        `ksqlDB says: ${serverMessage}\n` +
-        `statement:\n${indent(spec.statement)}\n` +
-        `fix: ${fix}`,
-    );
-    this.name = 'KsqlApplyError';
-  }
-}
+const SERVICE = 'ksqlDB';
 
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');
+/** A statement as errors name it: its file and line, kind and name, and its text. */
+function objectOf(spec: KsqlObjectSpec): AppliedObject {
+  return { label: `${spec.kind} ${spec.name}`, location: `${spec.file}:${spec.line}`, statement: spec.statement };
 }
 
 /**
@@ -96,11 +79,6 @@ export function asCreateOrReplace(statement: string): string {
     .replace(/^(\s*CREATE\s+OR\s+REPLACE\s+(?:SOURCE\s+)?(?:STREAM|TABLE))\s+IF\s+NOT\s+EXISTS\b/i, '$1');
 }
 
-function serverMessage(e: unknown): string {
-  if (e instanceof KsqlServerError) return e.serverMessage;
-  return e instanceof Error ? e.message : String(e);
-}
-
 export class KsqlApplier {
   constructor(
     private readonly client: KsqlRestClient,
@@ -121,7 +99,7 @@ export class KsqlApplier {
     try {
       await this.client.waitUntilReady();
     } catch (e) {
-      throw new KsqlApplyError(spec, action, serverMessage(e), 'ksqlDB must be healthy before its objects can be managed; see the message above');
+      throw this.wrap(spec, action, e, 'ksqlDB must be healthy before its objects can be managed; read its log');
     }
   }
 
@@ -157,9 +135,10 @@ export class KsqlApplier {
     // Not replaceable in place: drop and recreate, which ksqlDB allows only when nothing reads it.
     const readers = description.readQueries.map((q) => q.id);
     if (readers.length > 0) {
-      throw new KsqlApplyError(
-        spec,
+      throw new ApplyError(
+        objectOf(spec),
         'replace',
+        SERVICE,
         `${existing.type} ${spec.name} exists with another definition that cannot be replaced in place, and queries read it: ${readers.join(', ')}`,
         'replace its dependents too: change them in the same deploy (the stack replaces dependents of a replaced object), or drop them by hand in the ksql CLI',
       );
@@ -175,7 +154,7 @@ export class KsqlApplier {
   private async confirmSource(spec: KsqlObjectSpec): Promise<void> {
     const d = await this.guard(spec, 'confirm', () => this.client.describe(spec.name));
     if (d.type !== spec.kind) {
-      throw new KsqlApplyError(spec, 'confirm', `ksqlDB reports ${spec.name} as a ${d.type}`, 'check the statement creates the declared kind');
+      throw new ApplyError(objectOf(spec), 'confirm', SERVICE, `ksqlDB reports ${spec.name} as a ${d.type}`, 'check the statement creates the declared kind');
     }
   }
 
@@ -190,7 +169,7 @@ export class KsqlApplier {
     await this.run(spec, 'create', spec.statement, 'correct the statement (ksqlDB\'s message says what it rejected), then deploy again');
     const after = await this.guard(spec, 'confirm', () => this.client.listQueries());
     if (!after.some((q) => q.id === spec.name)) {
-      throw new KsqlApplyError(spec, 'confirm', `query ${spec.name} is not running after INSERT INTO succeeded`, 'read the ksqlDB log for the query\'s failure');
+      throw new ApplyError(objectOf(spec), 'confirm', SERVICE, `query ${spec.name} is not running after INSERT INTO succeeded`, 'read the ksqlDB log for the query\'s failure');
     }
     this.log(`${existing ? 'restarted' : 'started'} query ${spec.name} (${spec.file}:${spec.line})`);
     return existing ? 'replaced' : 'created';
@@ -248,10 +227,8 @@ export class KsqlApplier {
     }
   }
 
-  private wrap(spec: KsqlObjectSpec, action: string, e: unknown, fix?: string): KsqlApplyError {
-    if (e instanceof KsqlApplyError) return e;
-    const hint =
-      fix ?? (e instanceof KsqlTimeoutError ? 'see the message: it names the setting to raise' : 'see ksqlDB\'s message; the server log has the details');
-    return new KsqlApplyError(spec, action, serverMessage(e), hint);
+  /** Any failure as an ApplyError naming the statement; a timeout keeps its own fix (the setting to raise). */
+  private wrap(spec: KsqlObjectSpec, action: string, e: unknown, fix = "see ksqlDB's message; the server log has the details"): ApplyError {
+    return asApplyError(e, objectOf(spec), action, SERVICE, fix);
   }
 }

@@ -1,46 +1,45 @@
 /**
- * `cli.ts apply|delete`: run by a ksql RestObject's provisioners with OBJECT_ENDPOINT (ksqlDB's
- * URL) and OBJECT_SPEC (a KsqlObjectSpec as JSON). Exits non-zero, with the file, line,
- * statement and ksqlDB's message on stderr, when the object cannot be applied or deleted.
- * Timeouts: KSQL_APPLY_STARTUP_TIMEOUT_S, KSQL_APPLY_COMMAND_TIMEOUT_S, KSQL_APPLY_REQUEST_TIMEOUT_S,
- * KSQL_APPLY_POLL_INTERVAL_MS (see rest-client.ts for the defaults).
+ * `ops/ksql/cli.ts apply|delete|--help`: run by a ksql RestObject's provisioners with
+ * OBJECT_ENDPOINT (ksqlDB's URL) and OBJECT_SPEC (a KsqlObjectSpec as JSON). On failure it exits 1
+ * with the file, line, statement, ksqlDB's message and the fix on stderr. Its timeouts are the
+ * KSQL_APPLY_* rows of ops/timeouts.ts.
  */
-import { readObjectEnv } from '../object-env';
-import { goneMessage, serviceGone } from '../service-gone';
+import { objectCliMain, runAsScript, type ObjectCli, type ObjectRun } from '../object-cli';
 import { KsqlApplier, type KsqlObjectSpec } from './applier';
-import { clientOptionsFromEnv, KsqlRestClient } from './rest-client';
+import { KsqlRestClient } from './rest-client';
 
 const SPEC_FIELDS: readonly (keyof KsqlObjectSpec)[] = ['file', 'line', 'name', 'kind', 'form', 'statement'];
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const verb = argv[0];
-  if (verb !== 'apply' && verb !== 'delete') {
-    process.stderr.write(`usage: cli.ts apply|delete (got '${verb ?? ''}'), with OBJECT_ENDPOINT and OBJECT_SPEC set\n`);
-    return 2;
+function readSpec(raw: unknown): KsqlObjectSpec {
+  const spec = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<KsqlObjectSpec>;
+  const missing = SPEC_FIELDS.filter((f) => spec[f] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`OBJECT_SPEC lacks ${missing.join(', ')}: it must be a ksql object spec made by constructs/ksql-objects.ts`);
   }
-  try {
-    const { endpoint, spec } = readObjectEnv<KsqlObjectSpec>(env);
-    const missing = SPEC_FIELDS.filter((f) => spec[f] === undefined);
-    if (missing.length > 0) {
-      throw new Error(`OBJECT_SPEC lacks ${missing.join(', ')}: it must be a ksql object spec made by constructs/ksql-objects.ts`);
-    }
-    const log = (line: string): void => void process.stdout.write(`[ksql] ${line}\n`);
-    const client = new KsqlRestClient({ ...clientOptionsFromEnv(endpoint, env), log });
-    const applier = new KsqlApplier(client, log);
-    if (verb === 'apply') {
-      await applier.apply(spec);
-      return 0;
-    }
-    const gone = await serviceGone(endpoint);
-    if (gone) log(goneMessage('ksql', `${spec.kind} ${spec.name} (${spec.file}:${spec.line})`, endpoint, gone));
-    else await applier.delete(spec);
-    return 0;
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
+  return spec as KsqlObjectSpec;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+/** A fresh client per run: each provisioner is its own process, with no sequence number seen yet. */
+function applier(run: ObjectRun<'ksql', KsqlObjectSpec>): KsqlApplier {
+  return new KsqlApplier(new KsqlRestClient({ ...run.timeouts, endpoint: run.endpoint, log: run.log }), run.log);
 }
+
+export const KSQL_CLI: ObjectCli<'ksql', KsqlObjectSpec> = {
+  tool: 'ksql',
+  service: 'ksqlDB',
+  object: 'one ksqlDB object (a stream, a table or an INSERT INTO query)',
+  specHelp: 'the statement as JSON: {file, line, name, kind, form, statement, target?}, as constructs/ksql-objects.ts makes it',
+  verbs: {
+    apply: 'create the object, replace it when its statement changed (in place where ksqlDB allows it), or leave it when up to date',
+    delete: 'terminate the queries that write the object and drop it (its topic stays: it is a Terraform resource)',
+  },
+  readSpec,
+  name: (spec) => `${spec.kind} ${spec.name} (${spec.file}:${spec.line})`,
+  apply: (run) => applier(run).apply(run.spec),
+  delete: (run) => applier(run).delete(run.spec),
+};
+
+/** Runs one verb and returns the exit status (for tests); the process runs it below. */
+export const main = objectCliMain(KSQL_CLI);
+
+if (require.main === module) runAsScript(main);

@@ -4,7 +4,9 @@
  * until each command has run, passing the last commandSequenceNumber on to the next request.
  */
 
-import { describeNetworkError, isNetworkFailure, requestJson, sleep, type HttpResult } from '../http-json';
+import { describeNetworkError, isNetworkFailure, requestJson, type HttpResult } from '../http-json';
+import { done, pending, poll, timeoutFix, WaitTimeout, type Attempt } from '../poll';
+import { readTimeouts, TIMEOUTS, type Timeouts } from '../timeouts';
 
 /** Error codes ksqlDB puts in `error_code` (HTTP status * 100 + n). */
 export const KSQL_ERROR = {
@@ -82,54 +84,17 @@ export class KsqlServerError extends Error {
   }
 }
 
-/** Waiting ran out: the message says what was awaited, for how long, and what to do. */
-export class KsqlTimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KsqlTimeoutError';
-  }
-}
-
-export interface KsqlClientOptions {
+export type KsqlClientOptions = Omit<Timeouts<'ksql'>, 'probeTimeoutMs'> & {
   readonly endpoint: string;
-  /** How long to wait for /healthcheck and /info, and for 50302 to go away. */
-  readonly startupTimeoutMs: number;
-  /** How long to wait for one command to finish (QUEUED/EXECUTING -> SUCCESS, or 50301 catch-up). */
-  readonly commandTimeoutMs: number;
-  readonly pollIntervalMs: number;
-  /** Upper bound for one HTTP request. */
-  readonly requestTimeoutMs: number;
   readonly log?: (line: string) => void;
-}
+};
 
-/** Settings from the environment, so a slow machine can wait longer without a code change. */
-export const TIMEOUT_ENV = {
-  startup: 'KSQL_APPLY_STARTUP_TIMEOUT_S',
-  command: 'KSQL_APPLY_COMMAND_TIMEOUT_S',
-  request: 'KSQL_APPLY_REQUEST_TIMEOUT_S',
-  poll: 'KSQL_APPLY_POLL_INTERVAL_MS',
-} as const;
+const SETTINGS = TIMEOUTS.ksql;
 
-export const DEFAULT_TIMEOUTS = { startupS: 300, commandS: 120, requestS: 60, pollMs: 1000 } as const;
-
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new Error(`${name}='${raw}' is not a positive number — set it to a number (for example ${fallback}) or unset it for the default ${fallback}`);
-  }
-  return n;
-}
-
+/** The client's timeouts from the environment (see ops/timeouts.ts), so a slow machine can wait longer. */
 export function clientOptionsFromEnv(endpoint: string, env: NodeJS.ProcessEnv = process.env): KsqlClientOptions {
-  return {
-    endpoint,
-    startupTimeoutMs: positiveNumber(env, TIMEOUT_ENV.startup, DEFAULT_TIMEOUTS.startupS) * 1000,
-    commandTimeoutMs: positiveNumber(env, TIMEOUT_ENV.command, DEFAULT_TIMEOUTS.commandS) * 1000,
-    requestTimeoutMs: positiveNumber(env, TIMEOUT_ENV.request, DEFAULT_TIMEOUTS.requestS) * 1000,
-    pollIntervalMs: positiveNumber(env, TIMEOUT_ENV.poll, DEFAULT_TIMEOUTS.pollMs),
-  };
+  const { startupTimeoutMs, commandTimeoutMs, requestTimeoutMs, pollIntervalMs } = readTimeouts('ksql', env);
+  return { endpoint, startupTimeoutMs, commandTimeoutMs, requestTimeoutMs, pollIntervalMs };
 }
 
 const KSQL_MEDIA_TYPE = 'application/vnd.ksql.v1+json';
@@ -151,88 +116,120 @@ export class KsqlRestClient {
     this.options.log?.(line);
   }
 
-  /** One request; a network failure (refused, timed out) is thrown with its cause, for the callers' retry loops. */
+  /**
+   * One request. A network failure is thrown for the callers' waits: a request that ran out of
+   * time as a WaitTimeout naming its setting, others (refused, unknown host) with their cause.
+   */
   private async http(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResult> {
-    const outcome = await requestJson(method, `${this.options.endpoint}${path}`, body, this.options.requestTimeoutMs, KSQL_MEDIA_TYPE);
-    if (isNetworkFailure(outcome)) throw new Error(outcome.networkError);
-    return outcome;
+    const url = `${this.options.endpoint}${path}`;
+    const outcome = await requestJson(method, url, body, this.options.requestTimeoutMs, KSQL_MEDIA_TYPE);
+    if (!isNetworkFailure(outcome)) return outcome;
+    if (outcome.timedOut) {
+      throw new WaitTimeout(
+        `${method} ${url} had no answer within ${this.options.requestTimeoutMs / 1000}s`,
+        timeoutFix('ksqlDB may be overloaded; read its log', SETTINGS.requestTimeoutMs, this.options.requestTimeoutMs),
+      );
+    }
+    throw new Error(outcome.networkError);
   }
 
   /** Waits until /healthcheck says healthy and /info answers; every failure is retried until the startup deadline. */
   async waitUntilReady(): Promise<void> {
     if (this.ready) return;
-    const deadline = Date.now() + this.options.startupTimeoutMs;
-    let last = 'no answer yet';
-    for (;;) {
-      try {
-        const health = await this.http('GET', '/healthcheck');
-        const healthy = (health.body as { isHealthy?: boolean } | undefined)?.isHealthy === true;
-        if (!healthy) {
-          last = `/healthcheck answered ${health.status} ${JSON.stringify(health.body)}`;
-        } else {
-          const info = await this.http('GET', '/info');
-          const server = (info.body as { KsqlServerInfo?: { version?: string; serverStatus?: string } } | undefined)?.KsqlServerInfo;
-          if (info.status === 200 && server && (server.serverStatus === undefined || server.serverStatus === 'RUNNING')) {
-            this.log(`ksqlDB ${server.version ?? '(unknown version)'} at ${this.options.endpoint} is healthy`);
-            this.ready = true;
-            return;
-          }
-          last = `/info answered ${info.status} ${JSON.stringify(info.body)}`;
-        }
-      } catch (e) {
-        last = describeNetworkError(e);
+    const version = await poll(() => this.readiness(), {
+      timeoutMs: this.options.startupTimeoutMs,
+      setting: SETTINGS.startupTimeoutMs,
+      intervalMs: this.options.pollIntervalMs,
+      timedOut: (last, seconds) => `ksqlDB at ${this.options.endpoint} did not become healthy within ${seconds}s (last: ${last})`,
+      fix: 'check that the ksqldb container is running and read its log',
+    });
+    this.log(`ksqlDB ${version} at ${this.options.endpoint} is healthy`);
+    this.ready = true;
+  }
+
+  /** One look at /healthcheck and /info: the server's version once it serves requests. */
+  private async readiness(): Promise<Attempt<string>> {
+    try {
+      const health = await this.http('GET', '/healthcheck');
+      if ((health.body as { isHealthy?: boolean } | undefined)?.isHealthy !== true) {
+        return pending(`/healthcheck answered ${health.status} ${JSON.stringify(health.body)}`);
       }
-      if (Date.now() + this.options.pollIntervalMs > deadline) {
-        throw new KsqlTimeoutError(
-          `ksqlDB at ${this.options.endpoint} did not become healthy within ${this.options.startupTimeoutMs / 1000}s (last: ${last}) — ` +
-            `check that the ksqldb container is running and read its log; on a slow machine raise ${TIMEOUT_ENV.startup}`,
-        );
+      const info = await this.http('GET', '/info');
+      const server = (info.body as { KsqlServerInfo?: { version?: string; serverStatus?: string } } | undefined)?.KsqlServerInfo;
+      if (info.status === 200 && server && (server.serverStatus === undefined || server.serverStatus === 'RUNNING')) {
+        return done(server.version ?? '(unknown version)');
       }
-      await sleep(this.options.pollIntervalMs);
+      return pending(`/info answered ${info.status} ${JSON.stringify(info.body)}`);
+    } catch (e) {
+      return pending(e instanceof WaitTimeout ? e.description : describeNetworkError(e));
     }
   }
 
   /**
    * Runs statements through POST /ksql. 50302 (initializing) is retried until the startup deadline and
-   * 50301 (command queue catch-up) until the command deadline; other errors throw KsqlServerError.
+   * 50301 (command queue catch-up) until the command deadline, both counted from the first request;
+   * other errors throw KsqlServerError.
    */
   async ksql(statements: string): Promise<KsqlEntity[]> {
-    const started = Date.now();
-    for (;;) {
-      const request: Record<string, unknown> = { ksql: statements, streamsProperties: STREAMS_PROPERTIES };
-      if (this.lastSequenceNumber !== undefined) request.commandSequenceNumber = this.lastSequenceNumber;
-      let res: HttpResult;
-      try {
-        res = await this.http('POST', '/ksql', request);
-      } catch (e) {
-        throw new Error(`POST ${this.options.endpoint}/ksql failed: ${describeNetworkError(e)} — check that ksqlDB is reachable from this machine`);
-      }
-      if (res.status === 200 && Array.isArray(res.body)) {
-        const entities = res.body as KsqlEntity[];
-        for (const e of entities) this.noteSequenceNumber(e.commandSequenceNumber);
-        return entities;
-      }
-      const err = (typeof res.body === 'object' && res.body !== null ? res.body : {}) as KsqlErrorBody;
-      const code = err.error_code;
-      const retryFor =
-        code === KSQL_ERROR.SERVER_NOT_READY ? this.options.startupTimeoutMs : code === KSQL_ERROR.COMMAND_QUEUE_CATCHUP_TIMEOUT ? this.options.commandTimeoutMs : 0;
-      if (retryFor > 0) {
-        if (Date.now() - started + this.options.pollIntervalMs > retryFor) {
-          throw new KsqlTimeoutError(
-            `ksqlDB kept answering ${code} (${err.message ?? 'no message'}) for ${retryFor / 1000}s — ` +
-              (code === KSQL_ERROR.SERVER_NOT_READY
-                ? `the server did not finish initializing; read its log, or raise ${TIMEOUT_ENV.startup}`
-                : `it did not catch up with its command queue; raise ${TIMEOUT_ENV.command}`),
-          );
-        }
-        this.log(`ksqlDB answered ${code} (${err.message ?? ''}); retrying`);
-        await sleep(this.options.pollIntervalMs);
-        continue;
-      }
-      for (const e of err.entities ?? []) this.noteSequenceNumber(e.commandSequenceNumber);
-      const message = err.message ?? (typeof res.body === 'string' ? res.body : JSON.stringify(res.body));
-      throw new KsqlServerError(res.status, code, message, err.statementText);
+    const since = Date.now();
+    const post = (): Promise<HttpResult> => this.post(statements);
+    const initialized = (): Promise<HttpResult> =>
+      this.retryWhile(KSQL_ERROR.SERVER_NOT_READY, since, 'startupTimeoutMs', 'the server did not finish initializing; read its log', post);
+    const res = await this.retryWhile(
+      KSQL_ERROR.COMMAND_QUEUE_CATCHUP_TIMEOUT,
+      since,
+      'commandTimeoutMs',
+      'it did not catch up with its command queue; read its log',
+      initialized,
+    );
+    if (res.status === 200 && Array.isArray(res.body)) {
+      const entities = res.body as KsqlEntity[];
+      for (const e of entities) this.noteSequenceNumber(e.commandSequenceNumber);
+      return entities;
     }
+    const err = errorBody(res);
+    for (const e of err.entities ?? []) this.noteSequenceNumber(e.commandSequenceNumber);
+    const message = err.message ?? (typeof res.body === 'string' ? res.body : JSON.stringify(res.body));
+    throw new KsqlServerError(res.status, err.error_code, message, err.statementText);
+  }
+
+  /** One POST /ksql, after the last command this client saw. */
+  private async post(statements: string): Promise<HttpResult> {
+    const request: Record<string, unknown> = { ksql: statements, streamsProperties: STREAMS_PROPERTIES };
+    if (this.lastSequenceNumber !== undefined) request.commandSequenceNumber = this.lastSequenceNumber;
+    try {
+      return await this.http('POST', '/ksql', request);
+    } catch (e) {
+      if (e instanceof WaitTimeout) throw e;
+      throw new Error(`POST ${this.options.endpoint}/ksql failed: ${describeNetworkError(e)} — check that ksqlDB is reachable from this machine`);
+    }
+  }
+
+  /** Repeats `send` while ksqlDB answers the transient error `code`, up to the timeout under `limit`. */
+  private retryWhile(
+    code: number,
+    since: number,
+    limit: 'startupTimeoutMs' | 'commandTimeoutMs',
+    fix: string,
+    send: () => Promise<HttpResult>,
+  ): Promise<HttpResult> {
+    return poll(
+      async () => {
+        const res = await send();
+        const err = errorBody(res);
+        if (err.error_code !== code) return done(res);
+        this.log(`ksqlDB answered ${code} (${err.message ?? ''}); retrying`);
+        return pending(`${code} (${err.message ?? 'no message'})`);
+      },
+      {
+        timeoutMs: this.options[limit],
+        setting: SETTINGS[limit],
+        intervalMs: this.options.pollIntervalMs,
+        since,
+        timedOut: (last, seconds) => `ksqlDB kept answering ${last} for ${seconds}s`,
+        fix,
+      },
+    );
   }
 
   private noteSequenceNumber(n: number | undefined): void {
@@ -253,18 +250,22 @@ export class KsqlRestClient {
   /** Polls GET /status/<commandId> while the command is QUEUED, PARSING or EXECUTING. */
   async waitForCommand(entity: KsqlEntity): Promise<void> {
     let status = entity.commandStatus!;
-    const deadline = Date.now() + this.options.commandTimeoutMs;
-    while (PENDING.has(status.status)) {
-      if (Date.now() + this.options.pollIntervalMs > deadline) {
-        throw new KsqlTimeoutError(
-          `ksqlDB command ${entity.commandId} is still ${status.status} after ${this.options.commandTimeoutMs / 1000}s (${status.message}) — ` +
-            `the server may be overloaded; read its log, or raise ${TIMEOUT_ENV.command}`,
-        );
-      }
-      await sleep(this.options.pollIntervalMs);
+    if (PENDING.has(status.status)) {
       const path = `/status/${(entity.commandId ?? '').split('/').map(encodeURIComponent).join('/')}`;
-      const res = await this.http('GET', path);
-      if (res.status === 200 && typeof res.body === 'object' && res.body !== null) status = res.body as CommandStatus;
+      status = await poll(
+        async () => {
+          const res = await this.http('GET', path);
+          if (res.status === 200 && typeof res.body === 'object' && res.body !== null) status = res.body as CommandStatus;
+          return PENDING.has(status.status) ? pending(status.status) : done(status);
+        },
+        {
+          timeoutMs: this.options.commandTimeoutMs,
+          setting: SETTINGS.commandTimeoutMs,
+          intervalMs: this.options.pollIntervalMs,
+          timedOut: (_last, seconds) => `ksqlDB command ${entity.commandId} is still ${status.status} after ${seconds}s (${status.message})`,
+          fix: 'the server may be overloaded; read its log',
+        },
+      );
     }
     if (status.status === 'ERROR') {
       throw new KsqlServerError(200, undefined, status.message, entity.statementText);
@@ -290,6 +291,11 @@ export class KsqlRestClient {
     if (!description) throw new Error(`DESCRIBE ${name} returned no sourceDescription: ${JSON.stringify(entities)}`);
     return description;
   }
+}
+
+/** The error fields of a /ksql answer (absent from a success, whose body is an array). */
+function errorBody(res: HttpResult): KsqlErrorBody {
+  return (typeof res.body === 'object' && res.body !== null ? res.body : {}) as KsqlErrorBody;
 }
 
 /** Backtick-quotes a name so that ksqlDB takes it exactly as stored. */
