@@ -4,14 +4,17 @@
 #                               as .cache/images/debian-bookworm-minbase.tar
 #   lab-local/kafka:3.9.1       Apache Kafka 3.9.1 from the Maven Central jars in .cache/kafka/libs,
 #                               following the apache/kafka:3.9.1 image's contract (README.md)
+#   lab-local/node:<v>-bookworm-slim  this machine's Node.js (v = `node --version`) and npm, laid out
+#                               as the official node image; the app image's NODE_IMAGE
 #
 # Re-runnable: an image is rebuilt only when its inputs changed. Each image carries a label
 # lab.inputs-sha256 (a hash of the files it is built from); a run that finds the same hash skips
 # the build without even sending the build context.
 #
-# Usage: bash scripts/local-images/build.sh [--force] [base|kafka ...]
+# Usage: bash scripts/local-images/build.sh [--force] [base|kafka|node ...]
 #   (no image names = all of them; --force rebuilds them, the base from a fresh debootstrap)
-# Use the Kafka image in the stack: LAB_IMAGE_KAFKA=lab-local/kafka:3.9.1 npx cdktf deploy
+# Use them in the stack: LAB_IMAGE_KAFKA=lab-local/kafka:3.9.1 LAB_IMAGE_NODE_BASE=lab-local/node:<v>-bookworm-slim
+# (the node tag is printed at the end).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,11 +30,11 @@ TARGETS=()
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
-    base | kafka) TARGETS+=("$arg") ;;
-    *) echo "usage: $0 [--force] [base|kafka ...]" >&2; exit 2 ;;
+    base | kafka | node) TARGETS+=("$arg") ;;
+    *) echo "usage: $0 [--force] [base|kafka|node ...]" >&2; exit 2 ;;
   esac
 done
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(base kafka)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(base kafka node)
 wants() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
 
 log() { echo "[local-images] $*"; }
@@ -127,9 +130,39 @@ build_kafka() {
     { tail -n 30 "$CACHE/kafka-build.log" >&2; fail "docker build of $KAFKA_IMAGE failed; its log: $CACHE/kafka-build.log"; }
 }
 
+# --- lab-local/node:<version>-bookworm-slim ------------------------------------------------------
+build_node() {
+  local node_bin npm_dir version image hash context
+  node_bin="$(readlink -f "$(command -v node)")" || fail "no node on PATH"
+  npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
+  [[ -f $npm_dir/package.json ]] || fail "npm's package directory not found next to $(command -v npm)"
+  version="$("$node_bin" --version)"
+  image="lab-local/node:${version#v}-bookworm-slim"
+  hash="$( (inputs_hash "$HERE/node/Dockerfile" "$node_bin" /etc/ssl/certs/ca-certificates.crt "$npm_dir/package.json"
+    docker image inspect --format '{{.Id}}' "$BASE_IMAGE") | sha256sum | cut -d' ' -f1)"
+  if [[ $FORCE -eq 0 && $(image_label "$image" lab.inputs-sha256) == "$hash" ]]; then
+    log "$image up to date"
+    return
+  fi
+  context="$(mktemp -d "$CACHE/node-context.XXXXXX")"
+  trap 'rm -rf "$context"' RETURN
+  cp "$HERE/node/Dockerfile" "$context/"
+  cp "$node_bin" "$context/node"
+  cp -r "$npm_dir" "$context/npm"
+  cp /etc/ssl/certs/ca-certificates.crt "$context/"
+  log "building $image (node and npm of this machine)"
+  DOCKER_BUILDKIT=0 docker build --build-arg "BASE_IMAGE=$BASE_IMAGE" --label "lab.inputs-sha256=$hash" \
+    -t "$image" "$context" >"$CACHE/node-build.log" 2>&1 ||
+    { tail -n 30 "$CACHE/node-build.log" >&2; fail "docker build of $image failed; its log: $CACHE/node-build.log"; }
+}
+
 if wants base; then build_base; fi
 if wants kafka; then
   docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 || build_base
   build_kafka
+fi
+if wants node; then
+  docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 || build_base
+  build_node
 fi
 docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep '^lab-local/' | sed 's/^/[local-images] /'
