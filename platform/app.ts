@@ -12,6 +12,24 @@ export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 
 export const PAYMENTS_API_PORT = 8000;
 const HEALTH_FILE = '/tmp/generator-healthy';
 
+/**
+ * Room a generator's Node.js process needs outside the V8 heap (code, native memory, buffers):
+ * measured 43 MiB for every generator at the stack's rates and for the Kafka generators at
+ * 1000/s (BENCHMARKS.md, "Generator memory"). The payments generator at high request rates holds
+ * more (undici's connections): the README asks for a larger limit there.
+ */
+const GENERATOR_NON_HEAP_MB = 64;
+
+/**
+ * The generator's V8 heap cap: the memory limit less what lives outside the heap. Under load V8
+ * grows the heap to its cap even when little of it is live, so the cap plus the non-heap part must
+ * fit the limit: then a leak ends in V8's "heap out of memory" with a stack trace, not in the
+ * kernel's OOM kill.
+ */
+export function generatorHeapMb(memoryMb: number): number {
+  return Math.max(32, memoryMb - GENERATOR_NON_HEAP_MB);
+}
+
 /** The image that runs every generator and the payments API, built from the project's Dockerfile. */
 export function appImage(scope: Construct, project: string, nodeBaseImage: string): Image {
   return new LocalImage(scope, 'app-image', {
@@ -75,7 +93,7 @@ export class Generator extends Construct {
         HEALTH_FILE,
         ...(props.extraArgs ?? []),
       ],
-      env: { ...kafkaClientEnv(props.kafka), NODE_OPTIONS: `--max-old-space-size=${Math.floor(props.memoryMb * 0.6)}`, ...props.env },
+      env: { ...kafkaClientEnv(props.kafka), NODE_OPTIONS: `--max-old-space-size=${generatorHeapMb(props.memoryMb)}`, ...props.env },
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
       after: props.topics,
       healthCheck: { test: ['CMD', 'node', 'dist/generators/healthcheck.js', HEALTH_FILE, '30'], startPeriodSeconds: 20 },
