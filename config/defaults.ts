@@ -49,16 +49,19 @@ export const DEFAULT_PORTS: Readonly<Record<PortName, number>> = {
  * (README, "Memory"); JVM heaps are derived from them in platform/jvm.ts.
  */
 export const DEFAULT_MEMORY_MB: Readonly<Record<ServiceName, number>> = {
-  kafka: 768,
-  schemaRegistry: 320,
-  ksqldb: 1280,
+  // The broker's own heap is 320m; the room the health check's JVM needed is gone with it (README, "Memory").
+  kafka: 640,
+  schemaRegistry: 256,
+  // One stream thread and a 2 MB cache per persistent query (platform/ksqldb.ts).
+  ksqldb: 1152,
   connect: 896,
   elasticsearch: 1024,
-  kibana: 640,
+  // Elastic runs Kibana 8 with about 1 GiB; below that it restarts in a loop while it optimizes its bundles.
+  kibana: 1024,
   grafana: 192,
   mariadb: 256,
   pinot: 1024,
-  kafkaUi: 320,
+  kafkaUi: 256,
   paymentsApi: 192,
   // Measured (BENCHMARKS.md, "Generator memory"): at the stack's rates peak RSS 77-82 MiB, the
   // payments generator's startup 108 MiB (its first fetch() loads undici), steady 67-82 MiB.

@@ -24,5 +24,6 @@ export const LOCAL_IMAGES: Readonly<Record<ImageName, LocalImage>> = {
   mariadb: { image: 'lab-local/mariadb:10.11.19', kind: 'real', runs: "Debian's MariaDB 10.11, mariadb image contract" },
   pinot: { image: 'lab-local/standin-pinot:1.5.1', kind: 'stand-in', runs: 'health, schema and table APIs' },
   kafkaUi: { image: 'lab-local/standin-kafka-ui:v1.5.0', kind: 'stand-in', runs: 'health API' },
-  nodeBase: { image: 'lab-local/node:20', kind: 'real', runs: "this machine's Node.js 20 on Debian 12" },
+  // scripts/local-images/build.sh names it after the Node.js that runs this process (`node --version`).
+  nodeBase: { image: `lab-local/node:${process.versions.node}-bookworm-slim`, kind: 'real', runs: "this machine's Node.js and npm on Debian 12" },
 };
