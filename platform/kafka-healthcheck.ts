@@ -61,10 +61,11 @@ export function apiVersionsProbeScript(options: ApiVersionsProbeOptions): string
     `exec 3<>/dev/tcp/${host}/${port} || exit 1`,
     `printf '${request}' >&3 || exit 1`,
     // Bytes, not characters; read -d '' -n 1 reads one byte, and a NUL byte (the delimiter) comes back as ''.
+    // No "\${" anywhere: Terraform reads it as an interpolation in the synthesized JSON.
     'LC_ALL=C',
-    'b=()',
-    `for i in 0 1 2 3 4 5 6 7 8 9; do IFS= read -r -d '' -n 1 -t ${options.timeoutSeconds ?? 5} c <&3 || exit 1; printf -v v '%d' "'$c"; b+=("$v"); done`,
-    `[[ "\${b[*]:4:6}" == '${[...expected].join(' ')}' ]]`,
+    's=',
+    `for i in 0 1 2 3 4 5 6 7 8 9; do IFS= read -r -d '' -n 1 -t ${options.timeoutSeconds ?? 5} c <&3 || exit 1; printf -v v '%d' "'$c"; if ((i >= 4)); then s="$s $v"; fi; done`,
+    `[[ "$s" == ' ${[...expected].join(' ')}' ]]`,
   ].join('\n');
 }
 

@@ -28,6 +28,15 @@ const synthesized = Object.entries(SNAPSHOT_CONFIGS).map(([name, overrides]) => 
   return { name, tf, config, containers: resourcesOf(tf, 'docker_container') as unknown as Record<string, ContainerJson> };
 });
 
+describe.each(synthesized)('Terraform templates in $name', ({ tf }) => {
+  it('holds no "${" that is not a Terraform reference (a shell script\'s ${x:0:4} must be written $${)', () => {
+    const text = JSON.stringify(tf);
+    const templates = [...text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]);
+    expect(templates.length).toBeGreaterThan(0);
+    expect(templates.filter((t) => !/^[a-z_][\w-]*(\.[\w-]+)+$/.test(t))).toEqual([]);
+  });
+});
+
 describe.each(synthesized)('stack snapshot: $name', ({ tf }) => {
   it('matches the reviewed infrastructure', () => {
     expect(stableForSnapshot(tf)).toMatchSnapshot();
