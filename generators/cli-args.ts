@@ -45,6 +45,9 @@ interface CommonOption {
   readonly description: string;
 }
 
+/** The environment variable a database dataset's generator reads its database URL from (--db-url overrides it). */
+export const DB_URL_ENV = 'MOODLE_DB_URL';
+
 /** The --rate value that means "unpaced"; a word, because 0 reads as "paused" (and a stack rate of 0 means exactly that). */
 export const UNLIMITED_RATE = 'unlimited';
 const MAX_RATE = 10_000_000;
@@ -59,7 +62,7 @@ const COMMON_OPTIONS: readonly CommonOption[] = [
   { name: 'topic', value: 'NAME', description: "topic to produce to (default: the dataset's topic)" },
   { name: 'create-topic', description: "create the topic with the broker's defaults if it does not exist" },
   { name: 'stdout', description: 'print the records as JSON lines to stdout; touch no Kafka and no database' },
-  { name: 'db-url', value: 'URL', description: 'moodle_logs: mysql://user:password@host:3306/database (default $MOODLE_DB_URL; prefer the env var for the password)' },
+  { name: 'db-url', value: 'URL', description: `moodle_logs: mysql://user:password@host:3306/database (default $${DB_URL_ENV}; prefer the env var for the password)` },
   { name: 'via-api', value: 'URL', description: 'payments: POST the payments to the payments API at URL instead of producing them to Kafka' },
   { name: 'batch-size', value: 'N', description: 'most messages per send (default 500)' },
   { name: 'delivery-timeout-ms', value: 'N', description: 'a send not acknowledged within this is reported as undelivered (default 120000)' },
@@ -188,7 +191,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
 
   const stdout = values.has('stdout');
   const sink = module.schema.sink;
-  const dbUrl = text('db-url') ?? (sink.kind === 'database' ? env.MOODLE_DB_URL : undefined);
+  const dbUrl = text('db-url') ?? (sink.kind === 'database' ? env[DB_URL_ENV] : undefined);
   const viaApi = text('via-api');
   if (dbUrl !== undefined && text('db-url') !== undefined && sink.kind !== 'database') {
     throw new UsageError(`--db-url applies only to datasets written to a database (moodle_logs), not to ${first}`);
@@ -199,7 +202,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     throw new UsageError(`${first} writes rows into the database table ${sink.table} (Debezium produces them to ${sink.cdcTopic}); --topic and --create-topic do not apply`);
   }
   if (sink.kind === 'database' && !stdout && dbUrl === undefined) {
-    throw new UsageError(`${first} writes rows into MariaDB: set MOODLE_DB_URL=mysql://user:password@host:3306/moodle (or pass --db-url), or use --stdout`);
+    throw new UsageError(`${first} writes rows into MariaDB: set ${DB_URL_ENV}=mysql://user:password@host:3306/moodle (or pass --db-url), or use --stdout`);
   }
   if (stdout && viaApi !== undefined) throw new UsageError('--stdout and --via-api exclude each other: print the payments or send them to the API');
   const topic = text('topic') ?? datasetTopic(module.schema);
