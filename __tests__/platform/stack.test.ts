@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
 import { PROJECT_ROOT } from '../../platform/source-hash';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, stableForSnapshot, synthStack, type Json } from '../support/synth';
+import { stackDiff } from '../support/tf-diff';
 
 interface ContainerJson {
   name: string;
@@ -28,11 +29,23 @@ const synthesized = Object.entries(SNAPSHOT_CONFIGS).map(([name, overrides]) => 
   return { name, tf, config, containers: resourcesOf(tf, 'docker_container') as unknown as Record<string, ContainerJson> };
 });
 
-describe.each(synthesized)('stack snapshot: $name', ({ tf }) => {
-  it('matches the reviewed infrastructure', () => {
-    expect(stableForSnapshot(tf)).toMatchSnapshot();
-  });
+const defaultStack = synthesized.find((s) => s.name === 'default')!;
 
+describe('stack snapshot: default', () => {
+  it('matches the reviewed infrastructure', () => {
+    expect(stableForSnapshot(defaultStack.tf)).toMatchSnapshot();
+  });
+});
+
+// The other configurations snapshot only what they add, remove and change against the default, so
+// a change to what they share shows once, in the default's snapshot.
+describe.each(synthesized.filter((s) => s !== defaultStack))('stack snapshot: $name', ({ tf }) => {
+  it('differs from the default stack as reviewed', () => {
+    expect(stackDiff(stableForSnapshot(defaultStack.tf), stableForSnapshot(tf))).toMatchSnapshot();
+  });
+});
+
+describe.each(synthesized)('synthesized stack: $name', ({ tf }) => {
   it('holds no absolute path and no timestamp', () => {
     const text = JSON.stringify(tf);
     // Host paths would differ per machine; container paths (/var/lib/...) are the same everywhere.
