@@ -2,7 +2,7 @@
 /** lab-generate: runs one dataset's generator into Kafka, MariaDB, the payments API or stdout. */
 import { Kafka } from 'kafkajs';
 import { createPool, type Pool } from 'mysql2/promise';
-import { parseArgs, UsageError, type CliOptions } from './cli-args';
+import { DEFAULT_BROKERS, parseArgs, UsageError, type CliOptions } from './cli-args';
 import { DATASETS } from './datasets';
 import type { DatasetGenerator } from './dataset-module';
 import { kafkaConfig, parseBrokers } from './kafka-config';
@@ -52,7 +52,7 @@ async function openDestination(options: CliOptions, label: string): Promise<Dest
     const sinks = Array.from({ length: options.workers }, () => new DatabaseSink(pool, schema, options.deliveryTimeoutMs));
     return { sinks, describe: `table ${schema.sink.table}`, close: () => pool.end() };
   }
-  const kafka = new Kafka(kafkaConfig(label, parseBrokers(options.brokers ?? 'localhost:9092')));
+  const kafka = new Kafka(kafkaConfig(label, parseBrokers(options.brokers ?? DEFAULT_BROKERS)));
   await ensureTopic(kafka, options.topic, options.createTopic, options.deliveryTimeoutMs);
   const sinks = Array.from({ length: options.workers }, () => new KafkaSink(kafka, options.topic, options.deliveryTimeoutMs));
   await Promise.all(sinks.map((sink) => sink.open()));

@@ -143,8 +143,27 @@ describe('lab-generate arguments', () => {
     expect(ratings.text).not.toContain('--session-gap-ms');
     // The help tells what the parser accepts.
     expect(overall.text).toMatch(/--rate N\|unlimited +messages per second \(above 0\), all workers together, or unlimited: as fast as the sinks accept/);
-    expect(overall.text).toContain('default 1, at most --count');
+    expect(overall.text).toMatch(/--workers N +parallel producers .*; at most --count \(1\.\.256, default 1\)/);
     expect(overall.text).not.toContain('0 = as fast as possible');
+  });
+
+  it('help states the defaults the parser applies', () => {
+    const help = parseArgs(['--help']);
+    if (help.kind !== 'help') throw new Error('expected help');
+    const options = run(['ratings']);
+    const stated = (option: string): number => Number(new RegExp(`--${option} N .*default (\\d+)\\)$`, 'm').exec(help.text)?.[1]);
+    expect(stated('workers')).toBe(options.workers);
+    expect(stated('batch-size')).toBe(options.batchSize);
+    expect(stated('delivery-timeout-ms')).toBe(options.deliveryTimeoutMs);
+    expect(stated('progress-ms')).toBe(options.progressMs);
+    expect(help.text).toContain(`(default ${options.rate}; unlimited with --stdout --count)`);
+  });
+
+  it('takes long options only, as node:util splits them', () => {
+    expect(usage(['ratings', '-x'])).toBe("unexpected argument '-x': the dataset goes first, options start with --");
+    expect(usage(['ratings', '--rate', '--count', '3'])).toBe('--rate needs a value');
+    expect(usage(['ratings', '--', '--stdout'])).toBe("unexpected argument '--': the dataset goes first, options start with --");
+    expect(run(['ratings', '--stdout', '--progress-ms=0']).progressMs).toBe(0);
   });
 
   it('no dataset flag shadows a common option', () => {
