@@ -2,7 +2,7 @@
  * Command-line parsing for lab-generate: common options plus each dataset's own flags. Every
  * error names the option, the bad value and what is allowed.
  */
-import { parseArgs as tokenizeArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import type { FlagSpec, FlagValues } from './dataset-module';
 import { DATASETS } from './datasets';
 import { parseBrokers } from './kafka-config';
@@ -169,7 +169,7 @@ const isDataset = (name: string): name is DatasetName => (DATASET_NAMES as reado
 function tokenize(argv: readonly string[], isBoolean: (name: string) => boolean, known: (name: string) => boolean, allowed: () => string): Map<string, string | true> {
   const names = [...new Set(argv.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=')[0]))].filter(known);
   const options = Object.fromEntries(names.map((name) => [name, { type: isBoolean(name) ? ('boolean' as const) : ('string' as const) }]));
-  const { tokens } = tokenizeArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values = new Map<string, string | true>();
   for (const token of tokens) {
     if (token.kind !== 'option' || !token.rawName.startsWith('--')) {
@@ -192,7 +192,7 @@ function tokenize(argv: readonly string[], isBoolean: (name: string) => boolean,
 }
 
 /** The options of one lab-generate command line, or the help it asks for; throws UsageError naming what is wrong. */
-export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
+export function parseGeneratorArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') return { kind: 'help', text: helpText() };
   if (!isDataset(first)) throw new UsageError(`unknown dataset '${first}'; allowed: ${DATASET_NAMES.join(', ')}`);

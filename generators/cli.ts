@@ -2,7 +2,7 @@
 /** lab-generate: runs one dataset's generator into Kafka, MariaDB, the payments API or stdout. */
 import { Kafka } from 'kafkajs';
 import { createPool, type Pool } from 'mysql2/promise';
-import { DEFAULT_BROKERS, parseArgs, UsageError, type CliOptions } from './cli-args';
+import { DEFAULT_BROKERS, parseGeneratorArgs, UsageError, type CliOptions } from './cli-args';
 import { DATASETS } from './datasets';
 import type { DatasetGenerator } from './dataset-module';
 import { kafkaConfig, parseBrokers } from './kafka-config';
@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
   let options: CliOptions;
   let generator: DatasetGenerator;
   try {
-    const parsed = parseArgs(argv);
+    const parsed = parseGeneratorArgs(argv);
     if (parsed.kind === 'help') {
       output.out(`${parsed.text}\n`);
       return EXIT.ok;
