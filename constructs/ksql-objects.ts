@@ -2,7 +2,7 @@ import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { specFromStatement } from '../ops/ksql/applier';
-import { datasetsOf, loadPipelineScript, pipelineKsqlTopics, validatePipelineScripts, type KsqlTopicDecl } from '../ops/ksql/scripts';
+import { datasetsOf, loadPipelineScript, validatePipelineScripts } from '../ops/ksql/scripts';
 import { statementTopic, validateScripts, type ScriptGraph } from '../ops/ksql/validator';
 import type { PipelineDecl } from '../pipelines/types';
 import { RestObject } from './rest-object';
@@ -57,7 +57,7 @@ export class KsqlObjects extends Construct {
       if (topic && props.topics && !topicResource) {
         throw new Error(
           `${s.file}:${s.line}: ${s.kind} ${s.name} uses topic '${topic}', which the stack declares no Kafka topic resource for — ` +
-            'add it to the pipeline\'s topics (pipelineKsqlTopics() lists the topics its statements write)',
+            'create the topics of planPipelineTopics() (stacks/pipeline-topics.ts) and pass them as `topics`',
         );
       }
       const object = new RestObject(this, s.name, {
@@ -129,9 +129,4 @@ export function pipelinesInReferenceOrder(pipelines: readonly PipelineDecl[], gr
     ordered.push(p);
   }
   return ordered;
-}
-
-/** The topics a pipeline's statements write (CREATE ... AS SELECT), for the stack's KafkaTopics. */
-export function ksqlTopicsOf(pipeline: PipelineDecl): KsqlTopicDecl[] {
-  return pipelineKsqlTopics(pipeline);
 }

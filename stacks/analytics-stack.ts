@@ -5,7 +5,8 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ImageName, LabConfig, SaslMechanism } from '../config/types';
+import { envSuffix } from '../config/load';
+import type { ImageName, LabConfig, PortName, SaslMechanism } from '../config/types';
 import { PIPELINES } from '../pipelines/catalog';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { DB_URL_ENV } from '../generators/cli-args';
@@ -35,6 +36,14 @@ const PROVIDER_SASL: Readonly<Record<SaslMechanism, KafkaSaslMechanism>> = {
   'SCRAM-SHA-256': 'scram-sha256',
   'SCRAM-SHA-512': 'scram-sha512',
 };
+
+/** The published ports that serve HTTP; the brokers' port is Kafka's protocol, MariaDB's MySQL's. */
+export type HttpPortName = Exclude<PortName, 'kafka' | 'mariadb'>;
+
+/** The stack output holding the URL of a published HTTP port: kafkaUi -> kafka_ui_url. */
+export function urlOutputName(port: HttpPortName): string {
+  return `${envSuffix(port).toLowerCase()}_url`;
+}
 
 /** A dataset whose generator inserts rows into the lab database, from which Debezium produces them. */
 function writesToDatabase(dataset: DatasetName): boolean {
@@ -220,19 +229,20 @@ export class AnalyticsStack extends TerraformStack {
 
     new PipelineResources(this, 'pipelines', pipelines, { kafka, graph, topics, ksqldb, connect, elasticsearch, mariadb, paymentsApi });
 
-    const urls: Record<string, string | undefined> = {
-      grafana_url: grafana.hostUrl,
-      kafka_ui_url: kafkaUi.hostUrl,
-      ksqldb_url: ksqldb.hostUrl,
-      connect_url: connect.hostUrl,
-      schema_registry_url: schemaRegistry.hostUrl,
-      elasticsearch_url: elasticsearch.hostUrl,
-      kibana_url: kibana?.hostUrl,
-      pinot_controller_url: pinot?.controllerHostUrl,
-      pinot_broker_url: pinot?.brokerHostUrl,
-      payments_api_url: paymentsApi?.hostUrl,
+    // One output per published HTTP port, named after it; a service the pipelines do not need has none.
+    const urls: Readonly<Record<HttpPortName, string | undefined>> = {
+      grafana: grafana.hostUrl,
+      kafkaUi: kafkaUi.hostUrl,
+      ksqldb: ksqldb.hostUrl,
+      connect: connect.hostUrl,
+      schemaRegistry: schemaRegistry.hostUrl,
+      elasticsearch: elasticsearch.hostUrl,
+      kibana: kibana?.hostUrl,
+      pinotController: pinot?.controllerHostUrl,
+      pinotBroker: pinot?.brokerHostUrl,
+      paymentsApi: paymentsApi?.hostUrl,
     };
-    for (const [name, value] of Object.entries(urls)) if (value !== undefined) new TerraformOutput(this, name, { value });
+    for (const [port, value] of Object.entries(urls)) if (value !== undefined) new TerraformOutput(this, urlOutputName(port as HttpPortName), { value });
     new TerraformOutput(this, 'kafka_bootstrap_servers', { value: hostBootstrapServers });
     new TerraformOutput(this, 'grafana_admin_user', { value: 'admin' });
     new TerraformOutput(this, 'grafana_admin_password', { value: grafanaPassword.result, sensitive: true });

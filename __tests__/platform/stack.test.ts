@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
+import { reachableHost } from '../../platform/service';
 import { PROJECT_ROOT } from '../../platform/source-hash';
+import { urlOutputName } from '../../stacks/analytics-stack';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, stableForSnapshot, synthStack, type Json } from '../support/synth';
 import { stackDiff } from '../support/tf-diff';
 
@@ -197,13 +199,21 @@ describe('secrets', () => {
 });
 
 describe('outputs', () => {
-  it('gives the URL of every UI and API', () => {
-    const tf = synthesized.find((s) => s.name === 'default')!.tf;
+  it.each(synthesized)('$name: give the URL of every published HTTP port, at the address the host reaches it', ({ tf, config, containers }) => {
     const outputs = tf.output as Record<string, { value: string }>;
-    expect(outputs.grafana_url.value).toBe('http://127.0.0.1:3000');
-    for (const name of ['kibana_url', 'kafka_ui_url', 'pinot_controller_url', 'ksqldb_url', 'connect_url', 'schema_registry_url', 'elasticsearch_url']) {
-      expect(outputs[name].value).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    }
+    const urls = Object.entries(outputs).filter(([name]) => name.endsWith('_url'));
+    // Every published port but the brokers' (kafka_bootstrap_servers) and MariaDB's (not HTTP).
+    const published = Object.values(containers)
+      .filter((c) => !/^kafka-\d$|^mariadb$/.test(c.hostname))
+      .flatMap((c) => (c.ports ?? []).map((p) => `http://${reachableHost(config.bindAddress)}:${p.external}`));
+    expect(urls.map(([, o]) => o.value).sort()).toEqual(published.sort());
+    expect(outputs[urlOutputName('grafana')].value).toBe(`http://${reachableHost(config.bindAddress)}:${config.ports.grafana}`);
+  });
+
+  it('name each URL after its port setting', () => {
+    expect(urlOutputName('kafkaUi')).toBe('kafka_ui_url');
+    expect(urlOutputName('pinotController')).toBe('pinot_controller_url');
+    expect(urlOutputName('ksqldb')).toBe('ksqldb_url');
   });
 });
 
