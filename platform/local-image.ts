@@ -3,7 +3,8 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { PROJECT_ROOT_FROM_STACK } from '../constructs/rest-object';
 import { TerraformData } from '../constructs/terraform-data';
-import { PROJECT_ROOT, sourceHash } from './source-hash';
+import { PROJECT_ROOT } from '../lib/project-root';
+import { sourceHash } from './source-hash';
 
 export interface LocalImageProps {
   /** Repository name, e.g. `lab/app`; the tag is derived from the build inputs. */

@@ -14,7 +14,8 @@ import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
 import { PIPELINES } from '../../pipelines/catalog';
 import { PIPELINE_NAMES, type PipelineDecl } from '../../pipelines/types';
 import { KsqlScriptError } from '../../ops/ksql/problem';
-import { loadPipelineScript, PROJECT_ROOT, validatePipelineScripts } from '../../ops/ksql/scripts';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { loadPipelineScript, validatePipelineScripts } from '../../ops/ksql/scripts';
 
 type Json = Record<string, unknown>;
 const ALL = PIPELINE_NAMES.map((n) => PIPELINES[n]);

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
 import { reachableHost } from '../../platform/service';
-import { PROJECT_ROOT } from '../../platform/source-hash';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { urlOutputName } from '../../stacks/analytics-stack';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, stableForSnapshot, synthStack, type Json } from '../support/synth';
 import { stackDiff } from '../support/tf-diff';

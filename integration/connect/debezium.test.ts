@@ -18,7 +18,7 @@ import type { ConnectorSpec } from '../../ops/connect/rest';
 import { type LocalConnect, startConnect } from '../support/connect';
 import { type LocalKafka, startKafka } from '../support/kafka';
 import { type LocalMariaDb, startMariaDb } from '../support/mariadb';
-import { PROJECT_ROOT } from '../support/paths';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { waitUntil } from '../support/ports';
 
 const PASSWORD_ENV = CDC_PASSWORD_ENV;

@@ -3,15 +3,14 @@
  * validates them together with the datasets those pipelines produce. Used at synth time.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { DatasetName, DatasetSchema } from '../../generators/schema';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import type { PipelineDecl } from '../../pipelines/types';
 import { parseScript, type ParsedScript } from './parser';
 import { KsqlScriptError } from './problem';
 import { validateScripts, type ScriptGraph } from './validator';
 
-/** The project root: .sql paths in pipeline declarations are relative to it, and stay relative in messages. */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 export type DatasetSchemas = Readonly<Record<DatasetName, DatasetSchema>>;
 
