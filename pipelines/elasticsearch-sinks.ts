@@ -12,7 +12,6 @@
  *   overwrites the document (the sink versions it by offset) and a tombstone, which carries the same
  *   key, deletes it (`behavior.on.null.values=delete`): a session merged away or a window that stops
  *   matching a HAVING clause leaves the index too.
- *   `SinkDecl.idColumn` is therefore not needed for the id; it is not used.
  */
 import { ProblemListError } from '../lib/problem-list-error';
 import type { KsqlStatement } from '../ops/ksql/parser';
