@@ -16,9 +16,13 @@ export interface KsqlObjectsProps {
   /**
    * The stack's topic resources by topic name. When given, each statement also depends on the topic
    * it reads or writes, and a topic missing from the map fails synth.
+   * @default none: statements depend on no topic resource
    */
   readonly topics?: ReadonlyMap<string, ITerraformDependable>;
-  /** Objects of other pipelines that this pipeline's statements read. */
+  /**
+   * Objects of other pipelines that this pipeline's statements read.
+   * @default none: a statement that reads another pipeline's object fails synth
+   */
   readonly upstream?: readonly KsqlObjects[];
   /**
    * The validated script graph of every enabled pipeline, parsed once per synth by the stack.

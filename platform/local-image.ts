@@ -11,12 +11,18 @@ export interface LocalImageProps {
   readonly repository: string;
   /** Build context, relative to the project root. */
   readonly context: string;
-  /** Dockerfile, relative to the project root; `<context>/Dockerfile` when not given. */
+  /**
+   * Dockerfile, relative to the project root.
+   * @default `<context>/Dockerfile` (docker build's own default)
+   */
   readonly dockerfile?: string;
   readonly buildArgs: Readonly<Record<string, string>>;
   /** Files and folders (relative to the project root) whose content goes into the image. */
   readonly inputs: readonly string[];
-  /** Where the inputs are read; the project root unless a test says otherwise. */
+  /**
+   * Where the inputs are read (a test's own tree).
+   * @default the project root
+   */
   readonly root?: string;
 }
 
