@@ -1,5 +1,6 @@
 import { HOST_PORT_RULE, hostPortProblem } from '../generators/host-port';
 import { DATASET_NAMES } from '../generators/schema';
+import { ProblemListError } from '../lib/problem-list-error';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { DEFAULT_CONFIG } from './defaults';
 import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';
@@ -15,9 +16,9 @@ import {
 } from './types';
 
 /** Invalid configuration: every problem, each naming the setting, the bad value and what is allowed. */
-export class ConfigError extends Error {
+export class ConfigError extends ProblemListError {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid lab configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('Invalid lab configuration', problems.map((p) => `- ${p}`));
     this.name = 'ConfigError';
   }
 }

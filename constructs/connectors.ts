@@ -1,6 +1,6 @@
 /**
  * Connectors and index templates as REST objects of the stack: an Elasticsearch index template and
- * sink connectors per pipeline, and the Debezium source of the moodle pipeline. Each is a RestObject,
+ * sink connectors per pipeline, and a Debezium source per dataset written to the database. Each is a RestObject,
  * so a changed config shows in `cdktf diff`, replaces the object on deploy, and is removed on destroy.
  */
 import type { ITerraformDependable } from 'cdktf';
@@ -14,6 +14,7 @@ import { debeziumSourceConnector, type CdcDatabase, type CdcKafka } from '../pip
 import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../pipelines/elasticsearch-sinks';
 import { pipelineIndexTemplate } from '../pipelines/index-templates';
 import type { PipelineDecl } from '../pipelines/types';
+import type { HttpEndpoints } from '../platform/service';
 import { RestObject } from './rest-object';
 
 /**
@@ -42,15 +43,25 @@ export interface ElasticsearchSinksProps {
   readonly pipeline: PipelineDecl;
   /** Connect REST URL as the machine running `cdktf deploy` reaches it (the published port). */
   readonly connectUrl: string;
-  /** Elasticsearch as the Connect worker reaches it on the lab network, e.g. http://elasticsearch:9200. */
-  readonly elasticsearchUrl: string;
-  /** Elasticsearch as the machine running `cdktf deploy` reaches it, for the index template. */
-  readonly elasticsearchHostUrl: string;
-  /** Schema Registry as the Connect worker reaches it; needed when a sink object has AVRO/PROTOBUF values. */
+  /**
+   * Elasticsearch (the platform construct): the sinks write to its internal URL, the index
+   * template is applied at its host URL.
+   */
+  readonly elasticsearch: HttpEndpoints;
+  /**
+   * Schema Registry as the Connect worker reaches it; needed when a sink object has AVRO/PROTOBUF values.
+   * @default none: a sink of a registry format fails synth
+   */
   readonly schemaRegistryUrl?: string;
-  /** The pipeline script's statements; read from pipeline.ksqlFile when not given. */
+  /**
+   * The pipeline script's statements.
+   * @default the statements of pipeline.ksqlFile, read and parsed here
+   */
   readonly statements?: readonly KsqlStatement[];
-  /** What must exist first: Connect and Elasticsearch healthy, the ksqlDB objects created. */
+  /**
+   * What must exist first: Connect and Elasticsearch healthy, the ksqlDB objects created.
+   * @default nothing
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -69,13 +80,13 @@ export class ElasticsearchSinks extends Construct {
     const template = pipelineIndexTemplate(pipeline.name, this.targets, { timeColumns: datasetTimeColumns(pipeline) });
     this.template = new RestObject(this, 'index-template', {
       tool: 'elasticsearch',
-      endpoint: props.elasticsearchHostUrl,
+      endpoint: props.elasticsearch.hostUrl,
       spec: { name: template.name, body: template.body },
       name: template.name,
       dependsOn: props.dependsOn,
     });
     for (const target of this.targets) {
-      const spec = elasticsearchSinkConnector(target, { elasticsearchUrl: props.elasticsearchUrl, schemaRegistryUrl: props.schemaRegistryUrl });
+      const spec = elasticsearchSinkConnector(target, { elasticsearchUrl: props.elasticsearch.internalUrl, schemaRegistryUrl: props.schemaRegistryUrl });
       this.sinks.set(
         target.object,
         new RestObject(this, spec.name, {
@@ -97,8 +108,12 @@ export interface DebeziumSourceProps {
   readonly database: CdcDatabase;
   /** Kafka for the schema history topic, as the worker reaches it. */
   readonly kafka: CdcKafka;
-  /** The database dataset captured; moodle_logs unless given. */
-  readonly dataset?: DatasetSchema;
+  /** The dataset captured: one whose sink is a database table. */
+  readonly dataset: DatasetSchema;
+  /**
+   * What must exist first: Connect and the database healthy, the CDC topic created.
+   * @default nothing
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -109,7 +124,7 @@ export class DebeziumSource extends Construct {
 
   constructor(scope: Construct, id: string, props: DebeziumSourceProps) {
     super(scope, id);
-    this.spec = debeziumSourceConnector({ dataset: props.dataset ?? DATASET_SCHEMAS.moodle_logs, database: props.database, kafka: props.kafka });
+    this.spec = debeziumSourceConnector({ dataset: props.dataset, database: props.database, kafka: props.kafka });
     this.connector = new RestObject(this, this.spec.name, {
       tool: 'connect',
       endpoint: props.connectUrl,

@@ -2,7 +2,7 @@ import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { specFromStatement } from '../ops/ksql/applier';
-import { datasetsOf, loadPipelineScript, pipelineKsqlTopics, validatePipelineScripts, type KsqlTopicDecl } from '../ops/ksql/scripts';
+import { datasetsOf, loadPipelineScript, validatePipelineScripts } from '../ops/ksql/scripts';
 import { statementTopic, validateScripts, type ScriptGraph } from '../ops/ksql/validator';
 import type { PipelineDecl } from '../pipelines/types';
 import { RestObject } from './rest-object';
@@ -16,9 +16,13 @@ export interface KsqlObjectsProps {
   /**
    * The stack's topic resources by topic name. When given, each statement also depends on the topic
    * it reads or writes, and a topic missing from the map fails synth.
+   * @default none: statements depend on no topic resource
    */
   readonly topics?: ReadonlyMap<string, ITerraformDependable>;
-  /** Objects of other pipelines that this pipeline's statements read. */
+  /**
+   * Objects of other pipelines that this pipeline's statements read.
+   * @default none: a statement that reads another pipeline's object fails synth
+   */
   readonly upstream?: readonly KsqlObjects[];
   /**
    * The validated script graph of every enabled pipeline, parsed once per synth by the stack.
@@ -57,7 +61,7 @@ export class KsqlObjects extends Construct {
       if (topic && props.topics && !topicResource) {
         throw new Error(
           `${s.file}:${s.line}: ${s.kind} ${s.name} uses topic '${topic}', which the stack declares no Kafka topic resource for — ` +
-            'add it to the pipeline\'s topics (pipelineKsqlTopics() lists the topics its statements write)',
+            'create the topics of planPipelineTopics() (stacks/pipeline-topics.ts) and pass them as `topics`',
         );
       }
       const object = new RestObject(this, s.name, {
@@ -129,9 +133,4 @@ export function pipelinesInReferenceOrder(pipelines: readonly PipelineDecl[], gr
     ordered.push(p);
   }
   return ordered;
-}
-
-/** The topics a pipeline's statements write (CREATE ... AS SELECT), for the stack's KafkaTopics. */
-export function ksqlTopicsOf(pipeline: PipelineDecl): KsqlTopicDecl[] {
-  return pipelineKsqlTopics(pipeline);
 }

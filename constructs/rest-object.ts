@@ -7,7 +7,7 @@ import { TerraformData } from './terraform-data';
  * The tools under ops/ that apply objects living behind a REST API. Each has `ops/<tool>/cli.ts`
  * with the verbs `apply` and `delete`, reading OBJECT_ENDPOINT and OBJECT_SPEC from the environment.
  */
-export type RestTool = 'ksql' | 'connect' | 'elasticsearch' | 'kibana' | 'pinot';
+export type RestTool = 'ksql' | 'connect' | 'elasticsearch';
 
 export interface RestObjectProps {
   readonly tool: RestTool;
@@ -16,16 +16,24 @@ export interface RestObjectProps {
   /** What the tool needs to create, update and delete the object; serialized as JSON. */
   readonly spec: Readonly<Record<string, unknown>>;
   /**
-   * The part of the spec whose change must re-create the object; the whole spec when not given.
-   * Other changes (a statement's line number in its file) update the state in place and run nothing.
+   * The part of the spec whose change must re-create the object. Other changes (a statement's
+   * line number in its file) update the state in place and run nothing.
+   * @default the whole spec
    */
   readonly replaceOn?: Readonly<Record<string, unknown>>;
+  /**
+   * What must exist before the object is applied (the healthy service, the objects it reads).
+   * @default nothing
+   */
   readonly dependsOn?: ITerraformDependable[];
-  /** Objects whose replacement must replace this one too (dependents of a replaced ksqlDB object). */
+  /**
+   * Objects whose replacement must replace this one too (dependents of a replaced ksqlDB object).
+   * @default none
+   */
   readonly replaceWith?: TerraformResource[];
   /**
-   * Name in the Terraform address (`terraform_data.<tool>_<name>`), unique per tool in a stack;
-   * the construct id when not given.
+   * Name in the Terraform address (`terraform_data.<tool>_<name>`), unique per tool in a stack.
+   * @default the construct id
    */
   readonly name?: string;
 }

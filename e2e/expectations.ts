@@ -100,7 +100,7 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
       name,
       producerTopics: [...ownTopics].filter((t) => t !== (cdc?.kind === 'database' ? cdc.cdcTopic : '')).sort(),
       cdcTopic: cdc?.kind === 'database' ? cdc.cdcTopic : undefined,
-      paymentsApi: decl.paymentsApi === true,
+      paymentsApi: decl.apiProduces !== undefined,
       statements: own,
       connectors: pipelineConnectors.sort(),
       indices: sinkIndices,

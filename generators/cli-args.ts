@@ -2,6 +2,7 @@
  * Command-line parsing for lab-generate: common options plus each dataset's own flags. Every
  * error names the option, the bad value and what is allowed.
  */
+import { parseArgs } from 'node:util';
 import type { FlagSpec, FlagValues } from './dataset-module';
 import { DATASETS } from './datasets';
 import { parseBrokers } from './kafka-config';
@@ -39,31 +40,50 @@ export interface CliOptions {
 
 export type ParsedArgs = { readonly kind: 'help'; readonly text: string } | { readonly kind: 'run'; readonly options: CliOptions };
 
+/** A common option without a default to apply: a switch, or a value the parser checks in its own way. */
 interface CommonOption {
   readonly name: string;
+  /** What the value looks like in the help; a switch has none. */
   readonly value?: string;
   readonly description: string;
 }
 
+/** A numeric common option: its range and default, for the parser and the help alike. */
+type NumericOption = Exclude<FlagSpec, { readonly kind: 'boolean' }>;
+
+/** The environment variable a database dataset's generator reads its database URL from (--db-url overrides it). */
+export const DB_URL_ENV = 'MOODLE_DB_URL';
+
 /** The --rate value that means "unpaced"; a word, because 0 reads as "paused" (and a stack rate of 0 means exactly that). */
 export const UNLIMITED_RATE = 'unlimited';
 const MAX_RATE = 10_000_000;
+/** Messages per second when --rate is not given (and the run is not a sample print). */
+const DEFAULT_RATE = 10;
+/** Where the producer connects when neither --brokers nor KAFKA_BROKERS says. */
+export const DEFAULT_BROKERS = 'localhost:9092';
 
-const COMMON_OPTIONS: readonly CommonOption[] = [
-  { name: 'rate', value: `N|${UNLIMITED_RATE}`, description: `messages per second (above 0), all workers together, or ${UNLIMITED_RATE}: as fast as the sinks accept (default 10; ${UNLIMITED_RATE} with --stdout --count)` },
+const NUMERIC_OPTIONS = {
+  workers: { name: 'workers', kind: 'integer', default: 1, min: 1, max: 256, description: 'parallel producers (Kafka producers, database connections, HTTP clients); at most --count' },
+  batchSize: { name: 'batch-size', kind: 'integer', default: 500, min: 1, max: 100_000, description: 'most messages per send' },
+  deliveryTimeoutMs: { name: 'delivery-timeout-ms', kind: 'integer', default: 120_000, min: 1000, description: 'a send not acknowledged within this is reported as undelivered' },
+  progressMs: { name: 'progress-ms', kind: 'integer', default: 5000, min: 0, description: 'progress line on stderr every N ms; 0 = none' },
+} as const satisfies Record<string, NumericOption>;
+
+const COMMON_OPTIONS: ReadonlyArray<CommonOption | NumericOption> = [
+  { name: 'rate', value: `N|${UNLIMITED_RATE}`, description: `messages per second (above 0), all workers together, or ${UNLIMITED_RATE}: as fast as the sinks accept (default ${DEFAULT_RATE}; ${UNLIMITED_RATE} with --stdout --count)` },
   { name: 'count', value: 'N', description: 'stop after N messages (default: run until SIGINT/SIGTERM)' },
-  { name: 'workers', value: 'N', description: 'parallel producers (Kafka producers, database connections, HTTP clients); default 1, at most --count' },
+  NUMERIC_OPTIONS.workers,
   { name: 'seed', value: 'N', description: 'seed the random values (integer): the same seed gives the same values' },
   { name: 'start-time', value: 'T', description: 'simulated event time from T (ISO 8601 with Z or +hh:mm, an ISO 8601 date, or epoch ms), 1000/rate ms apart; with --seed the output is identical on every run' },
-  { name: 'brokers', value: 'LIST', description: 'Kafka bootstrap servers host:port[,...] (default $KAFKA_BROKERS or localhost:9092)' },
+  { name: 'brokers', value: 'LIST', description: `Kafka bootstrap servers host:port[,...] (default $KAFKA_BROKERS or ${DEFAULT_BROKERS})` },
   { name: 'topic', value: 'NAME', description: "topic to produce to (default: the dataset's topic)" },
   { name: 'create-topic', description: "create the topic with the broker's defaults if it does not exist" },
   { name: 'stdout', description: 'print the records as JSON lines to stdout; touch no Kafka and no database' },
-  { name: 'db-url', value: 'URL', description: 'moodle_logs: mysql://user:password@host:3306/database (default $MOODLE_DB_URL; prefer the env var for the password)' },
+  { name: 'db-url', value: 'URL', description: `moodle_logs: mysql://user:password@host:3306/database (default $${DB_URL_ENV}; prefer the env var for the password)` },
   { name: 'via-api', value: 'URL', description: 'payments: POST the payments to the payments API at URL instead of producing them to Kafka' },
-  { name: 'batch-size', value: 'N', description: 'most messages per send (default 500)' },
-  { name: 'delivery-timeout-ms', value: 'N', description: 'a send not acknowledged within this is reported as undelivered (default 120000)' },
-  { name: 'progress-ms', value: 'N', description: 'progress line on stderr every N ms (default 5000; 0 = none)' },
+  NUMERIC_OPTIONS.batchSize,
+  NUMERIC_OPTIONS.deliveryTimeoutMs,
+  NUMERIC_OPTIONS.progressMs,
   { name: 'health-file', value: 'PATH', description: 'touch PATH every few seconds while healthy (for the container health check)' },
   { name: 'help', description: 'show this help (after a dataset name: also its own flags)' },
 ];
@@ -88,7 +108,12 @@ function flagLine(spec: FlagSpec): string {
 }
 
 export function helpText(dataset?: DatasetName): string {
-  const lines = [HEADER, '', 'Options:', ...COMMON_OPTIONS.map((option) => optionLine(option.name, option.value, option.description))];
+  const lines = [
+    HEADER,
+    '',
+    'Options:',
+    ...COMMON_OPTIONS.map((option) => ('kind' in option ? flagLine(option) : optionLine(option.name, option.value, option.description))),
+  ];
   const datasets = dataset ? [dataset] : DATASET_NAMES.filter((name) => DATASETS[name].flags.length > 0);
   for (const name of datasets) {
     const module = DATASETS[name];
@@ -137,32 +162,37 @@ function checkBrokers(brokers: string | undefined, fromFlag: boolean): void {
 
 const isDataset = (name: string): name is DatasetName => (DATASET_NAMES as readonly string[]).includes(name);
 
-/** Splits argv into `--name value` / `--name=value` / `--flag` pairs, given which names take no value. */
+/**
+ * Splits argv into option values with node:util's parser (`--name value`, `--name=value`, `--flag`),
+ * then applies this CLI's stricter rules: long options only, each once, a value where one is due.
+ */
 function tokenize(argv: readonly string[], isBoolean: (name: string) => boolean, known: (name: string) => boolean, allowed: () => string): Map<string, string | true> {
+  const names = [...new Set(argv.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=')[0]))].filter(known);
+  const options = Object.fromEntries(names.map((name) => [name, { type: isBoolean(name) ? ('boolean' as const) : ('string' as const) }]));
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}': the dataset goes first, options start with --`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !token.rawName.startsWith('--')) {
+      const raw = token.kind === 'positional' ? token.value : argv[token.index];
+      throw new UsageError(`unexpected argument '${raw}': the dataset goes first, options start with --`);
+    }
+    const name = token.name;
     if (!known(name)) throw new UsageError(`unknown option --${name}; allowed: ${allowed()}`);
     if (values.has(name)) throw new UsageError(`--${name} is given twice`);
     if (isBoolean(name)) {
-      if (eq !== -1) throw new UsageError(`--${name} takes no value`);
+      if (token.value !== undefined) throw new UsageError(`--${name} takes no value`);
       values.set(name, true);
-    } else if (eq !== -1) {
-      values.set(name, arg.slice(eq + 1));
     } else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      values.set(name, next);
-      i++;
+      // node:util takes the next argument as the value even when it is the next option.
+      if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      values.set(name, token.value);
     }
   }
   return values;
 }
 
-export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
+/** The options of one lab-generate command line, or the help it asks for; throws UsageError naming what is wrong. */
+export function parseGeneratorArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') return { kind: 'help', text: helpText() };
   if (!isDataset(first)) throw new UsageError(`unknown dataset '${first}'; allowed: ${DATASET_NAMES.join(', ')}`);
@@ -171,7 +201,10 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const common = new Map(COMMON_OPTIONS.map((option) => [option.name, option]));
   const values = tokenize(
     rest.map((arg) => (arg === '-h' ? '--help' : arg)),
-    (name) => (common.has(name) ? common.get(name)!.value === undefined : flagSpecs.get(name)?.kind === 'boolean'),
+    (name) => {
+      const option = common.get(name);
+      return option ? !('kind' in option) && option.value === undefined : flagSpecs.get(name)?.kind === 'boolean';
+    },
     (name) => common.has(name) || flagSpecs.has(name),
     () => [...common.keys(), ...flagSpecs.keys()].map((name) => `--${name}`).join(', '),
   );
@@ -181,14 +214,14 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     const value = values.get(name);
     return typeof value === 'string' ? value : undefined;
   };
-  const number = (name: string, options: { integer: boolean; min: number; max?: number }, fallback: number): number => {
-    const raw = text(name);
-    return raw === undefined ? fallback : parseNumber(name, raw, options);
+  const number = (spec: NumericOption): number => {
+    const raw = text(spec.name);
+    return raw === undefined ? spec.default : parseNumber(spec.name, raw, { integer: spec.kind === 'integer', min: spec.min, max: spec.max });
   };
 
   const stdout = values.has('stdout');
   const sink = module.schema.sink;
-  const dbUrl = text('db-url') ?? (sink.kind === 'database' ? env.MOODLE_DB_URL : undefined);
+  const dbUrl = text('db-url') ?? (sink.kind === 'database' ? env[DB_URL_ENV] : undefined);
   const viaApi = text('via-api');
   if (dbUrl !== undefined && text('db-url') !== undefined && sink.kind !== 'database') {
     throw new UsageError(`--db-url applies only to datasets written to a database (moodle_logs), not to ${first}`);
@@ -199,7 +232,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     throw new UsageError(`${first} writes rows into the database table ${sink.table} (Debezium produces them to ${sink.cdcTopic}); --topic and --create-topic do not apply`);
   }
   if (sink.kind === 'database' && !stdout && dbUrl === undefined) {
-    throw new UsageError(`${first} writes rows into MariaDB: set MOODLE_DB_URL=mysql://user:password@host:3306/moodle (or pass --db-url), or use --stdout`);
+    throw new UsageError(`${first} writes rows into MariaDB: set ${DB_URL_ENV}=mysql://user:password@host:3306/moodle (or pass --db-url), or use --stdout`);
   }
   if (stdout && viaApi !== undefined) throw new UsageError('--stdout and --via-api exclude each other: print the payments or send them to the API');
   const topic = text('topic') ?? datasetTopic(module.schema);
@@ -216,7 +249,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
 
   const flags: Record<string, number | boolean> = {};
   for (const spec of module.flags) {
-    flags[spec.name] = spec.kind === 'boolean' ? values.has(spec.name) : number(spec.name, { integer: spec.kind === 'integer', min: spec.min, max: spec.max }, spec.default);
+    flags[spec.name] = spec.kind === 'boolean' ? values.has(spec.name) : number(spec);
   }
 
   const seedRaw = text('seed');
@@ -229,10 +262,10 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     options: {
       dataset: first,
       // Printing a fixed number of samples need not be paced; everything else defaults to 10/s.
-      rate: rateRaw === undefined ? (stdout && count !== undefined ? Infinity : 10) : parseRate(rateRaw),
+      rate: rateRaw === undefined ? (stdout && count !== undefined ? Infinity : DEFAULT_RATE) : parseRate(rateRaw),
       count,
       // A worker beyond the count would have nothing to send: it would only hold a connection open.
-      workers: Math.min(number('workers', { integer: true, min: 1, max: 256 }, 1), count ?? Infinity),
+      workers: Math.min(number(NUMERIC_OPTIONS.workers), count ?? Infinity),
       seed: seedRaw === undefined ? undefined : parseNumber('seed', seedRaw, { integer: true, min: 0, max: 2 ** 32 - 1 }),
       startTime: startRaw === undefined ? undefined : parseStartTime(startRaw),
       brokers,
@@ -241,9 +274,9 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       stdout,
       dbUrl: stdout ? undefined : dbUrl,
       viaApi,
-      batchSize: number('batch-size', { integer: true, min: 1, max: 100_000 }, 500),
-      deliveryTimeoutMs: number('delivery-timeout-ms', { integer: true, min: 1000 }, 120_000),
-      progressMs: number('progress-ms', { integer: true, min: 0 }, 5000),
+      batchSize: number(NUMERIC_OPTIONS.batchSize),
+      deliveryTimeoutMs: number(NUMERIC_OPTIONS.deliveryTimeoutMs),
+      progressMs: number(NUMERIC_OPTIONS.progressMs),
       healthFile: text('health-file'),
       flags,
     },

@@ -2,7 +2,7 @@
 /** lab-generate: runs one dataset's generator into Kafka, MariaDB, the payments API or stdout. */
 import { Kafka } from 'kafkajs';
 import { createPool, type Pool } from 'mysql2/promise';
-import { parseArgs, UsageError, type CliOptions } from './cli-args';
+import { DEFAULT_BROKERS, parseGeneratorArgs, UsageError, type CliOptions } from './cli-args';
 import { DATASETS } from './datasets';
 import type { DatasetGenerator } from './dataset-module';
 import { kafkaConfig, parseBrokers } from './kafka-config';
@@ -52,7 +52,7 @@ async function openDestination(options: CliOptions, label: string): Promise<Dest
     const sinks = Array.from({ length: options.workers }, () => new DatabaseSink(pool, schema, options.deliveryTimeoutMs));
     return { sinks, describe: `table ${schema.sink.table}`, close: () => pool.end() };
   }
-  const kafka = new Kafka(kafkaConfig(label, parseBrokers(options.brokers ?? 'localhost:9092')));
+  const kafka = new Kafka(kafkaConfig(label, parseBrokers(options.brokers ?? DEFAULT_BROKERS)));
   await ensureTopic(kafka, options.topic, options.createTopic, options.deliveryTimeoutMs);
   const sinks = Array.from({ length: options.workers }, () => new KafkaSink(kafka, options.topic, options.deliveryTimeoutMs));
   await Promise.all(sinks.map((sink) => sink.open()));
@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
   let options: CliOptions;
   let generator: DatasetGenerator;
   try {
-    const parsed = parseArgs(argv);
+    const parsed = parseGeneratorArgs(argv);
     if (parsed.kind === 'help') {
       output.out(`${parsed.text}\n`);
       return EXIT.ok;

@@ -1,4 +1,4 @@
--- Bank transactions (seed 000): deposits and withdrawals per user; very large withdrawals,
+-- Bank transactions: deposits and withdrawals per user; very large withdrawals,
 -- users whose withdrawals exceed 5,000,000 in a day, and running totals per user.
 --
 -- Run by hand with:  RUN SCRIPT '/path/to/ksql/bank-transactions.sql';

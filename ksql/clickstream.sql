@@ -1,4 +1,4 @@
--- Clickstream (seed 001, Confluent's clickstream demo): web clicks enriched with users and HTTP
+-- Clickstream (after Confluent's clickstream demo): web clicks enriched with users and HTTP
 -- status definitions; traffic, pages, errors and their alert, user sessions, user IP activity,
 -- bandwidth per minute and per session, and high-bandwidth sessions.
 --

@@ -1,4 +1,4 @@
--- Moodle (seed 002): learning-platform activity captured from the database by Debezium (CDC),
+-- Moodle: learning-platform activity captured from the database by Debezium (CDC),
 -- cut into 15-minute sessions per user, summed per user, and the risk model's predictions with
 -- the students at risk of dropping out.
 --
@@ -43,7 +43,7 @@ CREATE TABLE MOODLE_USER_SESSIONS WITH (KAFKA_TOPIC='moodle_user_sessions', VALU
 -- Per-user totals over all sessions. Why the detour through MOODLE_USER_SESSION_LOG:
 --
 -- * ksqlDB runs no persistent query on a windowed table, so MOODLE_USER_SESSIONS cannot be
---   aggregated directly (the seed's "SELECT ... FROM sessions GROUP BY userid" is rejected).
+--   aggregated directly ("SELECT ... FROM sessions GROUP BY userid" over the windowed table is rejected).
 -- * Reading its topic as a STREAM would be wrong: every update of a growing session is a new
 --   row, so activities would be counted again with each update, and the tombstones of merged
 --   sessions (which a stream ignores) would leave the superseded sessions counted too.

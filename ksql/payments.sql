@@ -1,4 +1,4 @@
--- Payments (seed 004): payment instructions from the payments HTTP API, produced in three
+-- Payments: payment instructions from the payments HTTP API, produced in three
 -- formats through Schema Registry, merged into one stream and checked by anti-fraud rules.
 --
 -- Run by hand with:  RUN SCRIPT '/path/to/ksql/payments.sql';

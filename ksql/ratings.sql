@@ -1,4 +1,4 @@
--- Ratings (seed 000): product ratings of 1 to 5 stars, bad ratings (below 3) as soon as they
+-- Ratings: product ratings of 1 to 5 stars, bad ratings (below 3) as soon as they
 -- happen so customer relations can follow up, and a per-product table to rank the worst products.
 --
 -- Run by hand with:  RUN SCRIPT '/path/to/ksql/ratings.sql';

@@ -1,4 +1,4 @@
--- Server logs (seed 000): web server log events, per-host error anomalies (an error storm is
+-- Server logs: web server log events, per-host error anomalies (an error storm is
 -- five or more 5xx responses from one host within a minute) and the count of events per status.
 --
 -- Run by hand with:  RUN SCRIPT '/path/to/ksql/server-logs.sql';

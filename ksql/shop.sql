@@ -1,4 +1,4 @@
--- Shop (seed 003): e-commerce transactions from ten fixed users, and the shop's income in
+-- Shop: e-commerce transactions from ten fixed users, and the shop's income in
 -- 3-second windows, written to the topic window_transactions for the Apache Pinot realtime table.
 --
 -- Run by hand with:  RUN SCRIPT '/path/to/ksql/shop.sql';

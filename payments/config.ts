@@ -62,7 +62,7 @@ const SETTINGS = {
 } as const satisfies Record<keyof PaymentsConfig, Setting>;
 
 export const HELP = [
-  'payments-api: the payments HTTP API of seed 004.',
+  'payments-api: the payments HTTP API.',
   '',
   'Usage: node dist/payments/server.js [options]     (npm run payments -- [options])',
   '',

@@ -12,8 +12,8 @@
  *   overwrites the document (the sink versions it by offset) and a tombstone, which carries the same
  *   key, deletes it (`behavior.on.null.values=delete`): a session merged away or a window that stops
  *   matching a HAVING clause leaves the index too.
- *   `SinkDecl.idColumn` is therefore not needed for the id; it is not used.
  */
+import { ProblemListError } from '../lib/problem-list-error';
 import type { KsqlStatement } from '../ops/ksql/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
 import type { PipelineDecl } from './types';
@@ -52,12 +52,9 @@ export interface SinkProblem {
   readonly fix: string;
 }
 
-export class SinkDeclarationError extends Error {
+export class SinkDeclarationError extends ProblemListError {
   constructor(readonly problems: readonly SinkProblem[]) {
-    super(
-      `Elasticsearch sinks failed validation (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  ${p.where}: ${p.problem} — ${p.fix}`).join('\n'),
-    );
+    super('Elasticsearch sinks failed validation', problems.map((p) => `${p.where}: ${p.problem} — ${p.fix}`));
     this.name = 'SinkDeclarationError';
   }
 }

@@ -12,31 +12,43 @@ export const PIPELINE_NAMES = [
 
 export type PipelineName = (typeof PIPELINE_NAMES)[number];
 
-/** Platform services that only some pipelines need; the core (Kafka, registry, ksqlDB, Connect, ES, Grafana, UI) always runs. */
-export type OptionalService = 'mariadb' | 'kibana' | 'pinot';
+/**
+ * Platform services that only some pipelines need; the core (Kafka, registry, ksqlDB, Connect, ES,
+ * Grafana, UI) always runs. The database is not listed: it runs when an enabled pipeline has a
+ * dataset whose sink is a database (its schema's `sink.kind`).
+ */
+export type OptionalService = 'kibana' | 'pinot';
 
-/** A generator container the pipeline runs: a dataset produced continuously at the configured rate. */
-export interface GeneratorDecl {
-  readonly dataset: DatasetName;
-}
+/** The datasets that the lab's HTTP API produces: the payments API serves the payments dataset. */
+export type ApiDataset = Extract<DatasetName, 'payments'>;
 
 /**
  * Everything a pipeline is, in one place. The stack derives its topics, ksqlDB statements,
- * connectors, templates and dashboards from this declaration.
+ * connectors, templates and dashboards from this declaration and from its datasets' schemas:
+ * a dataset whose sink is a database gets the database, its generator writes rows there, and a
+ * Debezium source turns them into the dataset's CDC topic; every other dataset's generator
+ * produces to its topics.
  */
 export interface PipelineDecl {
   readonly name: PipelineName;
+  /** The use case, in a few words. */
   readonly title: string;
-  /** Which seed document this pipeline comes from. */
-  readonly seed: string;
-  /** Datasets this pipeline consumes; each has a generator (or, for payments, the API). */
+  /** Datasets this pipeline consumes; each has a generator (whose rate 0 pauses it). */
   readonly datasets: readonly DatasetName[];
   /** Optional platform services this pipeline needs. */
   readonly needs: readonly OptionalService[];
-  /** Extra generator flags per dataset in the stack, e.g. an anomaly at start so alerts show at once. */
+  /**
+   * Extra generator flags per dataset in the stack, e.g. an anomaly at start so alerts show at once.
+   * @default none
+   */
   readonly generatorArgs?: Readonly<Partial<Record<DatasetName, readonly string[]>>>;
-  /** Runs the payments HTTP API. */
-  readonly paymentsApi?: boolean;
+  /**
+   * A dataset of this pipeline that reaches Kafka through the lab's HTTP API: the stack runs the
+   * API, the dataset's generator sends its records through it (`--via-api`), and the pipeline's
+   * ksqlDB statements wait for the API, which registers the dataset's schemas at start.
+   * @default none: every generator produces to Kafka (or its database) itself
+   */
+  readonly apiProduces?: ApiDataset;
   /** ksqlDB script, relative to the project root. */
   readonly ksqlFile: string;
   /**
@@ -49,6 +61,4 @@ export interface PipelineDecl {
 export interface SinkDecl {
   /** ksqlDB object name as declared in the pipeline's .sql file (upper case). */
   readonly object: string;
-  /** For tables with windowed keys: the value column that, with WINDOWSTART, makes a stable document id. */
-  readonly idColumn?: string;
 }

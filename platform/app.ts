@@ -3,7 +3,8 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DatasetName } from '../generators/schema';
 import type { KafkaConnection } from './kafka-connection';
-import { Service, type ServiceContext } from './service';
+import type { SchemaRegistry } from './schema-registry';
+import { Service, type HttpEndpoints, type ServiceContext } from './service';
 import { LocalImage } from './local-image';
 
 /** What the app image is built from (the project's Dockerfile); a change to any of it rebuilds. */
@@ -60,9 +61,20 @@ export interface GeneratorProps {
   readonly ratePerSecond: number;
   readonly memoryMb: number;
   readonly kafka: KafkaConnection;
+  /**
+   * Environment besides the Kafka client settings (the database URL of a database dataset).
+   * @default none
+   */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * CLI flags after `<dataset> --rate N --health-file F`.
+   * @default none
+   */
   readonly extraArgs?: readonly string[];
-  /** What the generator writes to or calls besides Kafka (the database, the payments API). */
+  /**
+   * What the generator writes to or calls besides Kafka (the database, the payments API).
+   * @default the brokers only
+   */
   readonly dependsOn?: readonly Service[];
   /** The topics it writes: brokers do not auto-create topics. */
   readonly topics: readonly ITerraformDependable[];
@@ -105,16 +117,20 @@ export interface PaymentsApiProps {
   readonly context: ServiceContext;
   readonly image: Image;
   readonly kafka: KafkaConnection;
-  readonly schemaRegistry: Service;
-  readonly schemaRegistryUrl: string;
+  /** The API registers its Avro and Protobuf schemas there at start. */
+  readonly schemaRegistry: SchemaRegistry;
   readonly memoryMb: number;
   readonly hostPort: number;
   readonly topics: readonly ITerraformDependable[];
 }
 
-/** The payments HTTP API of seed 004: JSON, Avro and Protobuf payments through Schema Registry. */
-export class PaymentsApi extends Construct {
+/** The payments HTTP API: JSON, Avro and Protobuf payments through Schema Registry. */
+export class PaymentsApi extends Construct implements HttpEndpoints {
   readonly service: Service;
+  /** The API on the lab network, e.g. http://payments-api:8000. */
+  readonly internalUrl: string;
+  /** The API at its published port, e.g. http://127.0.0.1:8000. */
+  readonly hostUrl: string;
 
   constructor(scope: Construct, id: string, props: PaymentsApiProps) {
     super(scope, id);
@@ -126,19 +142,21 @@ export class PaymentsApi extends Construct {
       command: ['node', 'dist/payments/server.js'],
       env: {
         ...kafkaClientEnv(props.kafka),
-        SCHEMA_REGISTRY_URL: props.schemaRegistryUrl,
+        SCHEMA_REGISTRY_URL: props.schemaRegistry.internalUrl,
         // The API binds 127.0.0.1 by default; inside its container it must take the published port's traffic.
         HOST: '0.0.0.0',
         PORT: String(PAYMENTS_API_PORT),
         NODE_OPTIONS: `--max-old-space-size=${Math.floor(props.memoryMb * 0.6)}`,
       },
       ports: [{ container: PAYMENTS_API_PORT, host: props.hostPort }],
-      dependsOn: [...props.kafka.brokers, props.schemaRegistry],
+      dependsOn: [...props.kafka.brokers, props.schemaRegistry.service],
       after: props.topics,
       healthCheck: {
         test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${PAYMENTS_API_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
         startPeriodSeconds: 15,
       },
     });
+    this.internalUrl = this.service.url(PAYMENTS_API_PORT);
+    this.hostUrl = this.service.hostUrl(PAYMENTS_API_PORT);
   }
 }

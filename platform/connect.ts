@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
 import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
-import { curlCheck, Service, type ServiceContext } from './service';
+import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 import { LocalImage } from './local-image';
 
 export const CONNECT_PORT = 8083;
@@ -24,13 +24,25 @@ export interface ConnectProps {
   readonly kafka: KafkaConnection;
   readonly memoryMb: number;
   readonly hostPort: number;
-  /** Extra environment, e.g. secrets the connectors read through the env config provider. */
+  /**
+   * Extra environment, e.g. secrets the connectors read through the env config provider.
+   * @default none
+   */
   readonly secretEnv?: Readonly<Record<string, string>>;
+  /**
+   * Services the connectors reach (Elasticsearch, the CDC database): Connect starts once they are healthy.
+   * @default the brokers only
+   */
   readonly dependsOn?: readonly Service[];
 }
 
-export class KafkaConnect extends Construct {
+/** A Kafka Connect worker with the Elasticsearch sink and Debezium MariaDB plugins. */
+export class KafkaConnect extends Construct implements HttpEndpoints {
   readonly service: Service;
+  /** Connect's REST API on the lab network, e.g. http://connect:8083. */
+  readonly internalUrl: string;
+  /** Connect's REST API at its published port, e.g. http://127.0.0.1:8083. */
+  readonly hostUrl: string;
 
   constructor(scope: Construct, id: string, props: ConnectProps) {
     super(scope, id);
@@ -84,5 +96,7 @@ export class KafkaConnect extends Construct {
       // Tasks commit their offsets (the CDC position among them) and leave the group.
       stopGraceSeconds: 30,
     });
+    this.internalUrl = this.service.url(CONNECT_PORT);
+    this.hostUrl = this.service.hostUrl(CONNECT_PORT);
   }
 }

@@ -1,7 +1,7 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
-import { curlCheck, Service, type ServiceContext } from './service';
+import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 
 export const ELASTICSEARCH_PORT = 9200;
 
@@ -16,8 +16,12 @@ export interface ElasticsearchProps {
  * A single-node cluster. Security is off: the port is published on the bind address only
  * (127.0.0.1 by default) and the lab holds generated data; see README "Security".
  */
-export class Elasticsearch extends Construct {
+export class Elasticsearch extends Construct implements HttpEndpoints {
   readonly service: Service;
+  /** Elasticsearch on the lab network, e.g. http://elasticsearch:9200. */
+  readonly internalUrl: string;
+  /** Elasticsearch at its published port, e.g. http://127.0.0.1:9200. */
+  readonly hostUrl: string;
 
   constructor(scope: Construct, id: string, props: ElasticsearchProps) {
     super(scope, id);
@@ -43,5 +47,7 @@ export class Elasticsearch extends Construct {
       // Flushes translogs and closes shards; a killed node replays its translog on the next start.
       stopGraceSeconds: 60,
     });
+    this.internalUrl = this.service.url(ELASTICSEARCH_PORT);
+    this.hostUrl = this.service.hostUrl(ELASTICSEARCH_PORT);
   }
 }

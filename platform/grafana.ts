@@ -1,5 +1,6 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
+import type { Elasticsearch } from './elasticsearch';
 import { Service, wgetCheck, type ServiceContext } from './service';
 
 export const GRAFANA_PORT = 3000;
@@ -7,17 +8,24 @@ export const GRAFANA_PORT = 3000;
 export interface GrafanaProps {
   readonly context: ServiceContext;
   readonly image: Image;
-  readonly elasticsearch: Service;
+  /** The data source of the dashboards: Grafana starts once it is healthy. */
+  readonly elasticsearch: Elasticsearch;
   readonly memoryMb: number;
   readonly hostPort: number;
   /** The admin password as a Terraform expression (a random_password result), never a literal. */
   readonly adminPassword: string;
-  /** Provisioning files (datasources, dashboards) written into the container. */
+  /**
+   * Provisioning files (datasources, dashboards) written into the container.
+   * @default none
+   */
   readonly provisioning?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
 }
 
+/** Grafana with a generated admin password, anonymous access and sign-up off. */
 export class Grafana extends Construct {
   readonly service: Service;
+  /** Grafana at its published port, e.g. http://127.0.0.1:3000. */
+  readonly hostUrl: string;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
@@ -37,8 +45,9 @@ export class Grafana extends Construct {
       ports: [{ container: GRAFANA_PORT, host: props.hostPort }],
       volumes: [{ name: 'grafana-data', containerPath: '/var/lib/grafana' }],
       files: props.provisioning,
-      dependsOn: [props.elasticsearch],
+      dependsOn: [props.elasticsearch.service],
       healthCheck: { test: wgetCheck(`http://localhost:${GRAFANA_PORT}/api/health`), startPeriodSeconds: 20 },
     });
+    this.hostUrl = this.service.hostUrl(GRAFANA_PORT);
   }
 }

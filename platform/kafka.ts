@@ -36,6 +36,8 @@ export function replicationFor(brokers: number): { replicationFactor: number; mi
 /** Kafka in KRaft combined mode: every node is broker and controller. */
 export class KafkaBrokers extends Construct {
   readonly connection: KafkaConnection;
+  /** Bootstrap servers at the published ports, for clients outside Docker, e.g. 127.0.0.1:9092. */
+  readonly hostBootstrapServers: string;
 
   constructor(scope: Construct, id: string, props: KafkaBrokersProps) {
     super(scope, id);
@@ -94,5 +96,6 @@ export class KafkaBrokers extends Construct {
       brokers,
       replicationFactor,
     };
+    this.hostBootstrapServers = brokers.map((b) => b.hostAddress(HOST_LISTENER_PORT)).join(',');
   }
 }

@@ -1,8 +1,10 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
+import type { KafkaConnect } from './connect';
 import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
-import { curlCheck, Service, type ServiceContext } from './service';
+import type { SchemaRegistry } from './schema-registry';
+import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 
 export const KSQLDB_PORT = 8088;
 
@@ -10,17 +12,20 @@ export interface KsqlDbProps {
   readonly context: ServiceContext;
   readonly image: Image;
   readonly kafka: KafkaConnection;
-  readonly schemaRegistry: Service;
-  readonly schemaRegistryUrl: string;
-  /** ksqlDB lists and manages Connect's connectors (SHOW CONNECTORS) through this URL. */
-  readonly connect: Service;
-  readonly connectUrl: string;
+  readonly schemaRegistry: SchemaRegistry;
+  /** ksqlDB lists and manages Connect's connectors (SHOW CONNECTORS) through its REST API. */
+  readonly connect: KafkaConnect;
   readonly memoryMb: number;
   readonly hostPort: number;
 }
 
-export class KsqlDb extends Construct {
+/** The ksqlDB server that runs the pipelines' persistent queries. */
+export class KsqlDb extends Construct implements HttpEndpoints {
   readonly service: Service;
+  /** ksqlDB's REST API on the lab network, e.g. http://ksqldb:8088. */
+  readonly internalUrl: string;
+  /** ksqlDB's REST API at its published port, e.g. http://127.0.0.1:8088. */
+  readonly hostUrl: string;
 
   constructor(scope: Construct, id: string, props: KsqlDbProps) {
     super(scope, id);
@@ -35,8 +40,8 @@ export class KsqlDb extends Construct {
         KSQL_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
         ...propertiesAsEnv('KSQL_', props.kafka.clientProperties),
         KSQL_KSQL_SERVICE_ID: `${props.context.project}_`,
-        KSQL_KSQL_SCHEMA_REGISTRY_URL: props.schemaRegistryUrl,
-        KSQL_KSQL_CONNECT_URL: props.connectUrl,
+        KSQL_KSQL_SCHEMA_REGISTRY_URL: props.schemaRegistry.internalUrl,
+        KSQL_KSQL_CONNECT_URL: props.connect.internalUrl,
         KSQL_KSQL_INTERNAL_TOPIC_REPLICAS: rf,
         KSQL_KSQL_STREAMS_REPLICATION_FACTOR: rf,
         KSQL_KSQL_LOGGING_PROCESSING_TOPIC_REPLICATION_FACTOR: rf,
@@ -56,7 +61,7 @@ export class KsqlDb extends Construct {
         KSQL_HEAP_OPTS: heapOpts(props.memoryMb, 0.55),
       },
       ports: [{ container: KSQLDB_PORT, host: props.hostPort }],
-      dependsOn: [...props.kafka.brokers, props.schemaRegistry, props.connect],
+      dependsOn: [...props.kafka.brokers, props.schemaRegistry.service, props.connect.service],
       healthCheck: {
         test: curlCheck(`http://localhost:${KSQLDB_PORT}/healthcheck`, '"isHealthy":true'),
         startPeriodSeconds: 60,
@@ -65,5 +70,7 @@ export class KsqlDb extends Construct {
       // Each persistent query commits its offsets and closes its state stores.
       stopGraceSeconds: 30,
     });
+    this.internalUrl = this.service.url(KSQLDB_PORT);
+    this.hostUrl = this.service.hostUrl(KSQLDB_PORT);
   }
 }

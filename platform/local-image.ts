@@ -3,19 +3,26 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { PROJECT_ROOT_FROM_STACK } from '../constructs/rest-object';
 import { TerraformData } from '../constructs/terraform-data';
-import { PROJECT_ROOT, sourceHash } from './source-hash';
+import { PROJECT_ROOT } from '../lib/project-root';
+import { sourceHash } from './source-hash';
 
 export interface LocalImageProps {
   /** Repository name, e.g. `lab/app`; the tag is derived from the build inputs. */
   readonly repository: string;
   /** Build context, relative to the project root. */
   readonly context: string;
-  /** Dockerfile, relative to the project root; `<context>/Dockerfile` when not given. */
+  /**
+   * Dockerfile, relative to the project root.
+   * @default `<context>/Dockerfile` (docker build's own default)
+   */
   readonly dockerfile?: string;
   readonly buildArgs: Readonly<Record<string, string>>;
   /** Files and folders (relative to the project root) whose content goes into the image. */
   readonly inputs: readonly string[];
-  /** Where the inputs are read; the project root unless a test says otherwise. */
+  /**
+   * Where the inputs are read (a test's own tree).
+   * @default the project root
+   */
   readonly root?: string;
 }
 

@@ -14,6 +14,10 @@ export interface MariaDbInitOptions {
   readonly cdcUser: string;
   /** A literal in tests; a Terraform expression of a generated password in the stack. */
   readonly cdcPassword: string;
+  /**
+   * The database that holds the log table.
+   * @default 'moodle', the database the stack's MariaDB creates (MOODLE_DATABASE)
+   */
   readonly database?: string;
 }
 

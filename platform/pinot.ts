@@ -24,6 +24,14 @@ export interface PinotProps {
  */
 export class Pinot extends Construct {
   readonly service: Service;
+  /** The controller's REST API (schemas, tables) on the lab network, e.g. http://pinot:9000. */
+  readonly controllerInternalUrl: string;
+  /** The controller's REST API at its published port, e.g. http://127.0.0.1:9000. */
+  readonly controllerHostUrl: string;
+  /** The broker's query API on the lab network, e.g. http://pinot:8000. */
+  readonly brokerInternalUrl: string;
+  /** The broker's query API at its published port, e.g. http://127.0.0.1:8099. */
+  readonly brokerHostUrl: string;
 
   constructor(scope: Construct, id: string, props: PinotProps) {
     super(scope, id);
@@ -45,5 +53,9 @@ export class Pinot extends Construct {
       // The server commits its consuming segments' offsets before it stops.
       stopGraceSeconds: 30,
     });
+    this.controllerInternalUrl = this.service.url(PINOT_CONTROLLER_PORT);
+    this.controllerHostUrl = this.service.hostUrl(PINOT_CONTROLLER_PORT);
+    this.brokerInternalUrl = this.service.url(PINOT_BROKER_PORT);
+    this.brokerHostUrl = this.service.hostUrl(PINOT_BROKER_PORT);
   }
 }

@@ -2,7 +2,7 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
 import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
-import { curlCheck, Service, type ServiceContext } from './service';
+import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 
 export const SCHEMA_REGISTRY_PORT = 8081;
 
@@ -14,8 +14,13 @@ export interface SchemaRegistryProps {
   readonly hostPort: number;
 }
 
-export class SchemaRegistry extends Construct {
+/** Schema Registry, storing its schemas in a Kafka topic. */
+export class SchemaRegistry extends Construct implements HttpEndpoints {
   readonly service: Service;
+  /** The registry's REST API on the lab network, e.g. http://schema-registry:8081. */
+  readonly internalUrl: string;
+  /** The registry's REST API at its published port, e.g. http://127.0.0.1:8081. */
+  readonly hostUrl: string;
 
   constructor(scope: Construct, id: string, props: SchemaRegistryProps) {
     super(scope, id);
@@ -36,5 +41,7 @@ export class SchemaRegistry extends Construct {
       dependsOn: props.kafka.brokers,
       healthCheck: { test: curlCheck(`http://localhost:${SCHEMA_REGISTRY_PORT}/subjects`), startPeriodSeconds: 30 },
     });
+    this.internalUrl = this.service.url(SCHEMA_REGISTRY_PORT);
+    this.hostUrl = this.service.hostUrl(SCHEMA_REGISTRY_PORT);
   }
 }

@@ -14,7 +14,15 @@ export interface HealthCheck {
   readonly test: string[];
   /** Seconds the service may take to start before failures count. */
   readonly startPeriodSeconds: number;
+  /**
+   * Seconds between two checks.
+   * @default 10
+   */
   readonly intervalSeconds?: number;
+  /**
+   * Failed checks in a row (after the start period) that make the container unhealthy.
+   * @default 30
+   */
   readonly retries?: number;
 }
 
@@ -27,7 +35,24 @@ export interface PublishedPort {
 export interface ServiceContext {
   readonly project: string;
   readonly network: Network;
+  /** The host address ports are published on; 0.0.0.0 publishes them on every interface. */
   readonly bindAddress: string;
+}
+
+/** Where an HTTP service of the lab answers; the platform constructs with a REST API have both. */
+export interface HttpEndpoints {
+  /** On the lab network, as other containers reach it, e.g. http://ksqldb:8088. */
+  readonly internalUrl: string;
+  /** At its published port, as the machine running `cdktf deploy` reaches it, e.g. http://127.0.0.1:8088. */
+  readonly hostUrl: string;
+}
+
+/**
+ * The address the deploying machine reaches a published port at: the bind address itself, or
+ * 127.0.0.1 when ports are published on every interface (0.0.0.0 is no address to connect to).
+ */
+export function reachableHost(bindAddress: string): string {
+  return bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
 }
 
 export interface ServiceProps {
@@ -37,16 +62,45 @@ export interface ServiceProps {
   readonly image: Image;
   readonly memoryMb: number;
   readonly healthCheck: HealthCheck;
+  /**
+   * Environment variables, written sorted by name so that their order never shows as a change.
+   * @default none
+   */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Container ports published on the context's bind address.
+   * @default none: the service is reached on the lab network only
+   */
   readonly ports?: readonly PublishedPort[];
-  /** Services this one talks to: it is created only once they are healthy. */
+  /**
+   * Services this one talks to: it is created only once they are healthy.
+   * @default none
+   */
   readonly dependsOn?: readonly Service[];
-  /** Other resources that must exist first (the topics a producer writes). */
+  /**
+   * Other resources that must exist first (the topics a producer writes).
+   * @default none
+   */
   readonly after?: readonly ITerraformDependable[];
+  /**
+   * Named volumes, each `<project>-<name>`, mounted at their container path.
+   * @default none: the container keeps no data across a replacement
+   */
   readonly volumes?: ReadonlyArray<{ readonly name: string; readonly containerPath: string }>;
-  /** Files written into the container before it starts (configuration, init scripts). */
+  /**
+   * Files written into the container before it starts (configuration, init scripts).
+   * @default none
+   */
   readonly files?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+  /**
+   * Arguments that replace the image's CMD.
+   * @default the image's CMD
+   */
   readonly command?: string[];
+  /**
+   * User the container runs as.
+   * @default the image's USER
+   */
   readonly user?: string;
   /**
    * Seconds Terraform waits for the container to become healthy.
@@ -70,12 +124,16 @@ export class Service extends Construct {
   readonly container: Container;
   readonly hostname: string;
   readonly memoryMb: number;
+  private readonly published: readonly PublishedPort[];
+  private readonly reachableHost: string;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
     const { context } = props;
     this.hostname = props.hostname;
     this.memoryMb = props.memoryMb;
+    this.published = props.ports ?? [];
+    this.reachableHost = reachableHost(context.bindAddress);
 
     const volumes = (props.volumes ?? []).map((v) => {
       const volume = new Volume(this, `volume-${v.name}`, { name: `${context.project}-${v.name}` });
@@ -118,13 +176,29 @@ export class Service extends Construct {
     this.container.overrideLogicalId(props.hostname);
   }
 
-  /** host:port on the lab network. */
+  /** host:port of a container port on the lab network, e.g. ksqldb:8088. */
   address(port: number): string {
     return `${this.hostname}:${port}`;
   }
 
+  /** http://host:port of a container port on the lab network, e.g. http://ksqldb:8088. */
   url(port: number): string {
     return `http://${this.address(port)}`;
+  }
+
+  /** host:port at which the deploying machine reaches a published container port, e.g. 127.0.0.1:8088. */
+  hostAddress(containerPort: number): string {
+    const port = this.published.find((p) => p.container === containerPort);
+    if (!port) {
+      const published = this.published.map((p) => p.container).join(', ') || 'none';
+      throw new Error(`${this.hostname} does not publish container port ${containerPort} (it publishes: ${published})`);
+    }
+    return `${this.reachableHost}:${port.host}`;
+  }
+
+  /** http://host:port at which the deploying machine reaches a published container port, e.g. http://127.0.0.1:8088. */
+  hostUrl(containerPort: number): string {
+    return `http://${this.hostAddress(containerPort)}`;
   }
 }
 

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-
-/** Project root: this file lives in platform/. */
-export const PROJECT_ROOT = join(__dirname, '..');
+import { PROJECT_ROOT } from '../lib/project-root';
 
 function listFiles(root: string, path: string): string[] {
   const full = join(root, path);

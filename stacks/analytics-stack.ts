@@ -5,23 +5,27 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ImageName, LabConfig, SaslMechanism } from '../config/types';
+import { envSuffix } from '../config/load';
+import type { ImageName, LabConfig, PortName, SaslMechanism } from '../config/types';
 import { PIPELINES } from '../pipelines/catalog';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { DB_URL_ENV } from '../generators/cli-args';
+import type { DatasetName } from '../generators/schema';
 import type { OptionalService, PipelineDecl } from '../pipelines/types';
-import { appImage, Generator, PAYMENTS_API_PORT, PaymentsApi } from '../platform/app';
-import { CONNECT_PORT, KafkaConnect } from '../platform/connect';
-import { Elasticsearch, ELASTICSEARCH_PORT } from '../platform/elasticsearch';
+import { appImage, Generator, PaymentsApi } from '../platform/app';
+import { KafkaConnect } from '../platform/connect';
+import { Elasticsearch } from '../platform/elasticsearch';
 import { ExternalKafka } from '../platform/external-kafka';
 import { Grafana } from '../platform/grafana';
 import { KafkaBrokers } from '../platform/kafka';
 import type { KafkaConnection } from '../platform/kafka-connection';
 import { KafkaUi } from '../platform/kafka-ui';
 import { Kibana } from '../platform/kibana';
-import { KsqlDb, KSQLDB_PORT } from '../platform/ksqldb';
-import { APP_USER, MARIADB_PORT, MariaDb, MOODLE_DATABASE } from '../platform/mariadb';
+import { KsqlDb } from '../platform/ksqldb';
+import { MariaDb } from '../platform/mariadb';
 import { Pinot } from '../platform/pinot';
-import { SchemaRegistry, SCHEMA_REGISTRY_PORT } from '../platform/schema-registry';
-import type { Service, ServiceContext } from '../platform/service';
+import { SchemaRegistry } from '../platform/schema-registry';
+import { reachableHost, type Service, type ServiceContext } from '../platform/service';
 import { KafkaProvider, type KafkaSaslMechanism } from '../providers/kafka';
 import { validateEnabledPipelineScripts } from '../constructs/ksql-objects';
 import { createPipelineTopics, PipelineResources } from './pipeline-resources';
@@ -33,9 +37,17 @@ const PROVIDER_SASL: Readonly<Record<SaslMechanism, KafkaSaslMechanism>> = {
   'SCRAM-SHA-512': 'scram-sha512',
 };
 
-/** Where the deploying machine reaches the published ports. */
-function hostAddress(config: LabConfig): string {
-  return config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
+/** The published ports that serve HTTP; the brokers' port is Kafka's protocol, MariaDB's MySQL's. */
+export type HttpPortName = Exclude<PortName, 'kafka' | 'mariadb'>;
+
+/** The stack output holding the URL of a published HTTP port: kafkaUi -> kafka_ui_url. */
+export function urlOutputName(port: HttpPortName): string {
+  return `${envSuffix(port).toLowerCase()}_url`;
+}
+
+/** A dataset whose generator inserts rows into the lab database, from which Debezium produces them. */
+function writesToDatabase(dataset: DatasetName): boolean {
+  return DATASET_SCHEMAS[dataset].sink.kind === 'database';
 }
 
 /** A generated password, kept in state only; URL-safe so it can sit in a connection URL. */
@@ -75,6 +87,7 @@ export class AnalyticsStack extends TerraformStack {
     const ports = config.ports;
 
     let kafka: KafkaConnection;
+    let hostBootstrapServers: string;
     if (config.kafka.mode === 'local') {
       const brokers = new KafkaBrokers(this, 'kafka', {
         context,
@@ -82,20 +95,19 @@ export class AnalyticsStack extends TerraformStack {
         brokers: config.kafka.brokers,
         memoryMb: mem.kafka,
         firstHostPort: ports.kafka,
-        advertisedHost: hostAddress(config),
+        advertisedHost: reachableHost(config.bindAddress),
         defaultPartitions: config.kafka.topicPartitions,
       });
       kafka = brokers.connection;
+      hostBootstrapServers = brokers.hostBootstrapServers;
       this.services.push(...kafka.brokers);
       // Terraform reaches the brokers through their published ports, in plaintext.
-      new KafkaProvider(this, 'kafka-provider', {
-        bootstrapServers: Array.from({ length: config.kafka.brokers }, (_, i) => `${hostAddress(config)}:${ports.kafka + i}`),
-        tlsEnabled: false,
-      });
+      new KafkaProvider(this, 'kafka-provider', { bootstrapServers: hostBootstrapServers.split(','), tlsEnabled: false });
     } else {
       // validateConfig guarantees `external` is present in external mode.
       const external = config.kafka.external!;
       kafka = new ExternalKafka(this, 'kafka', external).connection;
+      hostBootstrapServers = kafka.bootstrapServers;
       new KafkaProvider(this, 'kafka-provider', {
         bootstrapServers: external.bootstrapServers.split(','),
         tlsEnabled: external.securityProtocol.endsWith('SSL'),
@@ -107,30 +119,26 @@ export class AnalyticsStack extends TerraformStack {
 
     const schemaRegistry = track(
       new SchemaRegistry(this, 'schema-registry', { context, image: image('schemaRegistry'), kafka, memoryMb: mem.schemaRegistry, hostPort: ports.schemaRegistry }),
-    ).service;
-    const schemaRegistryUrl = schemaRegistry.url(SCHEMA_REGISTRY_PORT);
-
+    );
     const elasticsearch = track(
       new Elasticsearch(this, 'elasticsearch', { context, image: image('elasticsearch'), memoryMb: mem.elasticsearch, hostPort: ports.elasticsearch }),
-    ).service;
-    const elasticsearchUrl = elasticsearch.url(ELASTICSEARCH_PORT);
+    );
 
-    let mariadb: Service | undefined;
-    const appPassword = needs.has('mariadb') ? generatedPassword(this, 'mariadb-app-password') : undefined;
-    const cdcPassword = needs.has('mariadb') ? generatedPassword(this, 'mariadb-cdc-password') : undefined;
-    if (needs.has('mariadb') && appPassword && cdcPassword) {
-      mariadb = track(
-        new MariaDb(this, 'mariadb', {
-          context,
-          image: image('mariadb'),
-          memoryMb: mem.mariadb,
-          hostPort: ports.mariadb,
-          rootPassword: generatedPassword(this, 'mariadb-root-password').result,
-          appPassword: appPassword.result,
-          cdcPassword: cdcPassword.result,
-        }),
-      ).service;
-    }
+    // The database runs when an enabled dataset writes rows into it (its schema's sink is a database).
+    const datasets = [...new Set(pipelines.flatMap((p) => p.datasets))];
+    const mariadb = datasets.some(writesToDatabase)
+      ? track(
+          new MariaDb(this, 'mariadb', {
+            context,
+            image: image('mariadb'),
+            memoryMb: mem.mariadb,
+            hostPort: ports.mariadb,
+            appPassword: generatedPassword(this, 'mariadb-app-password').result,
+            cdcPassword: generatedPassword(this, 'mariadb-cdc-password').result,
+            rootPassword: generatedPassword(this, 'mariadb-root-password').result,
+          }),
+        )
+      : undefined;
 
     const connect = track(
       new KafkaConnect(this, 'connect', {
@@ -139,29 +147,17 @@ export class AnalyticsStack extends TerraformStack {
         kafka,
         memoryMb: mem.connect,
         hostPort: ports.connect,
-        // The Debezium connector reads its password through Connect's env config provider.
-        secretEnv: cdcPassword ? { MOODLE_CDC_PASSWORD: cdcPassword.result } : undefined,
-        dependsOn: [elasticsearch, ...(mariadb ? [mariadb] : [])],
+        // The Debezium source reads the CDC password through Connect's env config provider.
+        secretEnv: mariadb?.cdcWorkerEnv,
+        dependsOn: [elasticsearch.service, ...(mariadb ? [mariadb.service] : [])],
       }),
-    ).service;
-    const connectUrl = connect.url(CONNECT_PORT);
-
+    );
     const ksqldb = track(
-      new KsqlDb(this, 'ksqldb', {
-        context,
-        image: image('ksqldb'),
-        kafka,
-        schemaRegistry,
-        schemaRegistryUrl,
-        connect,
-        connectUrl,
-        memoryMb: mem.ksqldb,
-        hostPort: ports.ksqldb,
-      }),
-    ).service;
+      new KsqlDb(this, 'ksqldb', { context, image: image('ksqldb'), kafka, schemaRegistry, connect, memoryMb: mem.ksqldb, hostPort: ports.ksqldb }),
+    );
 
     const grafanaPassword = generatedPassword(this, 'grafana-admin-password');
-    track(
+    const grafana = track(
       new Grafana(this, 'grafana', {
         context,
         image: image('grafana'),
@@ -171,60 +167,50 @@ export class AnalyticsStack extends TerraformStack {
         adminPassword: grafanaPassword.result,
       }),
     );
-
-    track(
-      new KafkaUi(this, 'kafka-ui', {
-        context,
-        image: image('kafkaUi'),
-        kafka,
-        schemaRegistryUrl,
-        ksqlDbUrl: ksqldb.url(KSQLDB_PORT),
-        connectUrl,
-        dependsOn: [schemaRegistry, ksqldb, connect],
-        memoryMb: mem.kafkaUi,
-        hostPort: ports.kafkaUi,
-      }),
+    const kafkaUi = track(
+      new KafkaUi(this, 'kafka-ui', { context, image: image('kafkaUi'), kafka, schemaRegistry, ksqldb, connect, memoryMb: mem.kafkaUi, hostPort: ports.kafkaUi }),
     );
-
-    if (needs.has('kibana')) {
-      track(new Kibana(this, 'kibana', { context, image: image('kibana'), elasticsearch, elasticsearchUrl, memoryMb: mem.kibana, hostPort: ports.kibana }));
-    }
-    if (needs.has('pinot')) {
-      track(
-        new Pinot(this, 'pinot', {
-          context,
-          image: image('pinot'),
-          kafka,
-          memoryMb: mem.pinot,
-          controllerHostPort: ports.pinotController,
-          brokerHostPort: ports.pinotBroker,
-        }),
-      );
-    }
+    const kibana = needs.has('kibana')
+      ? track(new Kibana(this, 'kibana', { context, image: image('kibana'), elasticsearch, memoryMb: mem.kibana, hostPort: ports.kibana }))
+      : undefined;
+    const pinot = needs.has('pinot')
+      ? track(
+          new Pinot(this, 'pinot', {
+            context,
+            image: image('pinot'),
+            kafka,
+            memoryMb: mem.pinot,
+            controllerHostPort: ports.pinotController,
+            brokerHostPort: ports.pinotBroker,
+          }),
+        )
+      : undefined;
 
     // Parsed and validated once: one error naming file and line for every problem across all enabled scripts.
     const graph = validateEnabledPipelineScripts(pipelines);
     const topics = createPipelineTopics(this, pipelines, graph, config, kafka);
     const app = appImage(this, config.project, config.images.nodeBase);
-    const paymentsApi = pipelines.some((p) => p.paymentsApi)
+    const apiDataset = pipelines.find((p) => p.apiProduces)?.apiProduces;
+    const paymentsApi = apiDataset
       ? track(
           new PaymentsApi(this, 'payments-api', {
             context,
             image: app,
             kafka,
             schemaRegistry,
-            schemaRegistryUrl,
             memoryMb: mem.paymentsApi,
             hostPort: ports.paymentsApi,
-            topics: topics.forDataset('payments'),
+            topics: topics.forDataset(apiDataset),
           }),
-        ).service
+        )
       : undefined;
 
-    for (const dataset of new Set(pipelines.flatMap((p) => p.datasets))) {
+    for (const dataset of datasets) {
       // A rate of 0 pauses the dataset: its pipeline is deployed, but no generator runs for it.
       if (config.rates[dataset] === 0) continue;
-      const isMoodleLogs = dataset === 'moodle_logs';
+      // A database dataset's generator inserts rows (Debezium produces them); an API dataset's posts to the API.
+      const database = writesToDatabase(dataset) ? mariadb : undefined;
+      const api = dataset === apiDataset ? paymentsApi : undefined;
       track(
         new Generator(this, `generator-${dataset}`, {
           context,
@@ -233,59 +219,31 @@ export class AnalyticsStack extends TerraformStack {
           ratePerSecond: config.rates[dataset],
           memoryMb: mem.generator,
           kafka,
-          topics: dataset === 'moodle_logs' ? [] : topics.forDataset(dataset),
-          env:
-            isMoodleLogs && mariadb && appPassword
-              ? { MOODLE_DB_URL: `mysql://${APP_USER}:${appPassword.result}@${mariadb.address(MARIADB_PORT)}/${MOODLE_DATABASE}` }
-              : undefined,
-          dependsOn: isMoodleLogs && mariadb ? [mariadb] : dataset === 'payments' && paymentsApi ? [paymentsApi] : [],
-          extraArgs: [
-            ...pipelines.flatMap((p) => p.generatorArgs?.[dataset] ?? []),
-            ...(dataset === 'payments' && paymentsApi ? ['--via-api', paymentsApi.url(PAYMENTS_API_PORT)] : []),
-          ],
+          topics: database ? [] : topics.forDataset(dataset),
+          env: database ? { [DB_URL_ENV]: database.appUrl } : undefined,
+          dependsOn: [...(database ? [database.service] : []), ...(api ? [api.service] : [])],
+          extraArgs: [...pipelines.flatMap((p) => p.generatorArgs?.[dataset] ?? []), ...(api ? ['--via-api', api.internalUrl] : [])],
         }),
       );
     }
 
-    new PipelineResources(this, 'pipelines', pipelines, {
-      config,
-      kafka,
-      graph,
-      topics,
-      ksqldb,
-      connect,
-      elasticsearch,
-      elasticsearchInternalUrl: elasticsearchUrl,
-      mariadb,
-      paymentsApi,
-      hostUrl: (port) => `http://${hostAddress(config)}:${port}`,
-    });
+    new PipelineResources(this, 'pipelines', pipelines, { kafka, graph, topics, ksqldb, connect, elasticsearch, mariadb, paymentsApi });
 
-    this.outputs(config, kafka, grafanaPassword, needs, Boolean(paymentsApi));
-  }
-
-  private outputs(config: LabConfig, kafka: KafkaConnection, grafanaPassword: Password, needs: ReadonlySet<OptionalService>, paymentsApi: boolean): void {
-    const host = hostAddress(config);
-    const url = (port: number): string => `http://${host}:${port}`;
-    const p = config.ports;
-    const urls: Record<string, string> = {
-      grafana_url: url(p.grafana),
-      kafka_ui_url: url(p.kafkaUi),
-      ksqldb_url: url(p.ksqldb),
-      connect_url: url(p.connect),
-      schema_registry_url: url(p.schemaRegistry),
-      elasticsearch_url: url(p.elasticsearch),
-      ...(needs.has('kibana') ? { kibana_url: url(p.kibana) } : {}),
-      ...(needs.has('pinot') ? { pinot_controller_url: url(p.pinotController), pinot_broker_url: url(p.pinotBroker) } : {}),
-      ...(paymentsApi ? { payments_api_url: url(p.paymentsApi) } : {}),
+    // One output per published HTTP port, named after it; a service the pipelines do not need has none.
+    const urls: Readonly<Record<HttpPortName, string | undefined>> = {
+      grafana: grafana.hostUrl,
+      kafkaUi: kafkaUi.hostUrl,
+      ksqldb: ksqldb.hostUrl,
+      connect: connect.hostUrl,
+      schemaRegistry: schemaRegistry.hostUrl,
+      elasticsearch: elasticsearch.hostUrl,
+      kibana: kibana?.hostUrl,
+      pinotController: pinot?.controllerHostUrl,
+      pinotBroker: pinot?.brokerHostUrl,
+      paymentsApi: paymentsApi?.hostUrl,
     };
-    for (const [name, value] of Object.entries(urls)) new TerraformOutput(this, name, { value });
-    new TerraformOutput(this, 'kafka_bootstrap_servers', {
-      value:
-        config.kafka.mode === 'local'
-          ? Array.from({ length: config.kafka.brokers }, (_, i) => `${host}:${p.kafka + i}`).join(',')
-          : kafka.bootstrapServers,
-    });
+    for (const [port, value] of Object.entries(urls)) if (value !== undefined) new TerraformOutput(this, urlOutputName(port as HttpPortName), { value });
+    new TerraformOutput(this, 'kafka_bootstrap_servers', { value: hostBootstrapServers });
     new TerraformOutput(this, 'grafana_admin_user', { value: 'admin' });
     new TerraformOutput(this, 'grafana_admin_password', { value: grafanaPassword.result, sensitive: true });
   }

@@ -4,29 +4,38 @@ import type { LabConfig } from '../config/types';
 import { DebeziumSource, ElasticsearchSinks } from '../constructs/connectors';
 import { KafkaTopics } from '../constructs/kafka-topics';
 import { KsqlObjects, pipelinesInReferenceOrder } from '../constructs/ksql-objects';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import type { DatasetName } from '../generators/schema';
 import type { ScriptGraph } from '../ops/ksql/validator';
 import type { PipelineDecl } from '../pipelines/types';
+import type { PaymentsApi } from '../platform/app';
+import type { KafkaConnect } from '../platform/connect';
+import type { Elasticsearch } from '../platform/elasticsearch';
 import type { KafkaConnection } from '../platform/kafka-connection';
-import { CDC_USER, MARIADB_PORT, MOODLE_DATABASE } from '../platform/mariadb';
-import type { Service } from '../platform/service';
+import type { KsqlDb } from '../platform/ksqldb';
+import type { MariaDb } from '../platform/mariadb';
 import { planPipelineTopics } from './pipeline-topics';
 
-/** The platform a pipeline's objects are applied to, with the URLs the deploying machine uses. */
+/** The platform a pipeline's objects are applied to. */
 export interface PipelinePlatform {
-  readonly config: LabConfig;
   readonly kafka: KafkaConnection;
-  readonly ksqldb: Service;
-  readonly connect: Service;
-  readonly elasticsearch: Service;
-  readonly elasticsearchInternalUrl: string;
-  readonly mariadb?: Service;
-  readonly paymentsApi?: Service;
+  readonly ksqldb: KsqlDb;
+  readonly connect: KafkaConnect;
+  readonly elasticsearch: Elasticsearch;
+  /**
+   * The database that datasets with a database sink write to; each such dataset gets a Debezium source.
+   * @default none: the enabled pipelines have no database dataset
+   */
+  readonly mariadb?: MariaDb;
+  /**
+   * The HTTP API of the pipelines that declare `apiProduces`; their statements wait for it.
+   * @default none: no enabled pipeline produces through the API
+   */
+  readonly paymentsApi?: PaymentsApi;
   /** The enabled pipelines' scripts, parsed and validated once per synth. */
   readonly graph: ScriptGraph;
   /** The topics of planPipelineTopics(), created by the stack before the generators start. */
   readonly topics: KafkaTopics;
-  /** http://<host>:<port> for a published port. */
-  readonly hostUrl: (port: number) => string;
 }
 
 /** The enabled pipelines' topics, once the brokers are healthy. */
@@ -38,35 +47,46 @@ export function createPipelineTopics(scope: Construct, pipelines: readonly Pipel
 }
 
 /**
- * Topics, ksqlDB objects, the CDC source and the Elasticsearch sinks of the enabled pipelines,
- * in dependency order: topics once the brokers are healthy, statements once ksqlDB is, sinks after
- * the objects they read.
+ * The CDC sources, ksqlDB objects and Elasticsearch sinks of the enabled pipelines, in dependency
+ * order: a CDC source once Connect, the database and its topic are ready, statements once ksqlDB
+ * and their pipeline's producers are, sinks after the objects they read.
  */
 export class PipelineResources extends Construct {
   constructor(scope: Construct, id: string, pipelines: readonly PipelineDecl[], platform: PipelinePlatform) {
     super(scope, id);
-    const { config, kafka, topics } = platform;
+    const { kafka, topics, mariadb, paymentsApi } = platform;
 
-    const ports = config.ports;
-    const connectUrl = platform.hostUrl(ports.connect);
+    // A dataset written to the database reaches Kafka through one Debezium source, which every pipeline reading it waits for.
+    const cdcSources = new Map<DatasetName, DebeziumSource>();
+    for (const dataset of new Set(pipelines.flatMap((p) => p.datasets))) {
+      if (DATASET_SCHEMAS[dataset].sink.kind !== 'database') continue;
+      // The stack runs the database whenever an enabled dataset writes to it; this guards against a wiring bug.
+      if (!mariadb) throw new Error(`dataset ${dataset} is written to the database, but the stack passed no database`);
+      cdcSources.set(
+        dataset,
+        new DebeziumSource(this, `${dataset}-cdc`, {
+          connectUrl: platform.connect.hostUrl,
+          dataset: DATASET_SCHEMAS[dataset],
+          database: mariadb.cdcSource,
+          kafka: { bootstrapServers: kafka.bootstrapServers, clientPropertyNames: Object.keys(kafka.clientProperties) },
+          dependsOn: [platform.connect.service.container, mariadb.service.container, ...topics.forDataset(dataset)],
+        }),
+      );
+    }
+
     const created: KsqlObjects[] = [];
     for (const pipeline of pipelinesInReferenceOrder(pipelines, platform.graph)) {
-      const before: ITerraformDependable[] = [platform.ksqldb.container];
-      if (pipeline.datasets.includes('moodle_logs') && platform.mariadb) {
-        const cdc = new DebeziumSource(this, `${pipeline.name}-cdc`, {
-          connectUrl,
-          database: { host: platform.mariadb.hostname, port: MARIADB_PORT, user: CDC_USER, passwordEnvVar: 'MOODLE_CDC_PASSWORD', name: MOODLE_DATABASE },
-          kafka: { bootstrapServers: kafka.bootstrapServers, clientPropertyNames: Object.keys(kafka.clientProperties) },
-          dependsOn: [platform.connect.container, platform.mariadb.container, ...topics.forDataset('moodle_logs')],
-        });
-        before.push(cdc.connector.resource);
+      const before: ITerraformDependable[] = [platform.ksqldb.service.container];
+      for (const dataset of pipeline.datasets) {
+        const cdc = cdcSources.get(dataset);
+        if (cdc) before.push(cdc.connector.resource);
       }
       // The API registers the Avro and Protobuf schemas at start; ksqlDB must find them, not register its own.
-      if (pipeline.paymentsApi && platform.paymentsApi) before.push(platform.paymentsApi.container);
+      if (pipeline.apiProduces && paymentsApi) before.push(paymentsApi.service.container);
 
       const ksql = new KsqlObjects(this, `${pipeline.name}-ksql`, {
         pipeline,
-        ksqlUrl: platform.hostUrl(ports.ksqldb),
+        ksqlUrl: platform.ksqldb.hostUrl,
         dependsOn: before,
         topics: topics.byName,
         graph: platform.graph,
@@ -75,13 +95,12 @@ export class PipelineResources extends Construct {
       created.push(ksql);
       new ElasticsearchSinks(this, `${pipeline.name}-sinks`, {
         pipeline,
-        connectUrl,
-        elasticsearchUrl: platform.elasticsearchInternalUrl,
-        elasticsearchHostUrl: platform.hostUrl(ports.elasticsearch),
+        connectUrl: platform.connect.hostUrl,
+        elasticsearch: platform.elasticsearch,
         statements: platform.graph.statements.filter((s) => s.file === pipeline.ksqlFile),
         dependsOn: [
-          platform.connect.container,
-          platform.elasticsearch.container,
+          platform.connect.service.container,
+          platform.elasticsearch.service.container,
           ...pipeline.sinks.map((s) => ksql.object(s.object).resource),
         ],
       });

@@ -1,6 +1,7 @@
 /** The ElasticsearchSinks and DebeziumSource constructs as synthesized Terraform JSON. */
 import { Testing } from 'cdktf';
 import { datasetTimeColumns, DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
+import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import { PIPELINES } from '../../pipelines/catalog';
 import { parseScript } from '../../ops/ksql/parser';
 import type { PipelineDecl } from '../../pipelines/types';
@@ -15,7 +16,6 @@ CREATE STREAM SERVER_ERRORS AS SELECT * FROM LOGS WHERE STATUS >= 500;
 const PIPELINE: PipelineDecl = {
   name: 'server-logs',
   title: 'Server logs',
-  seed: '000',
   datasets: ['server_logs'],
   needs: [],
   ksqlFile: 'ksql/server-logs.sql',
@@ -37,11 +37,11 @@ function synth(): Synth {
         pipeline: PIPELINE,
         statements: parseScript(PIPELINE.ksqlFile, SCRIPT).statements,
         connectUrl: 'http://127.0.0.1:8083',
-        elasticsearchUrl: 'http://elasticsearch:9200',
-        elasticsearchHostUrl: 'http://127.0.0.1:9200',
+        elasticsearch: { internalUrl: 'http://elasticsearch:9200', hostUrl: 'http://127.0.0.1:9200' },
       });
       new DebeziumSource(scope, 'moodle-cdc', {
         connectUrl: 'http://127.0.0.1:8083',
+        dataset: DATASET_SCHEMAS.moodle_logs,
         database: { host: 'mariadb', port: 3306, user: 'debezium', passwordEnvVar: 'MOODLE_CDC_PASSWORD', name: 'moodle' },
         kafka: { bootstrapServers: 'kafka:9092' },
       });

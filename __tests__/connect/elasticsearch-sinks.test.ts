@@ -33,7 +33,7 @@ CREATE STREAM RAW_LINES (LINE VARCHAR) WITH (KAFKA_TOPIC='raw', VALUE_FORMAT='DE
 const STATEMENTS = parseScript('ksql/test.sql', SCRIPT).statements;
 
 function pipelineWith(sinks: SinkDecl[]): PipelineDecl {
-  return { name: 'server-logs', title: 't', seed: '000', datasets: [], needs: [], ksqlFile: 'ksql/test.sql', sinks };
+  return { name: 'server-logs', title: 't', datasets: [], needs: [], ksqlFile: 'ksql/test.sql', sinks };
 }
 
 function target(sink: SinkDecl): SinkTarget {

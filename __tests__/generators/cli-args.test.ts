@@ -1,17 +1,17 @@
-import { parseArgs, UsageError, type CliOptions } from '../../generators/cli-args';
+import { parseGeneratorArgs, UsageError, type CliOptions } from '../../generators/cli-args';
 import { DATASETS } from '../../generators/datasets';
 import { HOST_PORT_RULE } from '../../generators/host-port';
 import { DATASET_NAMES } from '../../generators/schema';
 import { INSTANT_FORMS } from '../../generators/start-time';
 
 const run = (argv: string[], env: Record<string, string> = {}): CliOptions => {
-  const parsed = parseArgs(argv, env);
+  const parsed = parseGeneratorArgs(argv, env);
   if (parsed.kind !== 'run') throw new Error('expected a run');
   return parsed.options;
 };
 const usage = (argv: string[], env: Record<string, string> = {}): string => {
   try {
-    parseArgs(argv, env);
+    parseGeneratorArgs(argv, env);
   } catch (error) {
     if (error instanceof UsageError) return error.message;
     throw error;
@@ -133,8 +133,8 @@ describe('lab-generate arguments', () => {
   });
 
   it('help: overall, and per dataset with its flags and their ranges', () => {
-    const overall = parseArgs(['--help']);
-    const ratings = parseArgs(['ratings', '-h']);
+    const overall = parseGeneratorArgs(['--help']);
+    const ratings = parseGeneratorArgs(['ratings', '-h']);
     if (overall.kind !== 'help' || ratings.kind !== 'help') throw new Error('expected help');
     for (const name of DATASET_NAMES) expect(overall.text).toContain(name);
     expect(overall.text).toContain('--session-gap-ms N');
@@ -143,8 +143,27 @@ describe('lab-generate arguments', () => {
     expect(ratings.text).not.toContain('--session-gap-ms');
     // The help tells what the parser accepts.
     expect(overall.text).toMatch(/--rate N\|unlimited +messages per second \(above 0\), all workers together, or unlimited: as fast as the sinks accept/);
-    expect(overall.text).toContain('default 1, at most --count');
+    expect(overall.text).toMatch(/--workers N +parallel producers .*; at most --count \(1\.\.256, default 1\)/);
     expect(overall.text).not.toContain('0 = as fast as possible');
+  });
+
+  it('help states the defaults the parser applies', () => {
+    const help = parseGeneratorArgs(['--help']);
+    if (help.kind !== 'help') throw new Error('expected help');
+    const options = run(['ratings']);
+    const stated = (option: string): number => Number(new RegExp(`--${option} N .*default (\\d+)\\)$`, 'm').exec(help.text)?.[1]);
+    expect(stated('workers')).toBe(options.workers);
+    expect(stated('batch-size')).toBe(options.batchSize);
+    expect(stated('delivery-timeout-ms')).toBe(options.deliveryTimeoutMs);
+    expect(stated('progress-ms')).toBe(options.progressMs);
+    expect(help.text).toContain(`(default ${options.rate}; unlimited with --stdout --count)`);
+  });
+
+  it('takes long options only, as node:util splits them', () => {
+    expect(usage(['ratings', '-x'])).toBe("unexpected argument '-x': the dataset goes first, options start with --");
+    expect(usage(['ratings', '--rate', '--count', '3'])).toBe('--rate needs a value');
+    expect(usage(['ratings', '--', '--stdout'])).toBe("unexpected argument '--': the dataset goes first, options start with --");
+    expect(run(['ratings', '--stdout', '--progress-ms=0']).progressMs).toBe(0);
   });
 
   it('no dataset flag shadows a common option', () => {
@@ -152,7 +171,7 @@ describe('lab-generate arguments', () => {
     for (const name of DATASET_NAMES) for (const flag of DATASETS[name].flags) expect(common).not.toContain(flag.name);
     // The list above must be the real one: an unknown common option would be rejected.
     for (const option of common.filter((o) => !['help', 'db-url', 'via-api', 'stdout'].includes(o))) {
-      expect(() => parseArgs(['ratings', `--${option}`, '1'])).not.toThrow(/unknown option/);
+      expect(() => parseGeneratorArgs(['ratings', `--${option}`, '1'])).not.toThrow(/unknown option/);
     }
   });
 });

@@ -6,13 +6,16 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataResource, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { KsqlObjects, ksqlTopicsOf, pipelinesInReferenceOrder, validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { KsqlObjects, pipelinesInReferenceOrder, validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { DEFAULT_CONFIG } from '../../config/defaults';
+import { planPipelineTopics } from '../../stacks/pipeline-topics';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
 import { PIPELINES } from '../../pipelines/catalog';
 import { PIPELINE_NAMES, type PipelineDecl } from '../../pipelines/types';
 import { KsqlScriptError } from '../../ops/ksql/problem';
-import { loadPipelineScript, PROJECT_ROOT, validatePipelineScripts } from '../../ops/ksql/scripts';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { loadPipelineScript, validatePipelineScripts } from '../../ops/ksql/scripts';
 
 type Json = Record<string, unknown>;
 const ALL = PIPELINE_NAMES.map((n) => PIPELINES[n]);
@@ -101,7 +104,7 @@ describe('KsqlObjects', () => {
 
   it('depends on the topic each statement reads or writes, and refuses a topic the stack does not declare', () => {
     const withTopics = synth((scope) => {
-      const names = new Set(['payment_json', 'payment_avro', 'payment_protobuf', ...ksqlTopicsOf(PIPELINES.payments).map((t) => t.name)]);
+      const names = new Set(['payment_json', 'payment_avro', 'payment_protobuf', ...planPipelineTopics([PIPELINES.payments], validateEnabledPipelineScripts([PIPELINES.payments]), DEFAULT_CONFIG.kafka, 1).map((t) => t.name)]);
       // terraform_data resources stand in for the stack's kafka_topic resources.
       const topics = new Map([...names].map((n) => [n, new DataResource(scope, `topic_${n}`, { input: { topic: n } })]));
       new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics });
@@ -122,22 +125,27 @@ describe('KsqlObjects', () => {
     ).toThrow("ksql/payments.sql:18: STREAM PAYMENTS_JSON uses topic 'payment_json', which the stack declares no Kafka topic resource for");
   });
 
-  it('lists the topics each pipeline\'s statements read and write, for the Kafka topic resources', () => {
-    expect(ksqlTopicsOf(PIPELINES.shop)).toEqual([
-      { name: 'shop_transactions', kind: 'stream' },
-      { name: 'window_transactions', kind: 'table' },
+  it('plans the topics each pipeline\'s statements read and write, tables compacted', () => {
+    const planned = (pipeline: PipelineDecl): Array<{ name: string; compacted: boolean }> =>
+      planPipelineTopics([pipeline], validateEnabledPipelineScripts([pipeline]), DEFAULT_CONFIG.kafka, 1).map((t) => ({
+        name: t.name,
+        compacted: (t.config['cleanup.policy'] ?? '').includes('compact'),
+      }));
+    expect(planned(PIPELINES.shop)).toEqual([
+      { name: 'shop_transactions', compacted: false },
+      { name: 'window_transactions', compacted: true },
     ]);
-    expect(ksqlTopicsOf(PIPELINES.clickstream)).toEqual(
+    expect(planned(PIPELINES.clickstream)).toEqual(
       expect.arrayContaining([
-        { name: 'clickstream_users', kind: 'table' },
-        { name: 'clickstream_codes', kind: 'table' },
+        { name: 'clickstream_users', compacted: true },
+        { name: 'clickstream_codes', compacted: true },
       ]),
     );
-    expect(ksqlTopicsOf(PIPELINES.moodle).filter((t) => !t.name.startsWith('moodle.'))).toEqual([
-      { name: 'moodle_user_sessions', kind: 'table' },
-      { name: 'moodle_user_activity', kind: 'table' },
-      { name: 'moodle_predictions', kind: 'stream' },
-      { name: 'moodle_at_risk_students', kind: 'stream' },
+    expect(planned(PIPELINES.moodle).filter((t) => !t.name.startsWith('moodle.'))).toEqual([
+      { name: 'moodle_at_risk_students', compacted: false },
+      { name: 'moodle_predictions', compacted: false },
+      { name: 'moodle_user_activity', compacted: true },
+      { name: 'moodle_user_sessions', compacted: true },
     ]);
   });
 

@@ -80,10 +80,10 @@ describe('the id is an idempotency key', () => {
     expect(keys()).toEqual([VALID.id]);
   });
 
-  it('a seed-style payment without created_at is a retry too (the server stamps only the first)', async () => {
-    const { created_at: _omitted, ...seed } = VALID;
-    expect((await h.call('POST', '/payment_json', JSON.stringify(seed))).status).toBe(201);
-    expect((await h.call('POST', '/payment_json', JSON.stringify(seed))).status).toBe(201);
+  it('a payment without created_at is a retry too (the server stamps only the first)', async () => {
+    const { created_at: _omitted, ...withoutCreatedAt } = VALID;
+    expect((await h.call('POST', '/payment_json', JSON.stringify(withoutCreatedAt))).status).toBe(201);
+    expect((await h.call('POST', '/payment_json', JSON.stringify(withoutCreatedAt))).status).toBe(201);
     expect(keys()).toEqual([VALID.id]);
   });
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../platform/source-hash';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 /**
  * `npx cdktf synth` as a user runs it, on a PATH that holds node and nothing else: no terraform,

@@ -1,5 +1,5 @@
 /** `rates.<dataset>` in the stack: what the generator containers are told, and what 0 means. */
-import { parseArgs } from '../../generators/cli-args';
+import { parseGeneratorArgs } from '../../generators/cli-args';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, synthStack } from '../support/synth';
 
 interface ContainerJson {
@@ -18,7 +18,7 @@ function cliOptions(container: ContainerJson) {
   const env = Object.fromEntries((container.env ?? []).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
   const [node, script, ...args] = container.command ?? [];
   expect([node, script]).toEqual(['node', 'dist/generators/cli.js']);
-  const parsed = parseArgs(args, env);
+  const parsed = parseGeneratorArgs(args, env);
   if (parsed.kind !== 'run') throw new Error(`${container.hostname}: the command asks for help`);
   return parsed.options;
 }

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
-import { PROJECT_ROOT } from '../../platform/source-hash';
+import { reachableHost } from '../../platform/service';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { urlOutputName } from '../../stacks/analytics-stack';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, stableForSnapshot, synthStack, type Json } from '../support/synth';
+import { stackDiff } from '../support/tf-diff';
 
 interface ContainerJson {
   name: string;
@@ -37,11 +40,23 @@ describe.each(synthesized)('Terraform templates in $name', ({ tf }) => {
   });
 });
 
-describe.each(synthesized)('stack snapshot: $name', ({ tf }) => {
-  it('matches the reviewed infrastructure', () => {
-    expect(stableForSnapshot(tf)).toMatchSnapshot();
-  });
+const defaultStack = synthesized.find((s) => s.name === 'default')!;
 
+describe('stack snapshot: default', () => {
+  it('matches the reviewed infrastructure', () => {
+    expect(stableForSnapshot(defaultStack.tf)).toMatchSnapshot();
+  });
+});
+
+// The other configurations snapshot only what they add, remove and change against the default, so
+// a change to what they share shows once, in the default's snapshot.
+describe.each(synthesized.filter((s) => s !== defaultStack))('stack snapshot: $name', ({ tf }) => {
+  it('differs from the default stack as reviewed', () => {
+    expect(stackDiff(stableForSnapshot(defaultStack.tf), stableForSnapshot(tf))).toMatchSnapshot();
+  });
+});
+
+describe.each(synthesized)('synthesized stack: $name', ({ tf }) => {
   it('holds no absolute path and no timestamp', () => {
     const text = JSON.stringify(tf);
     // Host paths would differ per machine; container paths (/var/lib/...) are the same everywhere.
@@ -199,13 +214,21 @@ describe('secrets', () => {
 });
 
 describe('outputs', () => {
-  it('gives the URL of every UI and API', () => {
-    const tf = synthesized.find((s) => s.name === 'default')!.tf;
+  it.each(synthesized)('$name: give the URL of every published HTTP port, at the address the host reaches it', ({ tf, config, containers }) => {
     const outputs = tf.output as Record<string, { value: string }>;
-    expect(outputs.grafana_url.value).toBe('http://127.0.0.1:3000');
-    for (const name of ['kibana_url', 'kafka_ui_url', 'pinot_controller_url', 'ksqldb_url', 'connect_url', 'schema_registry_url', 'elasticsearch_url']) {
-      expect(outputs[name].value).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    }
+    const urls = Object.entries(outputs).filter(([name]) => name.endsWith('_url'));
+    // Every published port but the brokers' (kafka_bootstrap_servers) and MariaDB's (not HTTP).
+    const published = Object.values(containers)
+      .filter((c) => !/^kafka-\d$|^mariadb$/.test(c.hostname))
+      .flatMap((c) => (c.ports ?? []).map((p) => `http://${reachableHost(config.bindAddress)}:${p.external}`));
+    expect(urls.map(([, o]) => o.value).sort()).toEqual(published.sort());
+    expect(outputs[urlOutputName('grafana')].value).toBe(`http://${reachableHost(config.bindAddress)}:${config.ports.grafana}`);
+  });
+
+  it('name each URL after its port setting', () => {
+    expect(urlOutputName('kafkaUi')).toBe('kafka_ui_url');
+    expect(urlOutputName('pinotController')).toBe('pinot_controller_url');
+    expect(urlOutputName('ksqldb')).toBe('ksqldb_url');
   });
 });
 

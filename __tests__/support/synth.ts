@@ -42,7 +42,10 @@ export function stableForSnapshot(tf: Json): Json {
   ) as Json;
 }
 
-/** The named snapshot configurations; property tests run over all of them. */
+/**
+ * The named snapshot configurations; property tests run over all of them. `default` is snapshotted
+ * whole, the others as their difference from it (support/tf-diff.ts).
+ */
 export const SNAPSHOT_CONFIGS: Readonly<Record<string, LabConfigOverrides>> = {
   default: {},
   'single pipeline (ratings)': { pipelines: ['ratings'] },

@@ -1,6 +1,6 @@
 import type { DatasetSchema } from '../schema';
 
-/** Deposits and withdrawals (seed 000). Keyed by user so per-user sums need no repartition. */
+/** Deposits and withdrawals, for the bank-transactions pipeline's fraud rules. Keyed by user so per-user sums need no repartition. */
 export const bankTransactionsSchema: DatasetSchema = {
   name: 'bank_transactions',
   description: 'Deposits and withdrawals per user and account, with occasional very large withdrawals',

@@ -1,7 +1,7 @@
 import type { DatasetSchema } from '../schema';
 
 /**
- * Web clicks (seed 001, Confluent's clickstream demo).
+ * Web clicks, as in Confluent's clickstream demo.
  *
  * Keyed by userid (decimal string), not ip: the enrichment joins users on userid and the session
  * windows group per user, so keying by userid puts all clicks of one user in one partition, in

@@ -1,6 +1,6 @@
 import type { DatasetSchema } from '../schema';
 
-/** HTTP status codes and their meaning (seed 001): a small keyed reference table, keyed by code. */
+/** HTTP status codes and their meaning, which the clickstream pipeline joins: a small keyed reference table, keyed by code. */
 export const clickstreamCodesSchema: DatasetSchema = {
   name: 'clickstream_codes',
   description: 'HTTP status codes and their definitions, a reference table for the clickstream',

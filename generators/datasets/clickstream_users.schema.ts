@@ -1,6 +1,6 @@
 import type { DatasetSchema } from '../schema';
 
-/** Users of the clicked web site (seed 001): a small keyed reference table, keyed by user_id. */
+/** Users of the clicked web site, which the clickstream pipeline joins: a small keyed reference table, keyed by user_id. */
 export const clickstreamUsersSchema: DatasetSchema = {
   name: 'clickstream_users',
   description: 'Registered users of the web site, a reference table for the clickstream',

@@ -1,7 +1,7 @@
 import type { DatasetSchema } from '../schema';
 
 /**
- * Learning-platform activity (seed 002), written as rows into Moodle's log table; Debezium (topic
+ * Learning-platform activity, written as rows into Moodle's log table; Debezium (topic
  * prefix `moodle`, database `moodle`) turns them into flat JSON rows (ExtractNewRecordState) on the
  * CDC topic with exactly these columns. The Kafka record timestamp there is Debezium's, so ksqlDB
  * must read event time from `timecreated`. Unkeyed here: Debezium keys CDC records by primary key.

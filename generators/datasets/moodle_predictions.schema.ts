@@ -1,6 +1,6 @@
 import type { DatasetSchema } from '../schema';
 
-/** Risk-model output (seed 002): the probability that a learner drops out. Keyed by userid. */
+/** A dropout risk model's output: the probability that a learner drops out. Keyed by userid. */
 export const moodlePredictionsSchema: DatasetSchema = {
   name: 'moodle_predictions',
   description: 'Per-user drop-out risk predictions; above 0.7 a learner is at risk',

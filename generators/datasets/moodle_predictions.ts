@@ -1,5 +1,5 @@
 /**
- * moodle_predictions generator: a stand-in for the risk model of seed 002. Each learner has a
+ * moodle_predictions generator: a stand-in for a dropout risk model. Each learner has a
  * stable base risk; a share of learners is at risk (base above 0.7), and each prediction varies
  * a little around the base, as re-scoring a learner would.
  */

@@ -1,6 +1,6 @@
 import type { DatasetSchema } from '../schema';
 
-/** A payment instruction (seed 004). The payments API and the `payments` generator both produce it. */
+/** A payment instruction. The payments API and the `payments` generator both produce it. */
 export const paymentsSchema: DatasetSchema = {
   name: 'payments',
   description: 'Payment instructions from the payments HTTP API, in JSON, Avro and Protobuf through Schema Registry',

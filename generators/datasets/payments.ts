@@ -1,5 +1,5 @@
 /**
- * payments generator (seed 004): random payment instructions, plus structuring series: three to
+ * payments generator: random payment instructions, plus structuring series: three to
  * five payments, each under 10,000, from one payor to one payee, that together exceed 10,000.
  * A series is interleaved with ordinary payments so that it looks like real traffic; all of it
  * falls well within the 24-hour window of the structuring rule.

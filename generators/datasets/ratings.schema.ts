@@ -1,6 +1,6 @@
 import type { DatasetSchema } from '../schema';
 
-/** Product ratings (seed 000). Keyed by product so the per-product table needs no repartition. */
+/** Product ratings of 1 to 5 stars. Keyed by product so the per-product table needs no repartition. */
 export const ratingsSchema: DatasetSchema = {
   name: 'ratings',
   description: 'Product ratings of 1 to 5 stars; ratings below 3 are bad ratings',

@@ -1,6 +1,6 @@
 import type { DatasetSchema } from '../schema';
 
-/** Web server access/log events (seed 000). Keyed by host so per-host error windows need no repartition. */
+/** Web server access/log events. Keyed by host so per-host error windows need no repartition. */
 export const serverLogsSchema: DatasetSchema = {
   name: 'server_logs',
   description: 'Web server log events; a burst mode produces error storms on one host',

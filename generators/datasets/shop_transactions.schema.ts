@@ -1,7 +1,7 @@
 import type { DatasetSchema } from '../schema';
 
 /**
- * E-commerce transactions (seed 003) from 10 fixed users. A user whose id starts with digit d
+ * E-commerce transactions from 10 fixed users. A user whose id starts with digit d
  * always pays 10*d (0 counts as 10), so every total is checkable. Keyed by user_id.
  */
 export const shopTransactionsSchema: DatasetSchema = {

@@ -1,5 +1,5 @@
 /**
- * shop_transactions generator (seed 003): ten fixed user ids, one per leading digit; a user whose id
+ * shop_transactions generator: ten fixed user ids, one per leading digit; a user whose id
  * starts with digit d always pays 10*d, 0 counting as 10. Totals can therefore be checked exactly
  * from counts: sum(amount of user) = count(user) * amountFor(user).
  */

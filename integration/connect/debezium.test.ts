@@ -13,14 +13,15 @@ import { DebeziumSource } from '../../constructs/connectors';
 import { opsCommand, PROJECT_ROOT_FROM_STACK } from '../../constructs/rest-object';
 import { moodleLogsSchema } from '../../generators/datasets/moodle_logs.schema';
 import { KSQL_TYPE, type FieldSpec } from '../../generators/schema';
+import { CDC_PASSWORD_ENV } from '../../platform/mariadb';
 import type { ConnectorSpec } from '../../ops/connect/rest';
 import { type LocalConnect, startConnect } from '../support/connect';
 import { type LocalKafka, startKafka } from '../support/kafka';
 import { type LocalMariaDb, startMariaDb } from '../support/mariadb';
-import { PROJECT_ROOT } from '../support/paths';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { waitUntil } from '../support/ports';
 
-const PASSWORD_ENV = 'MOODLE_CDC_PASSWORD';
+const PASSWORD_ENV = CDC_PASSWORD_ENV;
 const TABLE = 'mdl_logstore_standard_log';
 const CDC_TOPIC = moodleLogsSchema.sink.kind === 'database' ? moodleLogsSchema.sink.cdcTopic : '';
 
@@ -48,6 +49,7 @@ function synthesizedSpec(database: LocalMariaDb, kafka: LocalKafka, connectUrl: 
     Testing.synthScope((scope) => {
       new DebeziumSource(scope, 'moodle-cdc', {
         connectUrl,
+        dataset: moodleLogsSchema,
         database: { host: database.host, port: database.port, user: database.cdcUser, passwordEnvVar: PASSWORD_ENV, name: database.database },
         kafka: { bootstrapServers: kafka.bootstrap },
       });

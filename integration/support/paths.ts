@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 /** Where scripts/setup-integration.sh leaves the services the integration tests run. */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 export const KAFKA_LIBS = join(PROJECT_ROOT, '.cache', 'kafka', 'libs');
 export const CONNECT_PLUGINS = join(PROJECT_ROOT, '.cache', 'connect-plugins');
 export const KAFKA_CLASSPATH = `${KAFKA_LIBS}/*`;

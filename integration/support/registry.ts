@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './paths';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { freePort, waitUntil } from './ports';
 import { type ServiceProcess, spawnService, tailOfFile } from './service-process';
 

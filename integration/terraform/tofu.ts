@@ -1,11 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 const execFileAsync = promisify(execFile);
 
-const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const CACHE = join(PROJECT_ROOT, '.cache', 'terraform');
 const SETUP_SCRIPT = join(PROJECT_ROOT, 'scripts', 'setup-terraform.sh');
 

@@ -1,3 +1,5 @@
+import { ProblemListError } from '../../lib/problem-list-error';
+
 /** A defect found in a ksqlDB script, reported as `<file>:<line>: <problem> — <fix>`. */
 export interface ScriptProblem {
   readonly file: string;
@@ -11,15 +13,12 @@ export function formatProblem(p: ScriptProblem): string {
 }
 
 /** Every problem of a validation run, in one error, so a user fixes them all in one pass. */
-export class KsqlScriptError extends Error {
+export class KsqlScriptError extends ProblemListError {
   readonly problems: readonly ScriptProblem[];
 
   constructor(problems: readonly ScriptProblem[]) {
     const sorted = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-    super(
-      `ksqlDB scripts failed validation (${sorted.length} problem${sorted.length === 1 ? '' : 's'}):\n` +
-        sorted.map((p) => `  ${formatProblem(p)}`).join('\n'),
-    );
+    super('ksqlDB scripts failed validation', sorted.map(formatProblem));
     this.name = 'KsqlScriptError';
     this.problems = sorted;
   }

@@ -3,15 +3,14 @@
  * validates them together with the datasets those pipelines produce. Used at synth time.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { DatasetName, DatasetSchema } from '../../generators/schema';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import type { PipelineDecl } from '../../pipelines/types';
 import { parseScript, type ParsedScript } from './parser';
 import { KsqlScriptError } from './problem';
-import { statementTopic, validateScripts, type ScriptGraph } from './validator';
+import { validateScripts, type ScriptGraph } from './validator';
 
-/** The project root: .sql paths in pipeline declarations are relative to it, and stay relative in messages. */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 export type DatasetSchemas = Readonly<Record<DatasetName, DatasetSchema>>;
 
@@ -49,28 +48,4 @@ export function validatePipelineScripts(
     scripts: pipelines.map((p) => loadPipelineScript(p, root)),
     datasets: datasetsOf(pipelines, schemas),
   });
-}
-
-/** A Kafka topic a pipeline's statements write, for the stack's topic resources. */
-export interface KsqlTopicDecl {
-  readonly name: string;
-  /** Table topics are compacted; stream topics expire by retention. */
-  readonly kind: 'stream' | 'table';
-}
-
-/**
- * The topics a pipeline's statements read (source streams and tables over a dataset's topic) and
- * write (CREATE ... AS SELECT), read from its script. A source TABLE's topic is compacted too.
- */
-export function pipelineKsqlTopics(pipeline: PipelineDecl, root: string = PROJECT_ROOT): KsqlTopicDecl[] {
-  return loadPipelineScript(pipeline, root)
-    .statements.filter((s) => s.form === 'CREATE_AS_SELECT' || s.form === 'CREATE')
-    .reduce<KsqlTopicDecl[]>((topics, s) => {
-      const topic: KsqlTopicDecl = { name: statementTopic(s) ?? s.name, kind: s.kind === 'TABLE' ? 'table' : 'stream' };
-      const seen = topics.findIndex((t) => t.name === topic.name);
-      // A topic written by one statement and read by another is listed once; compacted if either is a table.
-      if (seen < 0) topics.push(topic);
-      else if (topic.kind === 'table') topics[seen] = topic;
-      return topics;
-    }, []);
 }
