@@ -75,7 +75,7 @@ initialize() {
   note "initializing database files in $DATADIR"
   # No binlog while the system tables are written: they are not data a CDC reader should replay.
   mariadb-install-db --datadir="$DATADIR" --auth-root-authentication-method=normal --skip-test-db \
-    --skip-auth-anonymous-user --skip-name-resolve --skip-log-bin --default-time-zone=SYSTEM >/dev/null ||
+    --skip-name-resolve --skip-log-bin --default-time-zone=SYSTEM >/dev/null ||
     fail "mariadb-install-db failed in $DATADIR (see above): is the directory writable by mysql and empty?"
 
   note "starting a temporary server (no networking) for the first-start setup"
@@ -94,6 +94,11 @@ initialize() {
   {
     # The setup's own statements stay out of the binlog, as upstream's do; init scripts are logged.
     echo "SET @@SESSION.SQL_LOG_BIN=0;"
+    # mariadb-install-db leaves password-less root@127.0.0.1, root@::1, root@<hostname> and
+    # anonymous users; only root@localhost (and root@ROOT_HOST below) keep a way in.
+    echo "DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', ''@'localhost';"
+    echo "EXECUTE IMMEDIATE CONCAT('DROP USER IF EXISTS root@''', @@hostname, '''');"
+    echo "EXECUTE IMMEDIATE CONCAT('DROP USER IF EXISTS ''''@''', @@hostname, '''');"
     echo "SET PASSWORD FOR 'root'@'localhost' = PASSWORD($(sql_string "$ROOT_PASSWORD"));"
     if [[ $ROOT_HOST != localhost ]]; then
       echo "CREATE USER 'root'@$(sql_string "$ROOT_HOST") IDENTIFIED BY $(sql_string "$ROOT_PASSWORD");"
