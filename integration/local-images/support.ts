@@ -111,8 +111,13 @@ export async function waitHealthy(container: string, test: readonly string[], ti
   // The log of a container that just exited can lag behind its last lines.
   await new Promise((r) => setTimeout(r, 1_000));
   const state = docker('inspect', '--format', '{{.State.Status}} (exit code {{.State.ExitCode}}, OOM killed {{.State.OOMKilled}})', container);
-  const log = docker('logs', '--tail', '40', container);
-  throw new Error(`${container} (${state}): the stack's health check ${JSON.stringify(test)} did not pass within ${timeoutMs / 1000} s; last: ${last}\ncontainer log:\n${log}`);
+  const log = docker('logs', container);
+  // A JVM's root cause sits in "Caused by" lines far above the end of its stack trace.
+  const causes = log.split('\n').filter((line) => /Caused by|\berror\b/i.test(line)).slice(-15);
+  throw new Error(
+    `${container} (${state}): the stack's health check ${JSON.stringify(test)} did not pass within ${timeoutMs / 1000} s; last: ${last}\n` +
+      `errors in its log:\n${causes.join('\n')}\nend of its log:\n${log.split('\n').slice(-40).join('\n')}`,
+  );
 }
 
 /** A private bridge network; returns its gateway, the address this machine has on it. */
