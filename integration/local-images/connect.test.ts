@@ -116,7 +116,7 @@ describe('lab-local/cp-kafka-connect as the base of the stack Connect image', ()
     const res = await fetch(`${url}/connector-plugins/ElasticsearchSinkConnector/config/validate`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...sink.config, 'behavior.on.null.values': 'bogus', 'batch.size': '0' }),
+      body: JSON.stringify({ ...sink.config, name: sink.name, 'behavior.on.null.values': 'bogus', 'batch.size': '0' }),
     });
     const body = (await res.json()) as { error_count: number; configs: Array<{ value: { name: string; errors: string[] } }> };
     const errors = Object.fromEntries(body.configs.filter((c) => c.value.errors.length > 0).map((c) => [c.value.name, c.value.errors.join(' ')]));
@@ -155,6 +155,8 @@ describe('lab-local/cp-kafka-connect as the base of the stack Connect image', ()
     expect(action[verb]._index).toBe(sink.config['transforms.toIndex.replacement']);
     if (sink.config['key.ignore'] === 'true') expect(action[verb]._id).toBe(`${sink.config['transforms.toIndex.replacement']}+0+0`);
     expect(document).toEqual({ RATING_ID: 7, STARS: 1, CHANNEL: 'it' });
-    expect(docker('logs', NAME)).toContain('Elasticsearch sink task STAND-IN');
+    // The worker logs through log4j's console appender; read both of the container's streams.
+    const { stdout } = await run('sh', ['-c', `docker logs ${NAME} 2>&1`], { maxBuffer: 64 * 1024 * 1024 });
+    expect(stdout).toContain('Elasticsearch sink task STAND-IN');
   }, 600_000);
 });
