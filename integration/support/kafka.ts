@@ -12,6 +12,8 @@ import { removeAtExit, type ServiceProcess, spawnService, tailOfFile } from './s
 export interface LocalKafka {
   /** host:port of the PLAINTEXT listener, for kafkajs `brokers` and `bootstrap.servers`. */
   readonly bootstrap: string;
+  /** host:port of the CONTAINERS listener when started with `containerHost`, for services in containers. */
+  readonly containerBootstrap?: string;
   readonly port: number;
   /** The broker's stdout/stderr (its log4j output). Kept after the run. */
   readonly logFile: string;
@@ -45,6 +47,12 @@ export interface StartKafkaOptions {
   readonly startTimeoutMs?: number;
   /** More server.properties entries, which win over the defaults. */
   readonly properties?: Readonly<Record<string, string>>;
+  /**
+   * An address of this machine that containers reach, e.g. a Docker network's gateway: the broker
+   * then also listens there (listener CONTAINERS) and advertises that address to clients that
+   * bootstrap through it, which the 127.0.0.1 listener could not serve from inside a container.
+   */
+  readonly containerHost?: string;
 }
 
 /** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding (Uuid.toString()). */
@@ -53,20 +61,22 @@ const newClusterId = (): string => randomBytes(16).toString('base64url');
 function serverProperties(options: {
   port: number;
   controllerPort: number;
+  container?: { host: string; port: number };
   dataDir: string;
   partitions: number;
   autoCreateTopics: boolean;
   extra: Readonly<Record<string, string>>;
 }): string {
+  const containers = options.container && `${options.container.host}:${options.container.port}`;
   const properties: Record<string, string> = {
     'process.roles': 'broker,controller',
     'node.id': '1',
     'controller.quorum.voters': `1@127.0.0.1:${options.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.port}`,
+    listeners: `PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}${containers ? `,CONTAINERS://${containers}` : ''}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.port}${containers ? `,CONTAINERS://${containers}` : ''}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map': `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${containers ? ',CONTAINERS:PLAINTEXT' : ''}`,
     'log.dirs': options.dataDir,
     'num.partitions': String(options.partitions),
     'auto.create.topics.enable': String(options.autoCreateTopics),
@@ -126,12 +136,14 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Local
   removeAtExit(dataDir);
   const [port, controllerPort] = [await freePort(), await freePort()];
   const bootstrap = `127.0.0.1:${port}`;
+  const container = options.containerHost === undefined ? undefined : { host: options.containerHost, port: await freePort() };
   const propertiesFile = join(root, 'server.properties');
   writeFileSync(
     propertiesFile,
     serverProperties({
       port,
       controllerPort,
+      container,
       dataDir,
       partitions: options.partitions ?? 1,
       autoCreateTopics: options.autoCreateTopics ?? false,
@@ -192,6 +204,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Local
 
   return {
     bootstrap,
+    ...(container ? { containerBootstrap: `${container.host}:${container.port}` } : {}),
     port,
     logFile,
     dataDir,

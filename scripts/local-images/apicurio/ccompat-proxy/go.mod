@@ -1,0 +1,3 @@
+module lab.local/ccompat-proxy
+
+go 1.22

@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# Builds the platform images the stack needs and this machine cannot pull (no image registry is
+# reachable here, DESIGN.md §4), each following the contract of the upstream image it replaces
+# (README-platform-images.md):
+#   lab-local/mariadb:<tag>              MariaDB 10.11 from Debian 12            for mariadb:<tag>
+#   lab-local/apicurio-registry:3.0.9    Apicurio Registry 3.0.9 (Maven Central) for confluentinc/cp-schema-registry
+#   lab-local/cp-kafka-connect:<tag>     Apache Kafka Connect 3.9.1 (Maven Central jars) and a
+#                                        confluent-hub that installs the Elasticsearch sink STAND-IN
+#                                        for confluentinc/cp-kafka-connect:<tag>
+# <tag> is the stack's pin in config/defaults.ts, so a moved pin names a new image.
+#
+# Re-runnable: compiled parts are cached under .cache/images (the stand-in plugin jar and the
+# ccompat proxy binary, each in a directory named after the hash of its sources), and each image
+# carries a label lab.inputs-sha256 (a hash of everything it is built from); a run that finds the
+# same hash skips the image without sending a build context.
+#
+# Usage: bash scripts/local-images/platform-images.sh [--force] [mariadb|registry|connect ...]
+#   (no names = all; --force rebuilds the images and recompiles the cached parts)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+CACHE="$ROOT/.cache/images"
+BASE_IMAGE="${LAB_DEBIAN_IMAGE:-lab-local/debian:bookworm}"
+KAFKA_LIBS="$ROOT/.cache/kafka/libs"
+APICURIO_VERSION=3.0.9
+APICURIO_HOME="$ROOT/.cache/apicurio/$APICURIO_VERSION"
+CA_BUNDLE="${LAB_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
+
+log() { echo "[platform-images] $*"; }
+fail() { echo "[platform-images] error: $*" >&2; exit 1; }
+
+FORCE=0
+WANTED=()
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    mariadb | registry | connect) WANTED+=("$arg") ;;
+    *) echo "usage: $0 [--force] [mariadb|registry|connect ...]" >&2; exit 2 ;;
+  esac
+done
+[[ ${#WANTED[@]} -gt 0 ]] || WANTED=(mariadb registry connect)
+wants() { [[ " ${WANTED[*]} " == *" $1 "* ]]; }
+
+docker info >/dev/null 2>&1 ||
+  fail "no Docker engine answers (docker info failed): start it (scripts/setup-docker.sh, or dockerd as root) and run this again"
+if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  # The Debian base is built by build.sh (debootstrap + docker import) where that script is present.
+  [[ -f "$HERE/build.sh" ]] && bash "$HERE/build.sh" base
+  docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 ||
+    fail "the base image $BASE_IMAGE is missing: build it (scripts/local-images/build.sh base: debootstrap --variant=minbase bookworm + docker import), or set LAB_DEBIAN_IMAGE to a Debian 12 image"
+fi
+[[ -s $CA_BUNDLE ]] || fail "no CA bundle at $CA_BUNDLE to copy into the images: set LAB_CA_BUNDLE to this machine's bundle"
+
+mkdir -p "$CACHE"
+# Two worktrees building at once would compile into the same cache directories and tag twice.
+exec 9>"$CACHE/platform-images.lock"
+flock 9
+
+image_label() { docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+sha() { sha256sum | cut -d' ' -f1; }
+# Hash of files' paths and contents. Jars are versioned by name, so their names and sizes stand
+# for them: hashing 100+ MB on every run would make a no-op run slow.
+files_hash() {
+  local file
+  for file in "$@"; do
+    if [[ $file == *.jar ]]; then
+      printf '%s %s\n' "${file##*/}" "$(stat -c %s "$file")"
+    else
+      printf '%s ' "${file#"$ROOT"/}"
+      sha <"$file"
+    fi
+  done | sha
+}
+# The upstream tag the stack pins for an image setting of config/defaults.ts (e.g. mariadb -> 10.11.19).
+pinned_tag() {
+  local line
+  line="$(grep -E "^\s*$1: '[^']+'," "$ROOT/config/defaults.ts" | head -n1)" ||
+    fail "config/defaults.ts has no image pin '$1: ...': the pins moved; update pinned_tag callers in $0"
+  line="${line#*\'}"
+  line="${line%\'*}"
+  printf '%s' "${line##*:}"
+}
+BUILT=()
+SKIPPED=()
+# docker_build IMAGE HASH CONTEXT [build args...]: the classic builder (no buildx plugin here), log kept.
+docker_build() {
+  local image="$1" hash="$2" context="$3" name
+  shift 3
+  name="${image#lab-local/}"
+  name="${name%%:*}"
+  log "building $image (log: $CACHE/$name-build.log)"
+  DOCKER_BUILDKIT=0 docker build --build-arg "BASE_IMAGE=$BASE_IMAGE" "$@" --label "lab.inputs-sha256=$hash" \
+    -t "$image" "$context" >"$CACHE/$name-build.log" 2>&1 ||
+    { tail -n 30 "$CACHE/$name-build.log" >&2; fail "docker build of $image failed; its log: $CACHE/$name-build.log"; }
+  BUILT+=("$image")
+}
+up_to_date() {
+  if [[ $FORCE -eq 0 && $(image_label "$1" lab.inputs-sha256) == "$2" ]]; then
+    log "$1 up to date"
+    SKIPPED+=("$1")
+    return 0
+  fi
+  return 1
+}
+# new_context NAME: a fresh build context in $CONTEXT, removed when the script exits (not in a
+# subshell, so that the cleanup list keeps it).
+new_context() {
+  CONTEXT="$(mktemp -d "$CACHE/$1-context.XXXXXX")"
+  CONTEXTS+=("$CONTEXT")
+}
+CONTEXTS=()
+trap 'rm -rf "${CONTEXTS[@]}"' EXIT
+BASE_ID="$(docker image inspect --format '{{.Id}}' "$BASE_IMAGE")"
+
+# --- lab-local/mariadb ---------------------------------------------------------------------------
+build_mariadb() {
+  local image files hash context
+  image="lab-local/mariadb:$(pinned_tag mariadb)"
+  mapfile -t files < <(find "$HERE/mariadb" -type f | LC_ALL=C sort)
+  hash="$( (files_hash "${files[@]}"; echo "$BASE_ID") | sha)"
+  up_to_date "$image" "$hash" && return
+  new_context mariadb
+  context="$CONTEXT"
+  cp -r "$HERE/mariadb/." "$context/"
+  docker_build "$image" "$hash" "$context"
+  # The tag is the stack's pin; say which MariaDB Debian actually installed.
+  log "$image runs $(docker run --rm --entrypoint mariadbd "$image" --version | sed 's/^.*Ver //')"
+}
+
+# --- the ccompat proxy (Go), cached by the hash of its sources ------------------------------------
+ccompat_proxy() {
+  local src="$HERE/apicurio/ccompat-proxy" files hash out
+  mapfile -t files < <(find "$src" -type f | LC_ALL=C sort)
+  hash="$( (files_hash "${files[@]}"; go version 2>/dev/null) | sha)"
+  out="$CACHE/ccompat-proxy/$hash/ccompat-proxy"
+  if [[ $FORCE -eq 1 || ! -x $out ]]; then
+    command -v go >/dev/null 2>&1 || fail "go is not installed: the ccompat proxy is compiled with Go (apt-get install golang, or Go from go.dev)"
+    log "compiling ccompat-proxy (Go, static)" >&2
+    mkdir -p "${out%/*}"
+    (cd "$src" && go vet ./... && go test ./... >/dev/null && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$out.tmp" .) >&2 ||
+      fail "go build of $src failed (see above)"
+    mv "$out.tmp" "$out"
+  fi
+  printf '%s' "$out"
+}
+
+# --- lab-local/apicurio-registry ------------------------------------------------------------------
+build_registry() {
+  local image="lab-local/apicurio-registry:$APICURIO_VERSION" proxy files hash context
+  if [[ ! -f $APICURIO_HOME/.installed ]]; then
+    log "downloading Apicurio Registry $APICURIO_VERSION from Maven Central (integration/support/registry.ts)"
+    (cd "$ROOT" && node --require ts-node/register/transpile-only -e \
+      "require('./integration/support/registry').ensureApicurio().catch((e) => { console.error(e.message); process.exit(1); })") ||
+      fail "Apicurio Registry $APICURIO_VERSION could not be downloaded into $APICURIO_HOME (see above)"
+  fi
+  proxy="$(ccompat_proxy)"
+  mapfile -t files < <(find "$HERE/apicurio/Dockerfile" "$HERE/apicurio/docker" "$HERE/common" -type f | LC_ALL=C sort)
+  hash="$( (files_hash "${files[@]}" "$proxy" "$CA_BUNDLE"; cat "$APICURIO_HOME/.installed"; echo "$BASE_ID") | sha)"
+  up_to_date "$image" "$hash" && return
+  new_context registry
+  context="$CONTEXT"
+  cp "$HERE/apicurio/Dockerfile" "$context/"
+  cp -r "$HERE/apicurio/docker" "$context/docker"
+  cp "$HERE/common/env-to-properties" "$context/docker/"
+  cp "$proxy" "$context/ccompat-proxy"
+  cp "$CA_BUNDLE" "$context/ca-certificates.crt"
+  mkdir "$context/apicurio"
+  # Hard links where the cache shares the filesystem: no 115 MB copy.
+  cp -rl "$APICURIO_HOME/." "$context/apicurio/" 2>/dev/null || cp -r "$APICURIO_HOME/." "$context/apicurio/"
+  docker_build "$image" "$hash" "$context"
+}
+
+# --- the Elasticsearch sink stand-in plugin (Java), cached by the hash of its sources -------------
+es_sink_standin() {
+  local version="$1" src="$HERE/connect/es-sink-standin" files hash dir classes cp lib
+  mapfile -t files < <(find "$src" -type f | LC_ALL=C sort)
+  hash="$( (files_hash "${files[@]}"; echo "$version"; javac -version 2>&1) | sha)"
+  dir="$CACHE/es-sink-standin/$hash/confluentinc-kafka-connect-elasticsearch"
+  if [[ $FORCE -eq 1 || ! -f $dir/VERSION ]]; then
+    command -v javac >/dev/null 2>&1 || fail "javac is not installed: the stand-in plugin is compiled here (apt-get install openjdk-17-jdk-headless)"
+    log "compiling the Elasticsearch sink stand-in plugin ($version-standin) against Kafka Connect 3.9.1" >&2
+    rm -rf "${dir%/*}"
+    # Called in a command substitution: this function removes its own temporary directory.
+    classes="$(mktemp -d "$CACHE/es-sink-classes.XXXXXX")"
+    # The worker provides these at run time (Connect's API and JSON converter, Jackson, SLF4J).
+    cp=""
+    for lib in connect-api connect-json kafka-clients jackson-databind jackson-core jackson-annotations slf4j-api; do
+      cp+="$(find "$KAFKA_LIBS" -name "$lib-[0-9]*.jar" | head -n1):"
+    done
+    # shellcheck disable=SC2046 # the source list
+    javac --release 11 -Xlint:all -Werror -d "$classes" -cp "$cp" $(find "$src/src/main/java" -name '*.java') >&2 ||
+      fail "javac failed on $src (see above)"
+    cp -r "$src/src/main/resources/." "$classes/"
+    printf 'version=%s-standin\n' "$version" >"$classes/es-sink-standin.properties"
+    mkdir -p "$dir/lib"
+    jar --create --file "$dir/lib/kafka-connect-elasticsearch-standin-$version.jar" -C "$classes" . ||
+      fail "jar could not package $classes"
+    # What Confluent Hub puts beside a plugin, marked as what it is.
+    cat >"$dir/manifest.json" <<JSON
+{
+  "name": "kafka-connect-elasticsearch",
+  "owner": { "username": "confluentinc", "name": "Confluent, Inc." },
+  "version": "$version-standin",
+  "title": "Elasticsearch Sink Connector STAND-IN (not Confluent's connector)",
+  "description": "This lab's stand-in: accepts the real connector's configuration keys and writes records with Elasticsearch's _bulk API. Source: scripts/local-images/connect/es-sink-standin.",
+  "component_types": ["sink"]
+}
+JSON
+    printf '%s\n' "$version" >"$dir/VERSION"
+    rm -rf "$classes"
+  fi
+  printf '%s' "$dir"
+}
+
+# --- lab-local/cp-kafka-connect -------------------------------------------------------------------
+build_connect() {
+  local image es_version plugin files hash context
+  image="lab-local/cp-kafka-connect:$(pinned_tag connectBase)"
+  es_version="$(grep -oE "elasticsearchSink: '[^']+'" "$ROOT/platform/connect.ts" | cut -d"'" -f2)"
+  [[ -n $es_version ]] ||
+    fail "platform/connect.ts has no CONNECT_PLUGINS.elasticsearchSink version: the stand-in's version comes from there"
+  [[ -f $KAFKA_LIBS/connect-runtime-3.9.1.jar && -f $ROOT/.cache/kafka/.installed ]] || bash "$ROOT/scripts/setup-integration.sh"
+  plugin="$(es_sink_standin "$es_version")"
+  mapfile -t files < <(find "$HERE/connect/Dockerfile" "$HERE/connect/docker" "$HERE/connect/bin" "$HERE/common" -type f | LC_ALL=C sort
+    find "$plugin" -type f | LC_ALL=C sort; find "$KAFKA_LIBS" -name '*.jar' | LC_ALL=C sort)
+  hash="$( (files_hash "${files[@]}" "$CA_BUNDLE"; echo "$es_version $BASE_ID") | sha)"
+  up_to_date "$image" "$hash" && return
+  new_context connect
+  context="$CONTEXT"
+  cp "$HERE/connect/Dockerfile" "$context/"
+  cp -r "$HERE/connect/docker" "$HERE/connect/bin" "$context/"
+  cp "$HERE/common/env-to-properties" "$context/docker/"
+  cp "$CA_BUNDLE" "$context/ca-certificates.crt"
+  mkdir -p "$context/libs" "$context/standins"
+  cp -l "$KAFKA_LIBS"/*.jar "$context/libs/" 2>/dev/null || cp "$KAFKA_LIBS"/*.jar "$context/libs/"
+  cp -r "$plugin" "$context/standins/"
+  docker_build "$image" "$hash" "$context" --build-arg "STANDIN_ES_VERSION=$es_version"
+}
+
+if wants mariadb; then build_mariadb; fi
+if wants registry; then build_registry; fi
+if wants connect; then build_connect; fi
+log "built: ${BUILT[*]:-nothing}; up to date: ${SKIPPED[*]:-none}"
+docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' |
+  grep -E '^lab-local/(mariadb|apicurio-registry|cp-kafka-connect):' | sed 's/^/[platform-images] /'
