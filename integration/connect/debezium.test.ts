@@ -247,7 +247,7 @@ describe('Debezium MariaDB source for moodle_logs on a real Connect worker', () 
     const result = await provision(applyCommand, { ...objectEnv, OBJECT_SPEC: JSON.stringify(failing) });
     await provision(deleteCommand, { ...objectEnv, OBJECT_SPEC: JSON.stringify(failing) });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('connect apply failed: connector "moodle-cdc-failing-task" has 1 FAILED task(s):\ntask 0 on worker');
+    expect(result.stderr).toContain('start connector "moodle-cdc-failing-task" failed\nKafka Connect says: 1 FAILED task(s):\ntask 0 on worker');
     // The worker's own Java trace, down to the cause.
     expect(result.stderr).toContain('org.apache.kafka.connect.errors.ConnectException: Creation of database schema history topic failed');
     expect(result.stderr).toMatch(/\n\tat io\.debezium\.storage\.kafka\.history\.KafkaSchemaHistory\.initializeStorage/);
@@ -263,7 +263,7 @@ describe('Debezium MariaDB source for moodle_logs on a real Connect worker', () 
     // Connect may have stored it before its task failed: leave the worker as the other tests expect it.
     await provision(deleteCommand, { ...objectEnv, OBJECT_SPEC: JSON.stringify(broken) });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('connect apply failed: connector "moodle-cdc-wrong-password": Kafka Connect rejected the config (HTTP 400)');
+    expect(result.stderr).toContain('configure connector "moodle-cdc-wrong-password" failed\nKafka Connect says: HTTP 400: Connector configuration is invalid');
     expect(result.stderr).toMatch(/Unable to connect: .*Access denied for user 'debezium'/);
   });
 
