@@ -212,9 +212,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (changes.length) process.stdout.write(`provider pins moved to the offline mirror: ${changes.join(', ')}\n`);
     }
     const expected = expectedDeployment(JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>, config);
-    phases.run('init', () => must(tf(['init', '-input=false']), `${cli.binary} init`));
+    phases.run('init', () => must(tf(['init', '-input=false', '-no-color']), `${cli.binary} init`));
     deployed = true;
-    phases.run('deploy (apply)', () => must(tf(['apply', '-auto-approve', '-input=false']), `${cli.binary} apply`));
+    phases.run('deploy (apply)', () => must(tf(['apply', '-auto-approve', '-input=false', '-no-color']), `${cli.binary} apply`));
     const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin));
     process.stdout.write(`\nServices:\n${servicesTable(serviceKinds(config, options))}\n`);
     process.stdout.write(`\nPipelines:\n${summaryTable(outcome.figures, outcome.results)}\n`);
@@ -225,7 +225,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (options.keep) return ok ? 0 : 1;
     phases.run('second plan (must be empty)', () => {
-      const plan = tf(['plan', '-detailed-exitcode', '-input=false']);
+      const plan = tf(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
       if (plan.status === 2) {
         ok = false;
         process.stdout.write('the second plan shows changes (above): a re-deploy would not be clean\n');
@@ -237,7 +237,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     if (deployed && !options.keep) {
       phases.run('destroy', () => {
-        const r = tf(['destroy', '-auto-approve', '-input=false']);
+        const r = tf(['destroy', '-auto-approve', '-input=false', '-no-color']);
         if (r.status !== 0) {
           ok = false;
           process.stderr.write(`${cli.binary} destroy failed (exit ${r.status ?? r.signal})\n`);
