@@ -20,12 +20,13 @@ import { LOCAL_IMAGES } from './local-images';
 import { KafkaProbe } from './probes';
 import { failureReport, servicesTable, summaryTable, type OrderedStatement, type ServiceKind } from './summary';
 import { leftovers } from './leftovers';
+import { idleStats } from './stats';
 
 const ROOT = join(__dirname, '..');
 const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
 const MIRROR = join(ROOT, '.cache', 'terraform');
 
-export const HELP = `Usage: npm run e2e -- [--local-images] [--keep] [--timeout-min N]
+export const HELP = `Usage: npm run e2e -- [--local-images] [--keep] [--timeout-min N] [--stats S]
 
 Deploys the lab of the current configuration (lab.config.json, LAB_* variables),
 checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
@@ -36,6 +37,8 @@ that must show no changes, destroys, and checks that nothing is left.
                    for ksqlDB, Elasticsearch, Kibana, Grafana, Pinot, Kafka UI)
   --keep           leave the lab running after the checks (no second plan, no destroy)
   --timeout-min N  how long the checks may take to pass after the deploy (default 15)
+  --stats S        after the checks, sample docker stats for S seconds and print
+                   each container's mean CPU and memory (the figures of BENCHMARKS.md)
 
 Uses OpenTofu from .cache/terraform (scripts/setup-terraform.sh) when present,
 else TERRAFORM_BINARY_NAME or terraform. The project name defaults to "e2e" so a
@@ -45,12 +48,15 @@ interface Options {
   readonly localImages: boolean;
   readonly keep: boolean;
   readonly timeoutMin: number;
+  /** Seconds of `docker stats` sampling after the checks; 0 skips it. */
+  readonly statsSeconds: number;
 }
 
 export function parseArgs(argv: readonly string[]): Options | 'help' {
   let localImages = false;
   let keep = false;
   let timeoutMin = 15;
+  let statsSeconds = 0;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -60,9 +66,13 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
       const value = Number(argv[++i]);
       if (!Number.isFinite(value) || value <= 0) throw new Error(`--timeout-min takes a positive number of minutes (got ${argv[i] ?? 'nothing'})`);
       timeoutMin = value;
+    } else if (arg === '--stats') {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < 10) throw new Error(`--stats takes a whole number of seconds, at least 10 (got ${argv[i] ?? 'nothing'})`);
+      statsSeconds = value;
     } else throw new Error(`unknown argument ${arg}; see npm run e2e -- --help`);
   }
-  return { localImages, keep, timeoutMin };
+  return { localImages, keep, timeoutMin, statsSeconds };
 }
 
 /** The environment the deploy runs with: the user's, the e2e project name, local images if asked. */
@@ -222,6 +232,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (failures.length) {
       ok = false;
       process.stdout.write(`\nFailed checks:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+    }
+    if (options.statsSeconds > 0) {
+      const stats = await phases.runAsync(`idle resources (docker stats, ${options.statsSeconds} s)`, () => idleStats(config.project, options.statsSeconds));
+      process.stdout.write(`${stats}\n`);
     }
     if (options.keep) return ok ? 0 : 1;
     phases.run('second plan (must be empty)', () => {
