@@ -155,9 +155,11 @@ describe('lab-local/cp-kafka-connect as the base of the stack Connect image', ()
     expect(action[verb]._index).toBe(sink.config['transforms.toIndex.replacement']);
     if (sink.config['key.ignore'] === 'true') expect(action[verb]._id).toBe(`${sink.config['transforms.toIndex.replacement']}+0+0`);
     expect(document).toEqual({ RATING_ID: 7, STARS: 1, CHANNEL: 'it' });
-    // The sink that wrote it says it is a stand-in wherever Connect reports plugins. (Its log line
-    // does not show in `docker logs` in this run of the image: an open bug of the local image.)
+    // The sink that wrote it says it is a stand-in, in Connect's plugin list and in the worker's log
+    // (log4j's console appender: both of the container's streams).
     const plugins = (await (await fetch(`${url}/connector-plugins`)).json()) as Array<{ class: string; version: string }>;
     expect(plugins.find((p) => p.class === sink.config['connector.class'])?.version).toMatch(/-standin$/);
+    const { stdout } = await run('sh', ['-c', `docker logs ${NAME} 2>&1`], { maxBuffer: 64 * 1024 * 1024 });
+    expect(stdout).toContain('Elasticsearch sink task STAND-IN');
   }, 600_000);
 });
