@@ -25,43 +25,16 @@ KAFKA_IMAGE=lab-local/kafka:3.9.1
 KAFKA_LIBS="$ROOT/.cache/kafka/libs"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
-FORCE=0
-TARGETS=()
-for arg in "$@"; do
-  case "$arg" in
-    --force) FORCE=1 ;;
-    base | kafka | node) TARGETS+=("$arg") ;;
-    *) echo "usage: $0 [--force] [base|kafka|node ...]" >&2; exit 2 ;;
-  esac
-done
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(base kafka node)
-wants() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
-
-log() { echo "[local-images] $*"; }
-fail() { echo "[local-images] error: $*" >&2; exit 1; }
+LOG_PREFIX=local-images
+# shellcheck source=scripts/local-images/lib.sh
+source "$HERE/lib.sh"
+parse_targets "base kafka node" "$@"
 
 bash "$ROOT/scripts/setup-docker.sh"
 mkdir -p "$CACHE"
 # Two worktrees building at once would race on the rootfs dir and tag images twice.
 exec 9>"$CACHE/build.lock"
 flock 9
-
-image_label() { docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
-
-# sha256 of the given files' names and contents, in a stable order. Big inputs (the jars) are
-# versioned by file name, so their names and sizes stand for them: hashing 100 MB on every run
-# would make a no-op run slow.
-inputs_hash() {
-  local file
-  for file in "$@"; do
-    if [[ $file == *.jar ]]; then
-      printf '%s %s\n' "${file##*/}" "$(stat -c %s "$file")"
-    else
-      printf '%s ' "${file#"$ROOT"/}"
-      sha256sum <"$file"
-    fi
-  done | sha256sum | cut -d' ' -f1
-}
 
 # --- lab-local/debian:bookworm -------------------------------------------------------------------
 BASE_TAR="$CACHE/debian-bookworm-minbase.tar"
@@ -92,7 +65,7 @@ EOF
     mv "$BASE_TAR.tmp" "$BASE_TAR"
     rm -rf "$rootfs"
   fi
-  tar_hash="$(sha256sum <"$BASE_TAR" | cut -d' ' -f1)"
+  tar_hash="$(sha <"$BASE_TAR")"
   if [[ $(image_label "$BASE_IMAGE" lab.inputs-sha256) == "$tar_hash" ]]; then
     log "$BASE_IMAGE up to date"
     return
@@ -112,7 +85,7 @@ build_kafka() {
   local base_id files hash context
   base_id="$(docker image inspect --format '{{.Id}}' "$BASE_IMAGE")"
   mapfile -t files < <(find "$HERE/kafka" -type f | LC_ALL=C sort; find "$KAFKA_LIBS" -name '*.jar' | LC_ALL=C sort)
-  hash="$( (inputs_hash "${files[@]}"; echo "$base_id") | sha256sum | cut -d' ' -f1)"
+  hash="$( (inputs_hash "${files[@]}"; echo "$base_id") | sha)"
   if [[ $FORCE -eq 0 && $(image_label "$KAFKA_IMAGE" lab.inputs-sha256) == "$hash" ]]; then
     log "$KAFKA_IMAGE up to date"
     return
@@ -139,7 +112,7 @@ build_node() {
   version="$("$node_bin" --version)"
   image="lab-local/node:${version#v}-bookworm-slim"
   hash="$( (inputs_hash "$HERE/node/Dockerfile" "$node_bin" /etc/ssl/certs/ca-certificates.crt "$npm_dir/package.json"
-    docker image inspect --format '{{.Id}}' "$BASE_IMAGE") | sha256sum | cut -d' ' -f1)"
+    docker image inspect --format '{{.Id}}' "$BASE_IMAGE") | sha)"
   if [[ $FORCE -eq 0 && $(image_label "$image" lab.inputs-sha256) == "$hash" ]]; then
     log "$image up to date"
     return

@@ -27,29 +27,11 @@ APICURIO_VERSION=3.0.9
 APICURIO_HOME="$ROOT/.cache/apicurio/$APICURIO_VERSION"
 CA_BUNDLE="${LAB_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 
-log() { echo "[platform-images] $*"; }
-fail() { echo "[platform-images] error: $*" >&2; exit 1; }
-
-FORCE=0
-WANTED=()
-for arg in "$@"; do
-  case "$arg" in
-    --force) FORCE=1 ;;
-    mariadb | registry | connect) WANTED+=("$arg") ;;
-    *) echo "usage: $0 [--force] [mariadb|registry|connect ...]" >&2; exit 2 ;;
-  esac
-done
-[[ ${#WANTED[@]} -gt 0 ]] || WANTED=(mariadb registry connect)
-wants() { [[ " ${WANTED[*]} " == *" $1 "* ]]; }
-
-docker info >/dev/null 2>&1 ||
-  fail "no Docker engine answers (docker info failed): start it (scripts/setup-docker.sh, or dockerd as root) and run this again"
-if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-  # The Debian base is built by build.sh (debootstrap + docker import) where that script is present.
-  [[ -f "$HERE/build.sh" ]] && bash "$HERE/build.sh" base
-  docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 ||
-    fail "the base image $BASE_IMAGE is missing: build it (scripts/local-images/build.sh base: debootstrap --variant=minbase bookworm + docker import), or set LAB_DEBIAN_IMAGE to a Debian 12 image"
-fi
+LOG_PREFIX=platform-images
+# shellcheck source=scripts/local-images/lib.sh
+source "$HERE/lib.sh"
+parse_targets "mariadb registry connect" "$@"
+require_engine_and_base
 [[ -s $CA_BUNDLE ]] || fail "no CA bundle at $CA_BUNDLE to copy into the images: set LAB_CA_BUNDLE to this machine's bundle"
 
 mkdir -p "$CACHE"
@@ -57,21 +39,6 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/platform-images.lock"
 flock 9
 
-image_label() { docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
-sha() { sha256sum | cut -d' ' -f1; }
-# Hash of files' paths and contents. Jars are versioned by name, so their names and sizes stand
-# for them: hashing 100+ MB on every run would make a no-op run slow.
-files_hash() {
-  local file
-  for file in "$@"; do
-    if [[ $file == *.jar ]]; then
-      printf '%s %s\n' "${file##*/}" "$(stat -c %s "$file")"
-    else
-      printf '%s ' "${file#"$ROOT"/}"
-      sha <"$file"
-    fi
-  done | sha
-}
 # The upstream tag the stack pins for an image setting of config/defaults.ts (e.g. mariadb -> 10.11.19).
 pinned_tag() {
   local line
@@ -118,7 +85,7 @@ build_mariadb() {
   local image files hash context
   image="lab-local/mariadb:$(pinned_tag mariadb)"
   mapfile -t files < <(find "$HERE/mariadb" -type f | LC_ALL=C sort)
-  hash="$( (files_hash "${files[@]}"; echo "$BASE_ID") | sha)"
+  hash="$( (inputs_hash "${files[@]}"; echo "$BASE_ID") | sha)"
   up_to_date "$image" "$hash" && return
   new_context mariadb
   context="$CONTEXT"
@@ -132,7 +99,7 @@ build_mariadb() {
 ccompat_proxy() {
   local src="$HERE/apicurio/ccompat-proxy" files hash out
   mapfile -t files < <(find "$src" -type f | LC_ALL=C sort)
-  hash="$( (files_hash "${files[@]}"; go version 2>/dev/null) | sha)"
+  hash="$( (inputs_hash "${files[@]}"; go version 2>/dev/null) | sha)"
   out="$CACHE/ccompat-proxy/$hash/ccompat-proxy"
   if [[ $FORCE -eq 1 || ! -x $out ]]; then
     command -v go >/dev/null 2>&1 || fail "go is not installed: the ccompat proxy is compiled with Go (apt-get install golang, or Go from go.dev)"
@@ -156,7 +123,7 @@ build_registry() {
   fi
   proxy="$(ccompat_proxy)"
   mapfile -t files < <(find "$HERE/apicurio/Dockerfile" "$HERE/apicurio/docker" "$HERE/common" -type f | LC_ALL=C sort)
-  hash="$( (files_hash "${files[@]}" "$proxy" "$CA_BUNDLE"; cat "$APICURIO_HOME/.installed"; echo "$BASE_ID") | sha)"
+  hash="$( (inputs_hash "${files[@]}" "$proxy" "$CA_BUNDLE"; cat "$APICURIO_HOME/.installed"; echo "$BASE_ID") | sha)"
   up_to_date "$image" "$hash" && return
   new_context registry
   context="$CONTEXT"
@@ -175,7 +142,7 @@ build_registry() {
 es_sink_standin() {
   local version="$1" src="$HERE/connect/es-sink-standin" files hash dir classes cp lib
   mapfile -t files < <(find "$src" -type f | LC_ALL=C sort)
-  hash="$( (files_hash "${files[@]}"; echo "$version"; javac -version 2>&1) | sha)"
+  hash="$( (inputs_hash "${files[@]}"; echo "$version"; javac -version 2>&1) | sha)"
   dir="$CACHE/es-sink-standin/$hash/confluentinc-kafka-connect-elasticsearch"
   if [[ $FORCE -eq 1 || ! -f $dir/VERSION ]]; then
     command -v javac >/dev/null 2>&1 || fail "javac is not installed: the stand-in plugin is compiled here (apt-get install openjdk-17-jdk-headless)"
@@ -224,7 +191,7 @@ build_connect() {
   plugin="$(es_sink_standin "$es_version")"
   mapfile -t files < <(find "$HERE/connect/Dockerfile" "$HERE/connect/docker" "$HERE/connect/bin" "$HERE/common" -type f | LC_ALL=C sort
     find "$plugin" -type f | LC_ALL=C sort; find "$KAFKA_LIBS" -name '*.jar' | LC_ALL=C sort)
-  hash="$( (files_hash "${files[@]}" "$CA_BUNDLE"; echo "$es_version $BASE_ID") | sha)"
+  hash="$( (inputs_hash "${files[@]}" "$CA_BUNDLE"; echo "$es_version $BASE_ID") | sha)"
   up_to_date "$image" "$hash" && return
   new_context connect
   context="$CONTEXT"

@@ -21,27 +21,11 @@ STANDIN_BASE=lab-local/standin-base:1
 DOCKER_DIR="$ROOT/standins/docker"
 NODE_BIN="${LAB_STANDIN_NODE:-$(command -v node)}"
 
-log() { echo "[standins] $*"; }
-fail() { echo "[standins] error: $*" >&2; exit 1; }
-
-FORCE=0
-WANTED=()
-for arg in "$@"; do
-  case "$arg" in
-    --force) FORCE=1 ;;
-    ksqldb | elasticsearch | kibana | grafana | pinot | kafka-ui) WANTED+=("$arg") ;;
-    *) echo "usage: $0 [--force] [ksqldb|elasticsearch|kibana|grafana|pinot|kafka-ui ...]" >&2; exit 2 ;;
-  esac
-done
-
-docker info >/dev/null 2>&1 ||
-  fail "no Docker engine answers (docker info failed): start it (scripts/setup-docker.sh, or dockerd as root) and run this again"
-if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-  # The Debian base is built by build.sh (debootstrap + docker import); run it when it is here.
-  [[ -f "$HERE/build.sh" ]] && bash "$HERE/build.sh" base
-  docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 ||
-    fail "the base image $BASE_IMAGE is missing: build it (scripts/local-images/build.sh base: debootstrap --variant=minbase bookworm + docker import), or set LAB_DEBIAN_IMAGE to a Debian 12 image"
-fi
+LOG_PREFIX=standins
+# shellcheck source=scripts/local-images/lib.sh
+source "$HERE/lib.sh"
+parse_targets "ksqldb elasticsearch kibana grafana pinot kafka-ui" "$@"
+require_engine_and_base
 [[ -x "$NODE_BIN" ]] || fail "no node binary to copy into the images (command -v node found nothing): install Node 20+ or set LAB_STANDIN_NODE"
 "$NODE_BIN" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
   fail "$NODE_BIN is Node $("$NODE_BIN" --version); the stand-ins need Node 20 or newer (set LAB_STANDIN_NODE)"
@@ -50,9 +34,6 @@ mkdir -p "$CACHE"
 # Two worktrees building at once would tag the same names twice.
 exec 9>"$CACHE/standins.lock"
 flock 9
-
-image_label() { docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
-sha() { sha256sum | cut -d' ' -f1; }
 
 # --- the shared base: Debian + curl + wget + node + compiled server ------------------------------
 # Inputs: every source the server may compile from (a superset is harmless), the build settings,
@@ -84,7 +65,7 @@ base_id="$(docker image inspect --format '{{.Id}}' "$STANDIN_BASE")"
 images="$(cd "$ROOT" && node --require ts-node/register/transpile-only standins/images.ts)" ||
   fail "standins/images.ts could not list the images (see above)"
 while read -r service version image replaces; do
-  if [[ ${#WANTED[@]} -gt 0 && " ${WANTED[*]} " != *" $service "* ]]; then continue; fi
+  wants "$service" || continue
   hash="$( (sha <"$DOCKER_DIR/Dockerfile"; echo "$base_id $service $version $replaces") | sha)"
   if [[ $FORCE -eq 0 && $(image_label "$image" lab.inputs-sha256) == "$hash" ]]; then
     log "$image up to date"
