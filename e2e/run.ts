@@ -6,13 +6,14 @@
  * the pinned upstream ones, and says service by service which were stand-ins.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
 import type { ImageName, LabConfig } from '../config/types';
 import { validatePipelineScripts } from '../ops/ksql/scripts';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { PIPELINES } from '../pipelines/catalog';
+import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } from '../lib/tofu';
 import { STACK_NAME } from '../stacks/app';
 import { runChecks, type RoundResult } from './checks';
 import { expectedDeployment, type ExpectedDeployment } from './expectations';
@@ -24,7 +25,6 @@ import { idleStats } from './stats';
 
 const ROOT = join(__dirname, '..');
 const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
-const MIRROR = join(ROOT, '.cache', 'terraform');
 
 export const HELP = `Usage: npm run e2e -- [--local-images] [--keep] [--timeout-min N] [--stats S]
 
@@ -124,28 +124,19 @@ function must(r: SpawnSyncReturns<Buffer>, what: string): void {
 }
 
 /** The Terraform CLI and its environment: the offline OpenTofu mirror when this machine has one. */
-function terraformCli(env: NodeJS.ProcessEnv): { binary: string; env: NodeJS.ProcessEnv; mirrored?: Record<string, string> } {
-  const tofu = join(MIRROR, 'bin', 'tofu');
-  if (existsSync(tofu) && existsSync(join(MIRROR, 'providers.json'))) {
-    const mirrored = JSON.parse(readFileSync(join(MIRROR, 'providers.json'), 'utf8')) as Record<string, string>;
-    return { binary: tofu, env: { ...env, TF_CLI_CONFIG_FILE: join(MIRROR, 'tofurc'), TF_IN_AUTOMATION: '1', TF_INPUT: '0' }, mirrored };
+function terraformCli(env: NodeJS.ProcessEnv): { binary: string; env: NodeJS.ProcessEnv; toolchain?: TofuToolchain } {
+  const toolchain = mirroredTofu();
+  if (toolchain) {
+    return { binary: toolchain.binary, env: { ...env, TF_CLI_CONFIG_FILE: toolchain.cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0' }, toolchain };
   }
   return { binary: env.TERRAFORM_BINARY_NAME || 'terraform', env: { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' } };
 }
 
 /** Points the synthesized provider pins at the versions the offline mirror holds (it cannot build every release). */
-function pinProvidersToMirror(mirrored: Record<string, string>): string[] {
+function pinProvidersToMirror(toolchain: TofuToolchain): string[] {
   const file = join(STACK_DIR, 'cdk.tf.json');
-  const tf = JSON.parse(readFileSync(file, 'utf8')) as { terraform?: { required_providers?: Record<string, { source?: string; version?: string }> } };
-  const changes: string[] = [];
-  const bySource = new Map(Object.entries(mirrored).map(([s, v]) => [s.toLowerCase(), v]));
-  for (const [name, req] of Object.entries(tf.terraform?.required_providers ?? {})) {
-    const version = bySource.get((req.source ?? `hashicorp/${name}`).toLowerCase());
-    if (version && req.version !== version) {
-      changes.push(`${req.source ?? name}: ${req.version ?? '(any)'} -> ${version}`);
-      req.version = version;
-    }
-  }
+  const tf = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson;
+  const changes = pinToMirror(tf, toolchain);
   writeFileSync(file, JSON.stringify(tf, null, 2));
   return changes;
 }
@@ -217,8 +208,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   let deployed = false;
   try {
     phases.run('synth (cdktf CLI)', () => must(sh('npx', ['cdktf', 'synth'], env), 'cdktf synth'));
-    if (cli.mirrored) {
-      const changes = pinProvidersToMirror(cli.mirrored);
+    if (cli.toolchain) {
+      const changes = pinProvidersToMirror(cli.toolchain);
       if (changes.length) process.stdout.write(`provider pins moved to the offline mirror: ${changes.join(', ')}\n`);
     }
     const expected = expectedDeployment(JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>, config);

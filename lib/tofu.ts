@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../../lib/project-root';
+import { PROJECT_ROOT } from './project-root';
 
 const execFileAsync = promisify(execFile);
 
@@ -18,28 +18,33 @@ export interface TofuToolchain {
   readonly mirrored: Readonly<Record<string, string>>;
 }
 
+const BINARY = join(CACHE, 'bin', 'tofu');
+const CLI_CONFIG = join(CACHE, 'tofurc');
+const PROVIDERS = join(CACHE, 'providers.json');
+
+/** The toolchain scripts/setup-terraform.sh left on this machine, or undefined when it has none. */
+export function mirroredTofu(): TofuToolchain | undefined {
+  if (![BINARY, CLI_CONFIG, PROVIDERS].every((file) => existsSync(file))) return undefined;
+  const mirrored = JSON.parse(readFileSync(PROVIDERS, 'utf8')) as Record<string, string>;
+  return { binary: BINARY, cliConfigFile: CLI_CONFIG, mirrored };
+}
+
 /**
  * The toolchain, built first if this machine has none yet. The first build compiles OpenTofu and
  * three providers from source and takes many minutes; later calls find everything cached.
  */
 export function ensureTofu(): TofuToolchain {
-  const toolchain: TofuToolchain = {
-    binary: join(CACHE, 'bin', 'tofu'),
-    cliConfigFile: join(CACHE, 'tofurc'),
-    mirrored: {},
-  };
-  const providersFile = join(CACHE, 'providers.json');
-  if (![toolchain.binary, toolchain.cliConfigFile, providersFile].every((file) => existsSync(file))) {
-    const setup = spawnSync('bash', [SETUP_SCRIPT], { stdio: 'inherit' });
-    if (setup.status !== 0) {
-      throw new Error(
-        `scripts/setup-terraform.sh exited with ${setup.status ?? setup.signal}: OpenTofu or a provider did not build ` +
-          '(its output above names the module); fix that and re-run the script.',
-      );
-    }
+  const found = mirroredTofu();
+  if (found) return found;
+  const setup = spawnSync('bash', [SETUP_SCRIPT], { stdio: 'inherit' });
+  const built = setup.status === 0 ? mirroredTofu() : undefined;
+  if (!built) {
+    throw new Error(
+      `scripts/setup-terraform.sh exited with ${setup.status ?? setup.signal}: OpenTofu or a provider did not build ` +
+        '(its output above names the module); fix that and re-run the script.',
+    );
   }
-  const mirrored = JSON.parse(readFileSync(providersFile, 'utf8')) as Record<string, string>;
-  return { ...toolchain, mirrored };
+  return built;
 }
 
 export interface TofuResult {

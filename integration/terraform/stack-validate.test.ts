@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configWith, SNAPSHOT_CONFIGS } from '../../__tests__/support/synth';
 import { buildApp } from '../../stacks/app';
-import { ensureTofu, pinToMirror, TerraformJson, tofu, TofuToolchain } from './tofu';
+import { ensureTofu, pinToMirror, TerraformJson, tofu, TofuToolchain } from '../../lib/tofu';
 
 /**
  * The whole stack, synthesized exactly as `cdktf synth` does (stacks/app.ts buildApp, written to an

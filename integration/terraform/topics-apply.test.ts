@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaProvider, KafkaTopic } from '../../providers/kafka';
 import { type LocalKafka, startKafka } from '../support/kafka';
-import { ensureTofu, tofu, TofuToolchain } from './tofu';
+import { ensureTofu, tofu, TofuToolchain } from '../../lib/tofu';
 
 /**
  * The Kafka binding end to end: a cdktf app built with it is synthesized, and real OpenTofu with the
