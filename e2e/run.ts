@@ -22,6 +22,7 @@ import { KafkaProbe } from './probes';
 import { failureReport, servicesTable, summaryTable, type OrderedStatement, type ServiceKind } from './summary';
 import { leftovers } from './leftovers';
 import { idleStats } from './stats';
+import { errorBlocks, runTee, type TeeResult } from './tf-output';
 
 const ROOT = join(__dirname, '..');
 const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
@@ -206,6 +207,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const tf = (args: readonly string[]): SpawnSyncReturns<Buffer> => sh(cli.binary, args, cli.env, STACK_DIR);
   let ok = true;
   let deployed = false;
+  // Why the run failed, repeated after the destroy's output so the end of a CI log shows it.
+  const reasons: string[] = [];
+  const tfTee = (args: readonly string[]): Promise<TeeResult> => runTee(cli.binary, args, cli.env, STACK_DIR);
   try {
     phases.run('synth (cdktf CLI)', () => must(sh('npx', ['cdktf', 'synth'], env), 'cdktf synth'));
     if (cli.toolchain) {
@@ -215,7 +219,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     const expected = expectedDeployment(JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>, config);
     phases.run('init', () => must(tf(['init', '-input=false', '-no-color']), `${cli.binary} init`));
     deployed = true;
-    phases.run('deploy (apply)', () => must(tf(['apply', '-auto-approve', '-input=false', '-no-color']), `${cli.binary} apply`));
+    await phases.runAsync('deploy (apply)', async () => {
+      const apply = await tfTee(['apply', '-auto-approve', '-input=false', '-no-color']);
+      if (apply.status !== 0) {
+        const errors = errorBlocks(apply.output);
+        reasons.push(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal})${errors.length ? ':' : ', with no Error block in its output'}`, ...errors);
+        throw new Error(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal}); its errors are repeated at the end`);
+      }
+    });
     const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin));
     process.stdout.write(`\nServices:\n${servicesTable(serviceKinds(config, options))}\n`);
     process.stdout.write(`\nPipelines:\n${summaryTable(outcome.figures, outcome.results)}\n`);
@@ -223,6 +234,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (failures.length) {
       ok = false;
       process.stdout.write(`\nFailed checks:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+      reasons.push(`${failures.length} check(s) failed:`, ...failures.map((f) => `  - ${f}`));
     }
     if (options.statsSeconds > 0) {
       const stats = await phases.runAsync(`idle resources (docker stats, ${options.statsSeconds} s)`, () => idleStats(config.project, options.statsSeconds));
@@ -234,28 +246,33 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (plan.status === 2) {
         ok = false;
         process.stdout.write('the second plan shows changes (above): a re-deploy would not be clean\n');
+        reasons.push('the second plan shows changes: a re-deploy would not be clean');
       } else must(plan, `${cli.binary} plan`);
     });
   } catch (e) {
     ok = false;
     process.stderr.write(`\n${(e as Error).message}\n`);
+    if (!reasons.length) reasons.push((e as Error).message);
   } finally {
     if (deployed && !options.keep) {
-      phases.run('destroy', () => {
-        const r = tf(['destroy', '-auto-approve', '-input=false', '-no-color']);
+      await phases.runAsync('destroy', async () => {
+        const r = await tfTee(['destroy', '-auto-approve', '-input=false', '-no-color']);
         if (r.status !== 0) {
           ok = false;
           process.stderr.write(`${cli.binary} destroy failed (exit ${r.status ?? r.signal})\n`);
+          reasons.push(`${cli.binary} destroy failed (exit ${r.status ?? r.signal}):`, ...errorBlocks(r.output));
         }
       });
       const left = leftovers(config.project);
       if (left.length) {
         ok = false;
         process.stdout.write(`\nLeft after destroy:\n${left.map((l) => `  - ${l}`).join('\n')}\n`);
+        reasons.push('left after destroy:', ...left.map((l) => `  - ${l}`));
       } else process.stdout.write('\nNothing the stack created is left (containers, volumes, network, built images).\n');
     }
     process.stdout.write(`\nPhases: ${phases.times.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ')}\n`);
   }
+  if (!ok && reasons.length) process.stdout.write(`\nWhy the rehearsal failed:\n${reasons.join('\n')}\n`);
   process.stdout.write(ok ? '\nE2E PASSED\n' : '\nE2E FAILED\n');
   return ok ? 0 : 1;
 }

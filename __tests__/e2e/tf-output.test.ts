@@ -1,0 +1,61 @@
+import { errorBlocks, runTee } from '../../e2e/tf-output';
+
+describe('errorBlocks', () => {
+  it('finds each Error block of -no-color output with its details, and nothing else', () => {
+    const output = [
+      'terraform_data.ksql_X: Creating...',
+      'terraform_data.ksql_X (local-exec): [ksql] waiting for ksqlDB',
+      '',
+      'Error: local-exec provisioner error',
+      '',
+      '  with terraform_data.ksql_X,',
+      '  on cdk.tf.json line 120, in resource "terraform_data" "ksql_X":',
+      ' 120:       "local-exec": {',
+      '',
+      'Error running command: exit status 1. Output: [ksql] X rejected',
+      '',
+      '',
+      'Warning: Argument is deprecated',
+      '',
+      '  something',
+      '',
+      'Error: creating topic: timed out',
+    ].join('\n');
+    expect(errorBlocks(output)).toEqual([
+      [
+        'Error: local-exec provisioner error',
+        '',
+        '  with terraform_data.ksql_X,',
+        '  on cdk.tf.json line 120, in resource "terraform_data" "ksql_X":',
+        ' 120:       "local-exec": {',
+        '',
+        'Error running command: exit status 1. Output: [ksql] X rejected',
+      ].join('\n'),
+      'Error: creating topic: timed out',
+    ]);
+  });
+
+  it('reads boxed diagnostics (│ prefixes) too', () => {
+    expect(errorBlocks('╷\n│ Error: Unsupported argument\n│ \n│   on main.tf line 3\n╵\n')).toEqual(['Error: Unsupported argument\n\n  on main.tf line 3']);
+  });
+
+  it('shortens a very long block and says so', () => {
+    const block = errorBlocks(['Error: big', ...Array.from({ length: 60 }, (_, i) => `line ${i}`)].join('\n'));
+    expect(block).toHaveLength(1);
+    expect(block[0].split('\n')).toHaveLength(41);
+    expect(block[0]).toMatch(/\(21 more lines above in the log\)$/);
+  });
+
+  it('finds none in a clean run', () => {
+    expect(errorBlocks('Apply complete! Resources: 3 added, 0 changed, 0 destroyed.\n')).toEqual([]);
+  });
+});
+
+describe('runTee', () => {
+  it('keeps stdout and stderr and the exit status of the program', async () => {
+    const r = await runTee(process.execPath, ['-e', 'process.stdout.write("out\\n"); process.stderr.write("Error: bad\\n"); process.exit(3)'], process.env, process.cwd());
+    expect(r.status).toBe(3);
+    expect(r.output).toContain('out\n');
+    expect(errorBlocks(r.output)).toEqual(['Error: bad']);
+  });
+});

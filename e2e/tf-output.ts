@@ -1,0 +1,70 @@
+/**
+ * Runs Terraform/OpenTofu with its output shown as it comes and kept, so that the rehearsal can
+ * repeat the errors of a failed apply at its very end: a CI log is often read from its tail, and
+ * the destroy that follows a failed apply prints hundreds of lines after the error.
+ */
+import { spawn } from 'node:child_process';
+
+export interface TeeResult {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly output: string;
+}
+
+/** Runs the program, copying its stdout and stderr through while keeping both (interleaved). */
+export function runTee(program: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<TeeResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => {
+      chunks.push(c);
+      process.stdout.write(c);
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      chunks.push(c);
+      process.stderr.write(c);
+    });
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, output: Buffer.concat(chunks).toString('utf8') }));
+  });
+}
+
+/** Lines an error block keeps at most: the resource, the provisioner's command and its last output. */
+const MAX_BLOCK_LINES = 40;
+
+/**
+ * The `Error: ...` blocks of Terraform's output (-no-color): from each line starting with
+ * "Error:" up to the next blank line that is followed by another diagnostic or the end, at most
+ * MAX_BLOCK_LINES lines each. Terraform separates a diagnostic's parts with single blank lines, so
+ * a block ends at a line that starts a new diagnostic ("Error:", "Warning:") or at two blank lines.
+ */
+export function errorBlocks(output: string): string[] {
+  const lines = output.replace(/\r/g, '').split('\n').map((l) => l.replace(/^[│╷╵] ?/, ''));
+  const blocks: string[] = [];
+  let current: string[] | undefined;
+  let blanks = 0;
+  const close = (): void => {
+    if (current) {
+      while (current.length && current[current.length - 1].trim() === '') current.pop();
+      const kept = current.length > MAX_BLOCK_LINES ? [...current.slice(0, MAX_BLOCK_LINES), `... (${current.length - MAX_BLOCK_LINES} more lines above in the log)`] : current;
+      blocks.push(kept.join('\n'));
+    }
+    current = undefined;
+  };
+  for (const line of lines) {
+    if (/^Error: /.test(line)) {
+      close();
+      current = [line];
+      blanks = 0;
+    } else if (current) {
+      if (/^Warning: /.test(line)) close();
+      else {
+        blanks = line.trim() === '' ? blanks + 1 : 0;
+        if (blanks >= 2) close();
+        else current.push(line);
+      }
+    }
+  }
+  close();
+  return blocks;
+}
