@@ -22,3 +22,17 @@ export function leftovers(project: string): string[] {
     ...lines(['images', '--format', '{{.Repository}}:{{.Tag}}']).filter((n) => n.startsWith(`${project}/`)).map((n) => `image ${n}`),
   ];
 }
+
+/**
+ * Removes what an interrupted earlier rehearsal of `project` left (a stopped session, a killed CI
+ * run): its containers would make the apply fail on "name already in use". Returns what it removed.
+ */
+export function clearLeftovers(project: string): string[] {
+  const found = leftovers(project);
+  for (const item of found) {
+    const [kind, name] = item.split(' ');
+    const args = kind === 'container' ? ['rm', '-f', '-v', name] : kind === 'image' ? ['rmi', '-f', name] : [kind, 'rm', name];
+    execFileSync('docker', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  return found;
+}

@@ -20,7 +20,7 @@ import { expectedDeployment, type ExpectedDeployment } from './expectations';
 import { LOCAL_IMAGES } from './local-images';
 import { KafkaProbe } from './probes';
 import { failureReport, servicesTable, summaryTable, type OrderedStatement, type ServiceKind } from './summary';
-import { leftovers } from './leftovers';
+import { clearLeftovers, leftovers } from './leftovers';
 import { idleStats } from './stats';
 import { errorBlocks, runTee, type TeeResult } from './tf-output';
 
@@ -211,6 +211,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   const reasons: string[] = [];
   const tfTee = (args: readonly string[]): Promise<TeeResult> => runTee(cli.binary, args, cli.env, STACK_DIR);
   try {
+    if (!process.env.LAB_PROJECT) {
+      // The default project name belongs to the rehearsal, so what an interrupted run left is ours to clear.
+      const cleared = clearLeftovers(config.project);
+      if (cleared.length) process.stdout.write(`cleared what an interrupted rehearsal left:\n${cleared.map((l) => `  - ${l}`).join('\n')}\n`);
+    } else if (leftovers(config.project).length) {
+      throw new Error(`project ${config.project} already has Docker objects (${leftovers(config.project).join(', ')}): destroy that lab first, or set LAB_PROJECT to another name`);
+    }
     phases.run('synth (cdktf CLI)', () => must(sh('npx', ['cdktf', 'synth'], env), 'cdktf synth'));
     if (cli.toolchain) {
       const changes = pinProvidersToMirror(cli.toolchain);
