@@ -18,7 +18,7 @@ import { STACK_NAME } from '../stacks/app';
 import { runChecks, type RoundResult } from './checks';
 import { expectedDeployment, type ExpectedDeployment } from './expectations';
 import { LOCAL_IMAGES } from './local-images';
-import { KafkaProbe } from './probes';
+import { containerHealth, containerLogTail, KafkaProbe } from './probes';
 import { failureReport, servicesTable, summaryTable, type OrderedStatement, type ServiceKind } from './summary';
 import { clearLeftovers, leftovers } from './leftovers';
 import { idleStats } from './stats';
@@ -187,6 +187,13 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
   }
 }
 
+/** The containers that are not healthy after a failed apply, each with the end of its log. */
+function unhealthyContainers(names: readonly string[]): string[] {
+  return [...containerHealth(names)]
+    .filter(([, state]) => state !== 'healthy')
+    .map(([name, state]) => `container ${name} is ${state}; last log lines:\n${containerLogTail(name, 25).replace(/^/gm, '    ')}`);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let options: Options;
   try {
@@ -231,6 +238,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (apply.status !== 0) {
         const errors = errorBlocks(apply.output);
         reasons.push(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal})${errors.length ? ':' : ', with no Error block in its output'}`, ...errors);
+        reasons.push(...unhealthyContainers(expected.containers));
         throw new Error(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal}); its errors are repeated at the end`);
       }
     });
