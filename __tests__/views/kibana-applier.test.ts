@@ -1,6 +1,6 @@
 /** The Kibana saved object applier against the Kibana stand-in, which the rehearsal also runs. */
 import { KibanaApplier, validateSavedObjectSpec, type KibanaApplierOptions, type SavedObjectSpec } from '../../ops/kibana/applier';
-import { StandinServer, type StandinAnswer, type StandinRequest } from '../../standins/http';
+import { StandinServer, type StandinReply, type StandinRequest } from '../../standins/http';
 import { KibanaStandin } from '../../standins/kibana';
 import { applyFailure } from '../support/ops-cli';
 
@@ -12,7 +12,7 @@ class StartingKibana extends KibanaStandin {
   statusLevels: string[] = [];
   rejectWith?: string;
 
-  override handle(req: StandinRequest): StandinAnswer {
+  override handle(req: StandinRequest): StandinReply {
     if (req.path === '/api/status' && this.statusLevels.length) {
       const level = this.statusLevels.shift()!;
       return { status: 503, body: { status: { overall: { level, summary: `${level} for now` } } } };

@@ -1,6 +1,6 @@
 /** The Pinot table applier against the Pinot stand-in, which the rehearsal also runs. */
 import { PinotApplier, validatePinotTableSpec, type PinotApplierOptions, type PinotTableSpec } from '../../ops/pinot/applier';
-import { StandinServer, type StandinAnswer, type StandinRequest } from '../../standins/http';
+import { StandinServer, type StandinReply, type StandinRequest } from '../../standins/http';
 import { PinotStandin } from '../../standins/pinot';
 import { applyFailure } from '../support/ops-cli';
 
@@ -15,7 +15,7 @@ class StartingPinot extends PinotStandin {
   unhealthy = 0;
   rejectTable?: string;
 
-  override handle(req: StandinRequest): StandinAnswer {
+  override handle(req: StandinRequest): StandinReply {
     if (req.path === '/health' && this.unhealthy > 0) {
       this.unhealthy--;
       return { status: 503, body: { code: 503, error: 'controller is starting' } };
