@@ -6,6 +6,8 @@
  * those, under ksqlDB's upper-case names); and the time fields are the ones the index template
  * maps as dates (Elasticsearch's own regex, applied here) or Pinot's date-time fields.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import type { SavedObjectSpec } from '../../ops/kibana/applier';
 import { valueColumns } from '../../ops/ksql/columns';
@@ -128,5 +130,20 @@ describe('the catalog', () => {
   it.each(Object.values(PIPELINES).map((p) => [p.name, p] as const))('%s needs the services its views live in', (_, p) => {
     if (p.kibana) expect(p.needs).toContain('kibana');
     if (p.pinot) expect(p.needs).toContain('pinot');
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.split('## Kibana, Pinot and Kafka UI views')[1]?.split(/\n## /)[0] ?? '';
+
+  it.each(savedObjects.map((o) => [`${o.type} ${o.id}`, o] as const))('lists Kibana %s with where to open it', (_, o) => {
+    if (o.type === 'index-pattern') expect(section).toContain(`| data view \`${o.id}\` |`);
+    else expect(section).toContain(`http://127.0.0.1:5601/app/${o.type === 'dashboard' ? 'dashboards' : 'discover'}#/view/${o.id} |`);
+  });
+
+  it.each(pinotTables.map((t) => [t.tableConfig.tableName] as const))('shows the query of Pinot table %s', (table) => {
+    expect(section).toContain(`FROM ${table} ORDER BY WINDOW_START DESC`);
+    expect(section).toContain('http://127.0.0.1:8099/query/sql');
   });
 });
