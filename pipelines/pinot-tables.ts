@@ -86,7 +86,8 @@ export function pinotTable(decl: PipelineDecl, statements: readonly KsqlStatemen
     tableConfig: {
       tableName: name,
       tableType: 'REALTIME',
-      segmentsConfig: { schemaName: name, timeColumnName: pinot.timeColumn, replication: '1', retentionTimeUnit: 'DAYS', retentionTimeValue: '7' },
+      // No segmentsConfig.schemaName: Pinot 1.x dropped it and finds the schema by the raw table name.
+      segmentsConfig: { timeColumnName: pinot.timeColumn, replication: '1', retentionTimeUnit: 'DAYS', retentionTimeValue: '7' },
       tenants: {},
       tableIndexConfig: { loadMode: 'MMAP' },
       ingestionConfig: {
