@@ -13,7 +13,8 @@ import { StandinServer } from '../../standins/http';
 import { KafkaUiStandin } from '../../standins/kafka-ui';
 import { KibanaStandin } from '../../standins/kibana';
 import { PinotStandin } from '../../standins/pinot';
-import { callMain } from '../support/ops-cli';
+import { closedPortUrl } from '../support/closed-port';
+import { callMain, spawnOps } from '../support/ops-cli';
 import { configWith, resourcesOf, synthStack } from '../support/synth';
 
 const config = configWith();
@@ -69,6 +70,26 @@ describe('Kibana and Pinot checks', () => {
     await run('delete');
     expect(verdicts(await kibanaChecks(moodle, urls))).toEqual(['fail']);
     expect(verdicts(await pinotChecks(shop, urls))).toEqual(['fail']);
+  });
+
+  it('pass after the exact provisioner commands (node, ts-node, ops/<tool>/cli.ts) applied the dashboard and the table', async () => {
+    const dashboard = specs('kibana').find((s) => s.includes('"type":"dashboard"'))!;
+    const kibanaRun = await spawnOps('kibana', 'apply', { ...FAST, OBJECT_ENDPOINT: urls.kibana, OBJECT_SPEC: dashboard });
+    expect([kibanaRun.code, kibanaRun.stderr]).toEqual([0, '']);
+    expect(kibanaRun.stdout).toContain('[kibana] Kibana dashboard "moodle-dashboard" written');
+    const pinotRun = await spawnOps('pinot', 'apply', { ...FAST, OBJECT_ENDPOINT: urls.pinotController, OBJECT_SPEC: specs('pinot')[0] });
+    expect([pinotRun.code, pinotRun.stderr]).toEqual([0, '']);
+    expect(verdicts(await pinotChecks(shop, urls))).toEqual(['pass']);
+    const deleted = await spawnOps('pinot', 'delete', { ...FAST, OBJECT_ENDPOINT: urls.pinotController, OBJECT_SPEC: specs('pinot')[0] });
+    expect(deleted.code).toBe(0);
+    expect(verdicts(await pinotChecks(shop, urls))).toEqual(['fail']);
+  });
+
+  it('a delete whose service is gone succeeds, saying so', async () => {
+    const endpoint = await closedPortUrl();
+    const gone = await spawnOps('pinot', 'delete', { ...FAST, OBJECT_ENDPOINT: endpoint, OBJECT_SPEC: specs('pinot')[0] });
+    expect(gone.code).toBe(0);
+    expect(gone.stdout).toContain(`pinot: Pinot REALTIME table "shop_income_per_3_seconds" (schema "shop_income_per_3_seconds"): nothing answers at ${endpoint}`);
   });
 });
 
