@@ -7,7 +7,7 @@ import { TerraformData } from './terraform-data';
  * The tools under ops/ that apply objects living behind a REST API. Each has `ops/<tool>/cli.ts`
  * with the verbs `apply` and `delete`, reading OBJECT_ENDPOINT and OBJECT_SPEC from the environment.
  */
-export type RestTool = 'ksql' | 'connect' | 'elasticsearch';
+export type RestTool = 'ksql' | 'connect' | 'elasticsearch' | 'kibana' | 'pinot';
 
 export interface RestObjectProps {
   readonly tool: RestTool;

@@ -2,9 +2,15 @@
  * One round of the rehearsal's checks over a deployed lab: every container healthy, every topic as
  * declared, producers and CDC writing, the payments API answering, every ksqlDB statement accepted
  * (every persistent query RUNNING on a real ksqlDB), every connector and task RUNNING, every sink
- * index receiving documents. The runner repeats rounds until all pass or its time is up.
+ * index receiving documents, every Kibana saved object and Pinot table present, the Kafka UI listing
+ * the cluster with Schema Registry, ksqlDB and Connect. The runner repeats rounds until all pass or
+ * its time is up.
+ *
+ * After destroy, leftovers.ts looks for Docker objects only: Kibana's saved objects and Pinot's
+ * tables live inside their containers (Kibana's in the Elasticsearch container's data volume, Pinot's
+ * in its own container), so they are gone with the containers and volumes it checks.
  */
-import type { ExpectedDeployment, ExpectedPipeline } from './expectations';
+import type { ExpectedDeployment, ExpectedKafkaUi, ExpectedPipeline } from './expectations';
 import { brief, containerHealth, containerLogTail, http, type KafkaProbe } from './probes';
 import { statementOrderProblems, topicDifferences, type CheckResult, type OrderedStatement, type PipelineFigures } from './summary';
 
@@ -13,6 +19,9 @@ export interface Endpoints {
   readonly connect: string;
   readonly elasticsearch: string;
   readonly paymentsApi: string;
+  readonly kibana: string;
+  readonly pinotController: string;
+  readonly kafkaUi: string;
 }
 
 export interface ChecksInput {
@@ -97,6 +106,64 @@ async function connectorChecks(p: ExpectedPipeline, input: ChecksInput): Promise
   return results;
 }
 
+/** Each Kibana saved object of the pipeline answers GET /api/saved_objects/{type}/{id}. */
+export async function kibanaChecks(p: ExpectedPipeline, urls: Pick<Endpoints, 'kibana'>): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const o of p.kibanaObjects) {
+    const answer = await http('GET', `${urls.kibana}/api/saved_objects/${o.type}/${encodeURIComponent(o.id)}`);
+    const title = (answer.body as { attributes?: { title?: unknown } } | undefined)?.attributes?.title;
+    results.push(result(p.name, `Kibana ${o.type} ${o.id} exists`, answer.status === 200, answer.status === 200 ? `title "${String(title)}"` : brief(answer)));
+  }
+  return results;
+}
+
+/** Each Pinot table of the pipeline and its schema are known to the controller. */
+export async function pinotChecks(p: ExpectedPipeline, urls: Pick<Endpoints, 'pinotController'>): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const t of p.pinotTables) {
+    const schema = await http('GET', `${urls.pinotController}/schemas/${encodeURIComponent(t.schema)}`);
+    results.push(result(p.name, `Pinot schema ${t.schema} exists`, schema.status === 200, schema.status === 200 ? 'present' : brief(schema)));
+    // GET /tables/{name}?type= answers {} when the table does not exist, {"REALTIME": {...}} when it does.
+    const table = await http('GET', `${urls.pinotController}/tables/${encodeURIComponent(t.table)}?type=${t.tableType.toLowerCase()}`);
+    const present = table.status === 200 && typeof table.body === 'object' && table.body !== null && t.tableType in table.body;
+    results.push(result(p.name, `Pinot ${t.tableType} table ${t.table} exists`, present, present ? 'present' : brief(table)));
+  }
+  return results;
+}
+
+/**
+ * The Kafka UI lists the cluster with Schema Registry, ksqlDB and Connect among its features
+ * (kafbat's GET /api/clusters) and names the Connect clusters (GET /api/clusters/{name}/connects).
+ * The real UI must also see the cluster online; the stand-in connects to nothing and says offline.
+ */
+export async function kafkaUiChecks(expected: ExpectedKafkaUi, urls: Pick<Endpoints, 'kafkaUi'>): Promise<CheckResult[]> {
+  const answer = await http('GET', `${urls.kafkaUi}/api/clusters`);
+  const clusters = Array.isArray(answer.body) ? (answer.body as Array<{ name?: string; status?: string; features?: string[] }>) : [];
+  const cluster = clusters.find((c) => c.name === expected.cluster);
+  const wanted = [...(expected.schemaRegistry ? ['SCHEMA_REGISTRY'] : []), ...(expected.ksqldb ? ['KSQL_DB'] : []), ...(expected.connects.length ? ['KAFKA_CONNECT'] : [])];
+  const missing = wanted.filter((f) => !(cluster?.features ?? []).includes(f));
+  const online = answer.standin !== undefined || cluster?.status === 'online';
+  const results = [
+    result(
+      'platform',
+      `Kafka UI shows cluster ${expected.cluster} with ${wanted.join(', ')}`,
+      cluster !== undefined && missing.length === 0 && online,
+      !cluster
+        ? `not listed; Kafka UI: ${brief(answer)}`
+        : missing.length
+          ? `features ${JSON.stringify(cluster.features ?? [])} lack ${missing.join(', ')}`
+          : `status ${cluster.status ?? '?'}${answer.standin ? ' (stand-in: connects to nothing)' : ''}, features ${(cluster.features ?? []).join(', ')}`,
+    ),
+  ];
+  if (expected.connects.length) {
+    const connects = await http('GET', `${urls.kafkaUi}/api/clusters/${encodeURIComponent(expected.cluster)}/connects`);
+    const names = Array.isArray(connects.body) ? (connects.body as Array<{ name?: string }>).map((c) => c.name) : [];
+    const absent = expected.connects.filter((n) => !names.includes(n));
+    results.push(result('platform', `Kafka UI lists Connect ${expected.connects.join(', ')}`, connects.status === 200 && absent.length === 0, absent.length ? `missing ${absent.join(', ')}; ${brief(connects)}` : `listed: ${names.join(', ')}`));
+  }
+  return results;
+}
+
 /** The statements a ksqlDB stand-in was sent (POST /ksql), in the order it received them. */
 async function standinStatements(ksqldb: string): Promise<string[]> {
   // The stand-in's record: { service, dropped, requests: [{ method, path, body }] } (standins/http.ts).
@@ -111,6 +178,7 @@ async function standinStatements(ksqldb: string): Promise<string[]> {
 /** One round of every check. */
 export async function runChecks(input: ChecksInput): Promise<RoundResult> {
   const results = await platformChecks(input);
+  if (input.expected.kafkaUi) results.push(...(await kafkaUiChecks(input.expected.kafkaUi, input.urls)));
   const info = await http('GET', `${input.urls.ksqldb}/info`);
   const ksqlStandin = info.standin !== undefined;
   const received = ksqlStandin ? await standinStatements(input.urls.ksqldb) : [];
@@ -145,6 +213,8 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
     }
     results.push(...(await ksqlChecks(p, input, ksqlStandin, received)));
     results.push(...(await connectorChecks(p, input)));
+    results.push(...(await kibanaChecks(p, input.urls)));
+    results.push(...(await pinotChecks(p, input.urls)));
     let documents = 0;
     for (const index of p.indices) {
       const answer = await http('GET', `${input.urls.elasticsearch}/${index}/_count`);

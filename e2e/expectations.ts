@@ -1,12 +1,14 @@
 /**
  * What a deploy must have produced, read from the synthesized Terraform JSON the deploy applied
- * (containers, topics with their settings, ksqlDB statements, connectors) and grouped by pipeline
+ * (containers, topics with their settings, ksqlDB statements, connectors, Kibana objects, Pinot
+ * tables, what the Kafka UI is wired to) and grouped by pipeline
  * through the catalog, so the rehearsal checks the same declarations the stack was built from.
  */
 import type { LabConfig } from '../config/types';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
+import { pinotTableName } from '../pipelines/pinot-tables';
 import type { PipelineName } from '../pipelines/types';
 
 type Json = Record<string, unknown>;
@@ -39,6 +41,30 @@ export interface ExpectedPipeline {
   readonly connectors: readonly string[];
   /** Elasticsearch index of each sink connector. */
   readonly indices: readonly string[];
+  /** Kibana saved objects (data views, saved searches, dashboards) the deploy writes for the pipeline. */
+  readonly kibanaObjects: readonly ExpectedSavedObject[];
+  /** Pinot tables, with their schemas, the deploy adds for the pipeline. */
+  readonly pinotTables: readonly ExpectedPinotTable[];
+}
+
+export interface ExpectedSavedObject {
+  readonly type: string;
+  readonly id: string;
+}
+
+export interface ExpectedPinotTable {
+  readonly table: string;
+  readonly tableType: string;
+  readonly schema: string;
+}
+
+/** The cluster as the Kafka UI container is told about it: what the UI must list. */
+export interface ExpectedKafkaUi {
+  readonly cluster: string;
+  /** Connect clusters by name (KAFKA_CLUSTERS_0_KAFKACONNECT_<j>_NAME). */
+  readonly connects: readonly string[];
+  readonly schemaRegistry: boolean;
+  readonly ksqldb: boolean;
 }
 
 export interface ExpectedDeployment {
@@ -51,6 +77,8 @@ export interface ExpectedDeployment {
   readonly builtImages: readonly string[];
   readonly volumes: readonly string[];
   readonly network: string;
+  /** Absent when the stack runs no Kafka UI. */
+  readonly kafkaUi?: ExpectedKafkaUi;
 }
 
 function section(tf: Json, type: string): Record<string, Json> {
@@ -68,6 +96,21 @@ function restSpecs<T>(tf: Json, prefix: string): T[] {
     .map(([, r]) => JSON.parse((r.input as RestInput).spec) as T);
 }
 
+/** The Kafka UI container's environment (`KEY=value` entries) read as kafbat reads its first cluster. */
+function expectedKafkaUi(tf: Json): ExpectedKafkaUi | undefined {
+  const container = Object.values(section(tf, 'docker_container')).find((c) => c.hostname === 'kafka-ui');
+  if (!container) return undefined;
+  const env = new Map(((container.env ?? []) as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  const connects: string[] = [];
+  for (let j = 0; env.has(`KAFKA_CLUSTERS_0_KAFKACONNECT_${j}_NAME`); j++) connects.push(env.get(`KAFKA_CLUSTERS_0_KAFKACONNECT_${j}_NAME`)!);
+  return {
+    cluster: env.get('KAFKA_CLUSTERS_0_NAME') ?? '',
+    connects,
+    schemaRegistry: env.has('KAFKA_CLUSTERS_0_SCHEMAREGISTRY'),
+    ksqldb: env.has('KAFKA_CLUSTERS_0_KSQLDBSERVER'),
+  };
+}
+
 /** Reads the expectations of one synthesized stack (cdk.tf.json) deployed with `config`. */
 export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeployment {
   const containers = Object.values(section(tf, 'docker_container')).map((c) => c.name as string).sort();
@@ -81,6 +124,8 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
     .sort((a, b) => a.name.localeCompare(b.name));
   const statements = restSpecs<ExpectedStatement>(tf, 'ksql_');
   const connectors = restSpecs<{ name: string; config: Record<string, string> }>(tf, 'connect_');
+  const savedObjects = restSpecs<ExpectedSavedObject>(tf, 'kibana_').map(({ type, id }) => ({ type, id }));
+  const pinotTables = restSpecs<{ schema: { schemaName: string }; tableConfig: { tableName: string; tableType: string } }>(tf, 'pinot_');
   const builtImages = Object.values(section(tf, 'docker_image'))
     .map((i) => i.name as string)
     .filter((n) => n.startsWith(`${config.project}/`));
@@ -104,6 +149,11 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
       statements: own,
       connectors: pipelineConnectors.sort(),
       indices: sinkIndices,
+      // A pipeline's data views are named after its sink indices; its other objects carry its name.
+      kibanaObjects: savedObjects.filter((o) => sinkIndices.includes(o.id) || o.id.startsWith(`${name}-`)),
+      pinotTables: pinotTables
+        .filter((t) => decl.pinot !== undefined && t.tableConfig.tableName === pinotTableName(decl.pinot.object))
+        .map((t) => ({ table: t.tableConfig.tableName, tableType: t.tableConfig.tableType, schema: t.schema.schemaName })),
     };
   });
 
@@ -115,5 +165,6 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
     builtImages,
     volumes,
     network: `${config.project}-net`,
+    kafkaUi: expectedKafkaUi(tf),
   };
 }

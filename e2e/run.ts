@@ -172,7 +172,15 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
       const outcome = await runChecks({
         expected,
         kafka,
-        urls: { ksqldb: url(config.ports.ksqldb), connect: url(config.ports.connect), elasticsearch: url(config.ports.elasticsearch), paymentsApi: url(config.ports.paymentsApi) },
+        urls: {
+          ksqldb: url(config.ports.ksqldb),
+          connect: url(config.ports.connect),
+          elasticsearch: url(config.ports.elasticsearch),
+          paymentsApi: url(config.ports.paymentsApi),
+          kibana: url(config.ports.kibana),
+          pinotController: url(config.ports.pinotController),
+          kafkaUi: url(config.ports.kafkaUi),
+        },
         baseline,
         ordered: orderedStatements(config),
         elapsedSeconds: () => phases.elapsed(),

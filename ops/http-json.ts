@@ -1,5 +1,5 @@
 /**
- * JSON over HTTP for the ops appliers (ksqlDB, Kafka Connect, Elasticsearch): one request, its status and
+ * JSON over HTTP for the ops appliers (ksqlDB, Kafka Connect, Elasticsearch, Kibana, Pinot): one request, its status and
  * parsed body, or the network error that prevented it, never an exception for an HTTP status.
  */
 import { raiseAdvice, type TimeoutSetting } from './timeouts';
@@ -33,11 +33,13 @@ export async function requestJson(
   timeoutMs = 30_000,
   /** The JSON media type the service speaks (ksqlDB: application/vnd.ksql.v1+json). */
   mediaType = 'application/json',
+  /** Further headers the service requires (Kibana: kbn-xsrf on every write). */
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<HttpOutcome> {
   try {
     const response = await fetch(url, {
       method,
-      headers: { Accept: mediaType, ...(body === undefined ? {} : { 'Content-Type': mediaType }) },
+      headers: { ...headers, Accept: mediaType, ...(body === undefined ? {} : { 'Content-Type': mediaType }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

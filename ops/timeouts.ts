@@ -8,7 +8,7 @@
  */
 
 /** The tools that have an ops CLI (`ops/<tool>/cli.ts`). */
-export type OpsTool = 'ksql' | 'connect' | 'elasticsearch';
+export type OpsTool = 'ksql' | 'connect' | 'elasticsearch' | 'kibana' | 'pinot';
 
 export interface TimeoutSetting {
   /** The environment variable; its suffix says the unit (_S seconds, _MS milliseconds). */
@@ -57,6 +57,18 @@ export const TIMEOUTS = {
     requestTimeoutMs: seconds('ELASTICSEARCH_APPLY_REQUEST_TIMEOUT_S', 30, 'how long one HTTP request to Elasticsearch may take'),
     pollMs: millis('ELASTICSEARCH_APPLY_POLL_INTERVAL_MS', 1000, 'how often Elasticsearch is asked again while waiting'),
     probeTimeoutMs: seconds('ELASTICSEARCH_APPLY_PROBE_TIMEOUT_S', 5, PROBE_MEANING),
+  },
+  kibana: {
+    statusTimeoutMs: seconds('KIBANA_APPLY_STATUS_TIMEOUT_S', 600, 'how long Kibana may take to report its overall status available (its first start optimizes bundles and migrates saved objects)'),
+    requestTimeoutMs: seconds('KIBANA_APPLY_REQUEST_TIMEOUT_S', 30, 'how long one HTTP request to Kibana may take'),
+    pollMs: millis('KIBANA_APPLY_POLL_INTERVAL_MS', 1000, 'how often Kibana is asked again while waiting'),
+    probeTimeoutMs: seconds('KIBANA_APPLY_PROBE_TIMEOUT_S', 5, PROBE_MEANING),
+  },
+  pinot: {
+    healthTimeoutMs: seconds('PINOT_APPLY_HEALTH_TIMEOUT_S', 420, "how long the Pinot controller may take to answer its health check (the quick start brings up ZooKeeper, controller, broker and server first)"),
+    requestTimeoutMs: seconds('PINOT_APPLY_REQUEST_TIMEOUT_S', 60, 'how long one HTTP request to the Pinot controller may take (adding a realtime table creates its first consuming segments)'),
+    pollMs: millis('PINOT_APPLY_POLL_INTERVAL_MS', 1000, 'how often the Pinot controller is asked again while waiting'),
+    probeTimeoutMs: seconds('PINOT_APPLY_PROBE_TIMEOUT_S', 5, PROBE_MEANING),
   },
 } as const satisfies Record<OpsTool, Record<string, TimeoutSetting>>;
 

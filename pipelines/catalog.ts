@@ -75,6 +75,17 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
       { object: 'MOODLE_PREDICTIONS' },
       { object: 'MOODLE_AT_RISK_STUDENTS' },
     ],
+    kibana: {
+      dashboard: {
+        title: 'Moodle: sessions, activity and students at risk',
+        description: 'Learning sessions per user, activity totals per user, and the learners the risk model flags (prediction > 0.7)',
+        panels: [
+          { title: 'Sessions (15-minute gap)', object: 'MOODLE_USER_SESSIONS', columns: ['USERID', 'SESSION_START', 'SESSION_END', 'ACTIVITIES', 'DURATION_S'], sortBy: 'SESSION_START' },
+          { title: 'Activity per user', object: 'MOODLE_USER_ACTIVITY', columns: ['USERID', 'SESSIONS', 'ACTIVITIES', 'TOTAL_DURATION_S', 'AVG_SESSION_DURATION_S'], sortBy: 'ACTIVITIES' },
+          { title: 'Students at risk (prediction > 0.7)', object: 'MOODLE_AT_RISK_STUDENTS', columns: ['USERID', 'PREDICTION', 'CREATED_DATE'], sortBy: 'CREATED_DATE' },
+        ],
+      },
+    },
     ksqlFile: 'ksql/moodle.sql',
   },
   shop: {
@@ -85,6 +96,12 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     sinks: [
       { object: 'SHOP_INCOME_PER_3_SECONDS' },
     ],
+    // One row per closed window (EMIT FINAL), so SUM(INCOME) over the table is the shop's income.
+    pinot: {
+      object: 'SHOP_INCOME_PER_3_SECONDS',
+      timeColumn: 'WINDOW_START',
+      metrics: { INCOME: 'DOUBLE', TRANSACTION_COUNT: 'LONG' },
+    },
     ksqlFile: 'ksql/shop.sql',
   },
   payments: {

@@ -27,6 +27,14 @@ export interface IndexTemplateOptions {
   readonly timeColumns?: readonly string[];
 }
 
+/**
+ * Whether the template of a pipeline with these options maps `column` as a date (when it holds an
+ * integer): what data views and Pinot schemas use to pick their time fields.
+ */
+export function isTemplateTimeColumn(column: string, options: IndexTemplateOptions = {}): boolean {
+  return STANDARD_TIME_COLUMN.test(column) || (options.timeColumns ?? []).some((c) => c.toLowerCase() === column.toLowerCase());
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -56,9 +56,62 @@ export interface PipelineDecl {
    * Elasticsearch sink (index = object name in lower case) and, later, dashboard panels.
    */
   readonly sinks: readonly SinkDecl[];
+  /**
+   * Kibana objects (needs `kibana`): a data view per sink index, and one dashboard.
+   * @default none
+   */
+  readonly kibana?: KibanaDecl;
+  /**
+   * A REALTIME Apache Pinot table over a ksqlDB object's topic (needs `pinot`).
+   * @default none
+   */
+  readonly pinot?: PinotDecl;
 }
 
 export interface SinkDecl {
   /** ksqlDB object name as declared in the pipeline's .sql file (upper case). */
   readonly object: string;
+}
+
+/** One panel of a pipeline's Kibana dashboard: a saved search over one sink index. */
+export interface KibanaPanelDecl {
+  /** The panel's title, what it shows: `Sessions`. */
+  readonly title: string;
+  /** The sink object (one of the pipeline's `sinks`) whose index the panel reads. */
+  readonly object: string;
+  /** The document fields shown, in order: value columns of the object (upper case, as ksqlDB writes them). */
+  readonly columns: readonly string[];
+  /** The field the rows are sorted by, largest first. */
+  readonly sortBy: string;
+}
+
+/** A pipeline's Kibana dashboard; every sink index also gets a data view of its own. */
+export interface KibanaDecl {
+  readonly dashboard: {
+    readonly title: string;
+    readonly description: string;
+    readonly panels: readonly KibanaPanelDecl[];
+  };
+}
+
+/** Pinot's data types that JSON numbers and strings map to. */
+export type PinotDataType = 'INT' | 'LONG' | 'FLOAT' | 'DOUBLE' | 'STRING' | 'BOOLEAN';
+
+/**
+ * A REALTIME Pinot table (named as the object in lower case) consuming the topic a ksqlDB object
+ * writes in JSON. Its columns are the object's value columns: those holding epoch milliseconds
+ * (the index templates' time rule) become date-time fields, every other must be given a type here.
+ */
+export interface PinotDecl {
+  /** ksqlDB object whose topic the table consumes. */
+  readonly object: string;
+  /** The value column whose epoch milliseconds are the table's time column. */
+  readonly timeColumn: string;
+  /** Value columns that are measures (SUM, COUNT...), with their Pinot types. */
+  readonly metrics: Readonly<Record<string, PinotDataType>>;
+  /**
+   * Value columns to filter and group by, with their Pinot types.
+   * @default none
+   */
+  readonly dimensions?: Readonly<Record<string, PinotDataType>>;
 }

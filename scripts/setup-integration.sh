@@ -44,6 +44,11 @@ if ! command -v java >/dev/null 2>&1; then
   log "Java missing: installing openjdk-17-jre-headless"
   apt_install openjdk-17-jre-headless
 fi
+# integration/pinot compiles its checker of the Pinot configs against pinot-spi.
+if ! command -v javac >/dev/null 2>&1; then
+  log "javac missing: installing openjdk-17-jdk-headless"
+  apt_install openjdk-17-jdk-headless
+fi
 if ! command -v mvn >/dev/null 2>&1; then
   log "Maven missing: installing maven"
   apt_install maven

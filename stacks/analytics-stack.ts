@@ -227,7 +227,7 @@ export class AnalyticsStack extends TerraformStack {
       );
     }
 
-    new PipelineResources(this, 'pipelines', pipelines, { kafka, graph, topics, ksqldb, connect, elasticsearch, mariadb, paymentsApi });
+    new PipelineResources(this, 'pipelines', pipelines, { kafka, graph, topics, ksqldb, connect, elasticsearch, mariadb, paymentsApi, kibana, pinot });
 
     // One output per published HTTP port, named after it; a service the pipelines do not need has none.
     const urls: Readonly<Record<HttpPortName, string | undefined>> = {

@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import type { LabConfig } from '../config/types';
 import { DebeziumSource, ElasticsearchSinks } from '../constructs/connectors';
 import { KafkaTopics } from '../constructs/kafka-topics';
+import { KibanaObjects } from '../constructs/kibana-objects';
 import { KsqlObjects, pipelinesInReferenceOrder } from '../constructs/ksql-objects';
+import { PinotTable } from '../constructs/pinot-table';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { DatasetName } from '../generators/schema';
 import type { ScriptGraph } from '../ops/ksql/validator';
@@ -12,8 +14,11 @@ import type { PaymentsApi } from '../platform/app';
 import type { KafkaConnect } from '../platform/connect';
 import type { Elasticsearch } from '../platform/elasticsearch';
 import type { KafkaConnection } from '../platform/kafka-connection';
+import type { Kibana } from '../platform/kibana';
 import type { KsqlDb } from '../platform/ksqldb';
 import type { MariaDb } from '../platform/mariadb';
+import type { Pinot } from '../platform/pinot';
+import { objectTopic } from '../pipelines/elasticsearch-sinks';
 import { planPipelineTopics } from './pipeline-topics';
 
 /** The platform a pipeline's objects are applied to. */
@@ -32,6 +37,16 @@ export interface PipelinePlatform {
    * @default none: no enabled pipeline produces through the API
    */
   readonly paymentsApi?: PaymentsApi;
+  /**
+   * Kibana, for the pipelines that declare `kibana` objects (they need it).
+   * @default none: no enabled pipeline needs Kibana
+   */
+  readonly kibana?: Kibana;
+  /**
+   * Pinot, for the pipelines that declare a `pinot` table (they need it).
+   * @default none: no enabled pipeline needs Pinot
+   */
+  readonly pinot?: Pinot;
   /** The enabled pipelines' scripts, parsed and validated once per synth. */
   readonly graph: ScriptGraph;
   /** The topics of planPipelineTopics(), created by the stack before the generators start. */
@@ -47,9 +62,10 @@ export function createPipelineTopics(scope: Construct, pipelines: readonly Pipel
 }
 
 /**
- * The CDC sources, ksqlDB objects and Elasticsearch sinks of the enabled pipelines, in dependency
- * order: a CDC source once Connect, the database and its topic are ready, statements once ksqlDB
- * and their pipeline's producers are, sinks after the objects they read.
+ * The CDC sources, ksqlDB objects, Elasticsearch sinks, Kibana objects and Pinot tables of the
+ * enabled pipelines, in dependency order: a CDC source once Connect, the database and its topic
+ * are ready, statements once ksqlDB and their pipeline's producers are, sinks after the objects
+ * they read, Kibana objects once Kibana is healthy, a Pinot table once Pinot and its topic are.
  */
 export class PipelineResources extends Construct {
   constructor(scope: Construct, id: string, pipelines: readonly PipelineDecl[], platform: PipelinePlatform) {
@@ -93,17 +109,46 @@ export class PipelineResources extends Construct {
         upstream: [...created],
       });
       created.push(ksql);
-      new ElasticsearchSinks(this, `${pipeline.name}-sinks`, {
+      const statements = platform.graph.statements.filter((s) => s.file === pipeline.ksqlFile);
+      const sinks = new ElasticsearchSinks(this, `${pipeline.name}-sinks`, {
         pipeline,
         connectUrl: platform.connect.hostUrl,
         elasticsearch: platform.elasticsearch,
-        statements: platform.graph.statements.filter((s) => s.file === pipeline.ksqlFile),
+        statements,
         dependsOn: [
           platform.connect.service.container,
           platform.elasticsearch.service.container,
           ...pipeline.sinks.map((s) => ksql.object(s.object).resource),
         ],
       });
+      if (pipeline.kibana) {
+        const kibana = required(platform.kibana, pipeline.name, 'Kibana');
+        new KibanaObjects(this, `${pipeline.name}-kibana`, {
+          pipeline,
+          kibanaUrl: kibana.hostUrl,
+          targets: sinks.targets,
+          statements,
+          dependsOn: [kibana.service.container],
+        });
+      }
+      if (pipeline.pinot) {
+        const pinot = required(platform.pinot, pipeline.name, 'Pinot');
+        const source = statements.find((s) => s.name === pipeline.pinot?.object);
+        const topic = source && topics.byName.get(objectTopic(source));
+        new PinotTable(this, `${pipeline.name}-pinot`, {
+          pipeline,
+          controllerUrl: pinot.controllerHostUrl,
+          statements,
+          kafka: { bootstrapServers: kafka.bootstrapServers, clientProperties: kafka.clientProperties },
+          dependsOn: [pinot.service.container, ...(topic ? [topic] : [])],
+        });
+      }
     }
   }
+}
+
+/** A service the catalog says the pipeline needs; the stack runs it then, so absence is a wiring bug. */
+function required<T>(service: T | undefined, pipeline: string, name: string): T {
+  if (!service) throw new Error(`pipeline ${pipeline} declares ${name} objects, but the stack passed no ${name}: list '${name.toLowerCase()}' in its needs`);
+  return service;
 }

@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     );
   }
   const host = env.LAB_STANDIN_HOST || '127.0.0.1';
-  const server = new StandinServer(definition.create(env.LAB_STANDIN_VERSION || definition.defaultVersion));
+  const server = new StandinServer(definition.create(env.LAB_STANDIN_VERSION || definition.defaultVersion, env));
   const bound = await server.listen(
     definition.listeners.map((l, i) => ({ name: l.name, port: ports[i] })),
     host,

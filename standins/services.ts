@@ -15,8 +15,12 @@ export type StandinService = (typeof STANDIN_SERVICES)[number];
 
 export interface StandinDefinition {
   readonly listeners: readonly Listener[];
-  /** `version` is what the stand-in reports as its version: the tag of the image it replaces. */
-  create(version: string): StandinHandler;
+  /**
+   * `version` is what the stand-in reports as its version: the tag of the image it replaces;
+   * `env` is the environment the stack gives the replaced container (Kafka UI reads its clusters there;
+   * none: no clusters).
+   */
+  create(version: string, env?: NodeJS.ProcessEnv): StandinHandler;
   /**
    * The version reported when none is given (a stand-in started by hand on the host). Images get the
    * tag of the image they replace from config/defaults.ts (standins/images.ts); a unit test keeps
@@ -38,7 +42,7 @@ export const STANDINS: Readonly<Record<StandinService, StandinDefinition>> = {
     create: () => new PinotStandin(),
     defaultVersion: '1.5.1',
   },
-  'kafka-ui': { listeners: [{ name: 'http', port: 8080 }], create: (v) => new KafkaUiStandin(v), defaultVersion: 'v1.5.0' },
+  'kafka-ui': { listeners: [{ name: 'http', port: 8080 }], create: (v, env) => new KafkaUiStandin(v, env), defaultVersion: 'v1.5.0' },
 };
 
 export function isStandinService(name: string | undefined): name is StandinService {

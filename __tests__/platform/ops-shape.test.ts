@@ -1,5 +1,5 @@
 /**
- * What the three ops CLIs share: the timeout table (and the README's copy of it), the poll
+ * What the ops CLIs share: the timeout table (and the README's copy of it), the poll
  * helper, ApplyError's layout, the exit codes and the --help text generated from the table.
  */
 import { readFileSync } from 'node:fs';
@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { ApplyError, asApplyError } from '../../ops/apply-error';
 import { main as connectMain } from '../../ops/connect/cli';
 import { main as elasticsearchMain } from '../../ops/elasticsearch/cli';
+import { main as kibanaMain } from '../../ops/kibana/cli';
+import { main as pinotMain } from '../../ops/pinot/cli';
 import { describeOutcome } from '../../ops/http-json';
 import { main as ksqlMain } from '../../ops/ksql/cli';
 import { done, pending, poll, WaitTimeout, type PollOptions } from '../../ops/poll';
@@ -121,6 +123,8 @@ describe.each([
   ['ksql', ksqlMain],
   ['connect', connectMain],
   ['elasticsearch', elasticsearchMain],
+  ['kibana', kibanaMain],
+  ['pinot', pinotMain],
 ] as const)('ops/%s/cli.ts', (tool, main) => {
   it('--help describes the verbs, the environment and every timeout of the tool with its default, and exits 0', async () => {
     const { code, stdout, stderr } = await callMain(main, ['--help'], {});

@@ -1,6 +1,7 @@
 import { GrafanaStandin } from '../../standins/grafana';
 import { KafkaUiStandin } from '../../standins/kafka-ui';
 import { KibanaStandin } from '../../standins/kibana';
+import { configWith, resourcesOf, synthStack } from '../support/synth';
 import { bodyOf, call } from './request';
 
 describe('Kibana stand-in', () => {
@@ -37,5 +38,23 @@ describe('Kafka UI stand-in', () => {
     const ui = new KafkaUiStandin('v1.5.0');
     expect(call(ui, 'GET', '/actuator/health').body).toEqual({ status: 'UP' });
     expect(call(ui, 'GET', '/')).toMatchObject({ status: 404 });
+  });
+
+  it('lists the cluster of the environment the stack gives the Kafka UI container, with what it is wired to', () => {
+    // The container's env as synthesized (`KEY=value` strings), read as kafbat reads its own.
+    const container = Object.values(resourcesOf(synthStack(configWith()), 'docker_container')).find((c) => c.hostname === 'kafka-ui')!;
+    const env = Object.fromEntries((container.env as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    const ui = new KafkaUiStandin('v1.5.0', env);
+    expect(call(ui, 'GET', '/api/clusters').body).toEqual([
+      expect.objectContaining({ name: 'lab', defaultCluster: true, status: 'offline', features: ['SCHEMA_REGISTRY', 'KAFKA_CONNECT', 'KSQL_DB'] }),
+    ]);
+    expect(call(ui, 'GET', '/api/clusters/lab/connects').body).toEqual([{ name: 'connect', address: 'http://connect:8083' }]);
+    expect(call(ui, 'GET', '/api/clusters/other/connects').status).toBe(404);
+  });
+
+  it('lists no features a cluster is not configured with', () => {
+    const ui = new KafkaUiStandin('v1.5.0', { KAFKA_CLUSTERS_0_NAME: 'bare', KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS: 'k:9092' });
+    expect(call(ui, 'GET', '/api/clusters').body).toEqual([expect.objectContaining({ name: 'bare', features: [] })]);
+    expect(call(ui, 'GET', '/api/clusters/bare/connects').body).toEqual([]);
   });
 });

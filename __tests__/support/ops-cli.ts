@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { opsCommand } from '../../constructs/rest-object';
+import { opsCommand, type RestTool } from '../../constructs/rest-object';
 import { ApplyError } from '../../ops/apply-error';
 
 export interface CliResult {
@@ -17,7 +17,7 @@ export interface CliResult {
 
 const ROOT = join(__dirname, '..', '..');
 
-export function spawnOps(tool: 'ksql' | 'connect' | 'elasticsearch', verb: 'apply' | 'delete', env: Record<string, string>): Promise<CliResult> {
+export function spawnOps(tool: RestTool, verb: 'apply' | 'delete', env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(opsCommand(tool, verb), { cwd: ROOT, shell: true, env: { ...process.env, ...env } });
     let stdout = '';
