@@ -8,7 +8,7 @@ import { json, type StandinHandler, type StandinReply, type StandinRequest } fro
 export class GrafanaStandin implements StandinHandler {
   readonly service = 'grafana';
 
-  constructor(private readonly version = '12.4.12') {}
+  constructor(private readonly version = '13.2.3') {}
 
   handle(req: StandinRequest): StandinReply {
     if (req.method === 'GET' && req.path === '/api/health') return json(200, { commit: 'standin', database: 'ok', version: this.version });
