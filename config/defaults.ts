@@ -85,4 +85,6 @@ export const DEFAULT_CONFIG: LabConfig = {
   memoryMb: DEFAULT_MEMORY_MB,
   rates: DEFAULT_RATES,
   removePulledImages: false,
+  // Anonymous viewing only on a loopback bindAddress: validateConfig turns it off for any other.
+  grafana: { anonymousViewing: true },
 };

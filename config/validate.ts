@@ -197,6 +197,32 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
 
   if (typeof raw.removePulledImages !== 'boolean') c.fail('removePulledImages', raw.removePulledImages, 'true or false');
 
+  const grafana = grafanaConfig(c, raw.grafana, raw.bindAddress);
+
   if (c.problems.length > 0) throw new ConfigError(c.problems);
-  return raw as unknown as LabConfig;
+  return { ...raw, grafana } as unknown as LabConfig;
+}
+
+/** 127.0.0.0/8: only this machine reaches a port bound there. */
+export function isLoopback(address: unknown): boolean {
+  return typeof address === 'string' && address.split('.')[0] === '127';
+}
+
+/**
+ * Anonymous viewing follows bindAddress unless set: on by default on loopback, off elsewhere;
+ * set to true with another address it is an error, as anyone on that network could read the lab.
+ */
+function grafanaConfig(c: Checker, value: unknown, bindAddress: unknown): unknown {
+  if (!c.knownKeys('grafana', value, ['anonymousViewing'])) return value;
+  const anonymous = value.anonymousViewing;
+  if (typeof anonymous !== 'boolean') {
+    c.fail('grafana.anonymousViewing', anonymous, 'true or false');
+    return value;
+  }
+  if (!anonymous || isLoopback(bindAddress)) return value;
+  if (c.isSet('grafana.anonymousViewing')) {
+    c.fail('grafana.anonymousViewing', anonymous, `false when bindAddress (${String(bindAddress)}) is not a loopback address (127.x.x.x): anonymous viewers would be anyone on that network`);
+    return value;
+  }
+  return { ...value, anonymousViewing: false };
 }
