@@ -25,10 +25,10 @@ describe('Kibana stand-in', () => {
 });
 
 describe('Grafana stand-in', () => {
-  it('answers /api/health as Grafana does and nothing else', () => {
+  it('answers /api/health as Grafana does, without authentication', () => {
     const grafana = new GrafanaStandin('13.2.3');
     expect(call(grafana, 'GET', '/api/health').body).toEqual({ commit: 'standin', database: 'ok', version: '13.2.3' });
-    expect(call(grafana, 'GET', '/api/dashboards/uid/x').status).toBe(404);
+    expect(call(grafana, 'GET', '/api/search')).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
   });
 });
 
