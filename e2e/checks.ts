@@ -2,9 +2,10 @@
  * One round of the rehearsal's checks over a deployed lab: every container healthy, every topic as
  * declared, producers and CDC writing, the payments API answering, every ksqlDB statement accepted
  * (every persistent query RUNNING on a real ksqlDB), every connector and task RUNNING, every sink
- * index receiving documents. The runner repeats rounds until all pass or its time is up.
+ * index receiving documents, every provisioned Grafana dashboard and data source served. The runner repeats rounds until all pass or its time is up.
  */
 import type { ExpectedDeployment, ExpectedPipeline } from './expectations';
+import { grafanaChecks, type GrafanaAccess } from './grafana-checks';
 import { brief, containerHealth, containerLogTail, http, type KafkaProbe } from './probes';
 import { statementOrderProblems, topicDifferences, type CheckResult, type OrderedStatement, type PipelineFigures } from './summary';
 
@@ -27,6 +28,7 @@ export interface ChecksInput {
   readonly elapsedSeconds: () => number;
   /** First time each producer topic was seen non-empty (kept across rounds). */
   readonly firstData: Map<string, number>;
+  readonly grafana: GrafanaAccess;
 }
 
 export interface RoundResult {
@@ -111,6 +113,7 @@ async function standinStatements(ksqldb: string): Promise<string[]> {
 /** One round of every check. */
 export async function runChecks(input: ChecksInput): Promise<RoundResult> {
   const results = await platformChecks(input);
+  results.push(...(await grafanaChecks(input.expected.grafana, input.grafana)));
   const info = await http('GET', `${input.urls.ksqldb}/info`);
   const ksqlStandin = info.standin !== undefined;
   const received = ksqlStandin ? await standinStatements(input.urls.ksqldb) : [];

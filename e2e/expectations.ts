@@ -7,7 +7,8 @@ import type { LabConfig } from '../config/types';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
-import type { PipelineName } from '../pipelines/types';
+import { DASHBOARDS_DIR, PROVISIONING_DIR } from '../dashboards/provisioning';
+import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +42,21 @@ export interface ExpectedPipeline {
   readonly indices: readonly string[];
 }
 
+/** A dashboard the stack provisions, with the pipeline it belongs to (none: the home dashboard). */
+export interface ExpectedDashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly pipeline?: PipelineName;
+}
+
+/** What Grafana must serve: read from the files the stack writes into its container, and its env. */
+export interface ExpectedGrafana {
+  readonly dashboards: readonly ExpectedDashboard[];
+  /** Data source uids. */
+  readonly datasources: readonly string[];
+  readonly anonymousViewing: boolean;
+}
+
 export interface ExpectedDeployment {
   readonly project: string;
   /** Container names (`<project>-<hostname>`). */
@@ -51,6 +67,7 @@ export interface ExpectedDeployment {
   readonly builtImages: readonly string[];
   readonly volumes: readonly string[];
   readonly network: string;
+  readonly grafana: ExpectedGrafana;
 }
 
 function section(tf: Json, type: string): Record<string, Json> {
@@ -66,6 +83,23 @@ function restSpecs<T>(tf: Json, prefix: string): T[] {
   return Object.entries(section(tf, 'terraform_data'))
     .filter(([id]) => id.startsWith(prefix))
     .map(([, r]) => JSON.parse((r.input as RestInput).spec) as T);
+}
+
+/** The Grafana container's provisioning files and anonymous setting, as the stack synthesized them. */
+export function expectedGrafana(tf: Json): ExpectedGrafana {
+  const grafana = Object.values(section(tf, 'docker_container')).find((c) => c.hostname === 'grafana');
+  const uploads = (grafana?.upload ?? []) as Array<{ file: string; content: string }>;
+  const datasources = uploads
+    .filter((u) => u.file.startsWith(`${PROVISIONING_DIR}/datasources/`))
+    .flatMap((u) => (JSON.parse(u.content) as { datasources: Array<{ uid: string }> }).datasources.map((d) => d.uid));
+  const dashboards = uploads
+    .filter((u) => u.file.startsWith(`${DASHBOARDS_DIR}/`))
+    .map((u): ExpectedDashboard => {
+      const d = JSON.parse(u.content) as { uid: string; title: string; tags?: string[] };
+      const pipeline = (d.tags ?? []).find((t): t is PipelineName => (PIPELINE_NAMES as readonly string[]).includes(t));
+      return { uid: d.uid, title: d.title, ...(pipeline ? { pipeline } : {}) };
+    });
+  return { dashboards, datasources, anonymousViewing: ((grafana?.env ?? []) as string[]).includes('GF_AUTH_ANONYMOUS_ENABLED=true') };
 }
 
 /** Reads the expectations of one synthesized stack (cdk.tf.json) deployed with `config`. */
@@ -115,5 +149,6 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
     builtImages,
     volumes,
     network: `${config.project}-net`,
+    grafana: expectedGrafana(tf),
   };
 }

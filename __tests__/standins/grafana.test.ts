@@ -5,31 +5,15 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { DASHBOARDS_DIR, PROVISIONING_DIR } from '../../dashboards/provisioning';
+import { join } from 'node:path';
 import { GrafanaStandin, readGrafanaSetup, type GrafanaSetup } from '../../standins/grafana';
-import { configWith, resourcesOf, synthStack } from '../support/synth';
+import { grafanaContainer } from '../support/grafana-container';
+import { configWith, synthStack } from '../support/synth';
 import { bodyOf, call } from './request';
 
-/** The Grafana container's uploads of a ratings-only stack, written under a temporary root. */
-function containerFiles(): { root: string; env: Record<string, string> } {
-  const tf = synthStack(configWith({ pipelines: ['ratings'] }));
-  const grafana = Object.values(resourcesOf(tf, 'docker_container')).find((c) => c.hostname === 'grafana')!;
-  const root = mkdtempSync(join(tmpdir(), 'grafana-standin-'));
-  const uploads = grafana.upload as Array<{ file: string; content: string }>;
-  // The provider names the container's dashboards path: rewrite it to the temporary root, as the container's own path.
-  for (const u of uploads) {
-    const path = join(root, u.file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, u.file.startsWith(`${PROVISIONING_DIR}/dashboards/`) ? u.content.replace(`"${DASHBOARDS_DIR}"`, JSON.stringify(join(root, DASHBOARDS_DIR))) : u.content);
-  }
-  const env = Object.fromEntries((grafana.env as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-  return { root, env };
-}
-
-const { root, env } = containerFiles();
-const setupWith = (overrides: Record<string, string>): GrafanaSetup =>
-  readGrafanaSetup({ ...env, GF_PATHS_PROVISIONING: join(root, PROVISIONING_DIR), GF_SECURITY_ADMIN_PASSWORD: 'secret-for-test', ...overrides });
+const container = grafanaContainer(synthStack(configWith({ pipelines: ['ratings'] })));
+const { root, env } = container;
+const setupWith = (overrides: Record<string, string>): GrafanaSetup => container.setup('secret-for-test', overrides);
 const admin = { headers: { authorization: `Basic ${Buffer.from('admin:secret-for-test').toString('base64')}` } };
 
 describe('readGrafanaSetup', () => {
