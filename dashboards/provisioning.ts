@@ -1,9 +1,8 @@
 /**
  * Grafana's file provisioning for the enabled pipelines, as files the stack writes into the
  * container: one Elasticsearch data source per sink index (uid from the index name), a dashboard
- * provider reading DASHBOARDS_DIR, each pipeline's dashboard and the home dashboard. Written as
- * JSON, which Grafana's provisioning reads like YAML. No secret: Elasticsearch runs without
- * authentication on the lab network.
+ * provider reading DASHBOARDS_DIR, each pipeline's dashboard and the home dashboard. No secret:
+ * Elasticsearch runs without authentication on the lab network.
  */
 import type { Dashboard } from '@grafana/schema';
 import type { KsqlStatement } from '../ops/ksql/parser';
@@ -19,6 +18,12 @@ export const PROVISIONING_DIR = '/etc/grafana/provisioning';
 /** Outside /var/lib/grafana, the data volume: the image's files, replaced with the container. */
 export const DASHBOARDS_DIR = '/etc/grafana/dashboards';
 export const HOME_DASHBOARD_PATH = `${DASHBOARDS_DIR}/${HOME_UID}.json`;
+/**
+ * Grafana reads provisioning configs only from .yaml/.yml files; JSON is YAML, so they hold JSON,
+ * which the stand-in and the tests read without a YAML parser. Dashboards are .json files.
+ */
+export const DATASOURCES_FILE = `${PROVISIONING_DIR}/datasources/lab.yaml`;
+export const DASHBOARD_PROVIDER_FILE = `${PROVISIONING_DIR}/dashboards/lab.yaml`;
 export const DASHBOARD_FOLDER = 'Streaming analytics lab';
 
 /** A data source as Grafana's provisioning file lists it. */
@@ -97,8 +102,8 @@ export function grafanaProvisioning(pipelines: readonly PipelineDecl[], byName: 
     datasources,
     dashboards,
     files: [
-      file(`${PROVISIONING_DIR}/datasources/lab.json`, { apiVersion: 1, datasources }),
-      file(`${PROVISIONING_DIR}/dashboards/lab.json`, provider),
+      file(DATASOURCES_FILE, { apiVersion: 1, datasources }),
+      file(DASHBOARD_PROVIDER_FILE, provider),
       ...dashboards.map((d) => file(`${DASHBOARDS_DIR}/${d.uid}.json`, d)),
     ],
   };

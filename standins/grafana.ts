@@ -5,8 +5,9 @@
  * provider (GET /api/search, /api/dashboards/uid/{uid}). Authentication as the stack configures
  * Grafana: basic auth of the admin user (GF_SECURITY_ADMIN_*), and anonymous requests as the
  * Viewer role when GF_AUTH_ANONYMOUS_ENABLED is true, else 401. A Viewer may search and open
- * dashboards, not list data sources (403). It reads JSON provisioning files only (the stack
- * writes JSON); a YAML file is reported in its state, not read.
+ * dashboards, not list data sources (403). Like Grafana it reads provisioning configs from .yaml
+ * and .yml files and dashboards from .json files; it parses the YAML files as JSON (the stack
+ * writes JSON, which is YAML) and reports any other YAML in its state.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,21 +35,24 @@ export interface GrafanaSetup {
 
 export const EMPTY_SETUP: GrafanaSetup = { adminUser: 'admin', anonymousViewing: false, datasources: [], dashboards: [], problems: [] };
 
-function jsonFiles(dir: string, problems: string[]): Array<{ file: string; value: unknown }> {
+/** Files of `dir` with one of `extensions`, parsed as JSON (a YAML file must hold JSON, which is YAML). */
+function jsonFiles(dir: string, extensions: readonly string[], problems: string[]): Array<{ file: string; value: unknown }> {
   if (!existsSync(dir)) return [];
   const out: Array<{ file: string; value: unknown }> = [];
   for (const name of readdirSync(dir).sort()) {
+    if (!extensions.some((e) => name.endsWith(e))) continue;
     const file = join(dir, name);
-    if (/\.ya?ml$/.test(name)) problems.push(`${file}: YAML is not read by the stand-in (write JSON provisioning files)`);
-    if (!name.endsWith('.json')) continue;
     try {
       out.push({ file, value: JSON.parse(readFileSync(file, 'utf8')) as unknown });
     } catch (e) {
-      problems.push(`${file}: ${(e as Error).message}`);
+      problems.push(`${file}: not JSON, which is all the stand-in reads (${(e as Error).message})`);
     }
   }
   return out;
 }
+
+/** Grafana reads provisioning configs from these files, dashboards from .json files. */
+const CONFIG_FILES = ['.yaml', '.yml'];
 
 const asList = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 
@@ -56,15 +60,15 @@ const asList = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 export function readGrafanaSetup(env: NodeJS.ProcessEnv): GrafanaSetup {
   const root = env.GF_PATHS_PROVISIONING || '/etc/grafana/provisioning';
   const problems: string[] = [];
-  const datasources = jsonFiles(join(root, 'datasources'), problems).flatMap((f) => asList((f.value as Json).datasources));
-  const dashboards = jsonFiles(join(root, 'dashboards'), problems).flatMap((f) =>
+  const datasources = jsonFiles(join(root, 'datasources'), CONFIG_FILES, problems).flatMap((f) => asList((f.value as Json).datasources));
+  const dashboards = jsonFiles(join(root, 'dashboards'), CONFIG_FILES, problems).flatMap((f) =>
     asList((f.value as Json).providers).flatMap((provider) => {
       const path = (provider.options as Json | undefined)?.path;
       if (typeof path !== 'string') {
         problems.push(`${f.file}: provider ${String(provider.name)} has no options.path`);
         return [];
       }
-      return jsonFiles(path, problems).map((d) => ({ dashboard: d.value as Json, folder: String(provider.folder ?? 'General'), file: d.file }));
+      return jsonFiles(path, ['.json'], problems).map((d) => ({ dashboard: d.value as Json, folder: String(provider.folder ?? 'General'), file: d.file }));
     }),
   );
   return {

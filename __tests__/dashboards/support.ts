@@ -1,6 +1,6 @@
 /** The provisioning of a synthesized stack, read back from the Grafana container's uploaded files. */
 import type { Dashboard, Panel } from '@grafana/schema';
-import { DASHBOARDS_DIR, PROVISIONING_DIR, type ProvisionedDatasource } from '../../dashboards/provisioning';
+import { DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, DATASOURCES_FILE, type ProvisionedDatasource } from '../../dashboards/provisioning';
 import { resourcesOf, type Json } from '../support/synth';
 
 export interface ReadProvisioning {
@@ -15,8 +15,8 @@ export function provisioningOf(tf: Json): ReadProvisioning {
   const uploads = (grafana?.upload ?? []) as Array<{ file: string; content: string }>;
   const read = <T>(file: string): T => JSON.parse(uploads.find((u) => u.file === file)?.content ?? 'null') as T;
   return {
-    datasources: read<{ datasources: ProvisionedDatasource[] }>(`${PROVISIONING_DIR}/datasources/lab.json`).datasources,
-    provider: read(`${PROVISIONING_DIR}/dashboards/lab.json`),
+    datasources: read<{ datasources: ProvisionedDatasource[] }>(DATASOURCES_FILE).datasources,
+    provider: read(DASHBOARD_PROVIDER_FILE),
     dashboards: uploads.filter((u) => u.file.startsWith(`${DASHBOARDS_DIR}/`)).map((u) => JSON.parse(u.content) as Dashboard),
   };
 }

@@ -30,13 +30,15 @@ describe('readGrafanaSetup', () => {
     expect(readGrafanaSetup({ GF_PATHS_PROVISIONING: join(root, 'nowhere') })).toMatchObject({ datasources: [], dashboards: [], problems: [], adminPassword: undefined });
   });
 
-  it('reports a YAML file and an unreadable JSON file instead of ignoring them', () => {
+  it('reports YAML that is not JSON instead of ignoring it, and skips what Grafana skips', () => {
     const dir = mkdtempSync(join(tmpdir(), 'grafana-standin-bad-'));
     mkdirSync(join(dir, 'datasources'));
     writeFileSync(join(dir, 'datasources', 'a.yaml'), 'apiVersion: 1');
-    writeFileSync(join(dir, 'datasources', 'b.json'), '{ not json');
-    const { problems } = readGrafanaSetup({ GF_PATHS_PROVISIONING: dir });
-    expect(problems).toEqual([expect.stringContaining('a.yaml: YAML is not read'), expect.stringContaining('b.json: ')]);
+    writeFileSync(join(dir, 'datasources', 'b.yml'), JSON.stringify({ apiVersion: 1, datasources: [{ uid: 'x' }] }));
+    writeFileSync(join(dir, 'datasources', 'c.json'), JSON.stringify({ apiVersion: 1, datasources: [{ uid: 'ignored' }] }));
+    const setup = readGrafanaSetup({ GF_PATHS_PROVISIONING: dir });
+    expect(setup.problems).toEqual([expect.stringContaining('a.yaml: not JSON, which is all the stand-in reads')]);
+    expect(setup.datasources.map((d) => d.uid)).toEqual(['x']);
   });
 });
 
