@@ -118,6 +118,8 @@ function termsVariable(decl: NonNullable<DashboardDecl['variables']>[number], so
     sort: VariableSort.alphabeticalAsc,
     multi: true,
     includeAll: true,
+    // All values at first: the panels show every suspect until the viewer picks some.
+    current: { text: 'All', value: '$__all' },
   };
 }
 

@@ -77,7 +77,8 @@ function timeSeries(id: number, gridPos: GridPos, decl: TimeSeriesPanel, source:
   const metrics = metricAggs(decl.metrics);
   const next = metrics.length + 1;
   const buckets = [
-    ...(decl.splitBy ? [termsAgg(next + 1, decl.splitBy.field, decl.splitBy.top, '_term')] : []),
+    // The busiest series: terms ordered by document count.
+    ...(decl.splitBy ? [termsAgg(next + 1, decl.splitBy.field, decl.splitBy.top, '_count')] : []),
     dateHistogram(next, source.timeField, decl.interval),
   ];
   const bars = decl.style === 'bars';
