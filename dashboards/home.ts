@@ -2,16 +2,16 @@
  * The home dashboard: a link to every enabled pipeline's dashboard and, per pipeline, whether
  * data arrived lately (documents of its arrival sink in the last minutes: red at none).
  */
-import { BigValueTextMode, FieldColorModeId, type Dashboard, type Panel } from '@grafana/schema';
+import type { Dashboard, Panel } from '@grafana/schema';
 import { dashboardPath, dashboardUid, HOME_UID, LAB_TAG, SCHEMA_VERSION, urlLink } from './dashboard';
-import { dateHistogram, datasourceRef } from './elasticsearch-query';
-import { flowLayout, GREEN, GRID_COLUMNS, RED, statOptions, thresholds, type QueryableSource } from './panels';
-import type { DashboardDecl } from './types';
+import { flowLayout, grafanaPanel, GRID_COLUMNS, type QueryableSource } from './panels';
+import type { DashboardDecl, StatPanel } from './types';
 
 /** How far back the arrival check looks. */
 export const ARRIVAL_WINDOW = '5m';
 
 const LINKS_HEIGHT = 7;
+const ARRIVAL_SIZE = { width: 6, height: 5 };
 
 function linksPanel(dashboards: readonly DashboardDecl[]): Panel {
   const lines = dashboards.map((d) => `- [${d.title}](${dashboardPath(dashboardUid(d.pipeline))}) (${d.pipeline}): ${d.description}`);
@@ -24,29 +24,18 @@ function linksPanel(dashboards: readonly DashboardDecl[]): Panel {
   };
 }
 
-function arrivalPanel(id: number, decl: DashboardDecl, source: QueryableSource, gridPos: Panel['gridPos']): Panel {
-  return {
-    id,
-    type: 'stat',
+function arrivalPanel(id: number, decl: DashboardDecl, source: QueryableSource, gridPos: NonNullable<Panel['gridPos']>): Panel {
+  const stat: StatPanel = {
+    kind: 'stat',
     title: `${decl.pipeline}: new ${source.index} documents`,
-    description: `Documents of index ${source.index} (ksqlDB ${source.object}) with ${source.timeField} in the last ${ARRIVAL_WINDOW}: red means no data arrived. Opens the ${decl.title} dashboard.`,
-    gridPos,
-    datasource: datasourceRef(source.datasourceUid),
+    description: `Documents with ${source.timeField} in the last ${ARRIVAL_WINDOW}: red means no data arrived. Opens the ${decl.title} dashboard`,
+    sink: source.object,
+    metric: { fn: 'count' },
     timeFrom: ARRIVAL_WINDOW,
-    links: [urlLink(decl.title, dashboardPath(dashboardUid(decl.pipeline)))],
-    targets: [
-      {
-        refId: 'A',
-        datasource: datasourceRef(source.datasourceUid),
-        query: '',
-        metrics: [{ id: '1', type: 'count' }],
-        bucketAggs: [dateHistogram(2, source.timeField, 'auto')],
-        timeField: source.timeField,
-      },
-    ],
-    options: statOptions('sum', BigValueTextMode.Value),
-    fieldConfig: { defaults: { unit: 'short', noValue: '0', color: { mode: FieldColorModeId.Thresholds }, thresholds: thresholds(1, RED, GREEN) }, overrides: [] },
+    redWhenZero: true,
+    ...ARRIVAL_SIZE,
   };
+  return { ...grafanaPanel(id, gridPos, stat, source), links: [urlLink(decl.title, dashboardPath(dashboardUid(decl.pipeline)))] };
 }
 
 /**
@@ -54,7 +43,7 @@ function arrivalPanel(id: number, decl: DashboardDecl, source: QueryableSource, 
  * dashboardProblems before).
  */
 export function homeDashboard(dashboards: readonly DashboardDecl[], arrival: ReadonlyMap<string, QueryableSource>): Dashboard {
-  const positions = flowLayout(dashboards.map(() => ({ width: 6, height: 5 })), LINKS_HEIGHT);
+  const positions = flowLayout(dashboards.map(() => ARRIVAL_SIZE), LINKS_HEIGHT);
   return {
     uid: HOME_UID,
     title: 'Streaming analytics lab',

@@ -167,7 +167,7 @@ function bars(id: number, gridPos: GridPos, decl: BarPanel, source: QueryableSou
   };
 }
 
-export function statOptions(calc: string, textMode: BigValueTextMode = BigValueTextMode.Value): Partial<StatOptions> {
+function statOptions(calc: string, textMode: BigValueTextMode = BigValueTextMode.Value): Partial<StatOptions> {
   return {
     reduceOptions: { calcs: [calc], fields: '', values: false },
     colorMode: BigValueColorMode.Background,
@@ -183,7 +183,11 @@ function stat(id: number, gridPos: GridPos, decl: StatPanel, source: QueryableSo
     ...basePanel(id, gridPos, decl, source, 'stat'),
     targets: [target(source, decl, metricAggs([decl.metric]), [dateHistogram(2, source.timeField, 'auto')])],
     options: statOptions(STAT_CALC[decl.metric.fn]),
-    fieldConfig: fieldConfig(decl.unit ?? 'short', {}, { thresholds: thresholds(), color: { mode: FieldColorModeId.Thresholds } }),
+    fieldConfig: fieldConfig(decl.unit ?? 'short', {}, {
+      thresholds: decl.redWhenZero ? thresholds(1, RED, GREEN) : thresholds(),
+      color: { mode: FieldColorModeId.Thresholds },
+      ...(decl.redWhenZero ? { noValue: '0' } : {}),
+    }),
   };
 }
 

@@ -89,6 +89,11 @@ export interface BarPanel extends PanelBase {
 export interface StatPanel extends PanelBase {
   readonly kind: 'stat';
   readonly metric: Metric;
+  /**
+   * Red below 1, green from 1: for "did anything arrive".
+   * @default false: one neutral color
+   */
+  readonly redWhenZero?: boolean;
 }
 
 export type PanelDecl = TimeSeriesPanel | TablePanel | GroupedTablePanel | BarPanel | StatPanel;
