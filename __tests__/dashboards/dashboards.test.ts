@@ -9,7 +9,7 @@ import { defaultDashboard, type GridPos } from '@grafana/schema';
 import { DEFAULT_IMAGES } from '../../config/defaults';
 import { DASHBOARDS } from '../../dashboards/catalog';
 import { dashboardUid, HOME_UID } from '../../dashboards/dashboard';
-import { DASHBOARDS_DIR, HOME_DASHBOARD_PATH } from '../../dashboards/provisioning';
+import { DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, DATASOURCES_FILE, HOME_DASHBOARD_PATH } from '../../dashboards/provisioning';
 import { PIPELINE_NAMES } from '../../pipelines/types';
 import { configWith, resourcesOf, synthStack } from '../support/synth';
 import { datasourceUids, panelsOf, provisioningOf } from './support';
@@ -106,6 +106,13 @@ describe('the home dashboard', () => {
     expect(JSON.stringify(home)).not.toContain(dashboardUid('clickstream'));
     expect(panelsOf(home).filter((p) => p.type === 'stat')).toHaveLength(2);
   });
+});
+
+it('writes provisioning configs without "$", which Grafana would expand as environment variables', () => {
+  const grafana = Object.values(resourcesOf(synthStack(configWith({})), 'docker_container')).find((c) => c.hostname === 'grafana')!;
+  const configs = (grafana.upload as Array<{ file: string; content: string }>).filter((u) => [DATASOURCES_FILE, DASHBOARD_PROVIDER_FILE].includes(u.file));
+  expect(configs).toHaveLength(2);
+  for (const c of configs) expect(c.content).not.toContain('$');
 });
 
 it('writes no dashboard the stack does not provision (only the enabled pipelines)', () => {
