@@ -1,5 +1,6 @@
 import { HOST_PORT_RULE, hostPortProblem } from '../generators/host-port';
 import { DATASET_NAMES } from '../generators/schema';
+import { isLoopbackAddress } from '../lib/loopback';
 import { ProblemListError } from '../lib/problem-list-error';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { DEFAULT_CONFIG } from './defaults';
@@ -203,11 +204,6 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
   return { ...raw, grafana } as unknown as LabConfig;
 }
 
-/** 127.0.0.0/8: only this machine reaches a port bound there. */
-export function isLoopback(address: unknown): boolean {
-  return typeof address === 'string' && address.split('.')[0] === '127';
-}
-
 /**
  * Anonymous viewing follows bindAddress unless set: on by default on loopback, off elsewhere;
  * set to true with another address it is an error, as anyone on that network could read the lab.
@@ -219,7 +215,7 @@ function grafanaConfig(c: Checker, value: unknown, bindAddress: unknown): unknow
     c.fail('grafana.anonymousViewing', anonymous, 'true or false');
     return value;
   }
-  if (!anonymous || isLoopback(bindAddress)) return value;
+  if (!anonymous || (typeof bindAddress === 'string' && isLoopbackAddress(bindAddress))) return value;
   if (c.isSet('grafana.anonymousViewing')) {
     c.fail('grafana.anonymousViewing', anonymous, `false when bindAddress (${String(bindAddress)}) is not a loopback address (127.x.x.x): anonymous viewers would be anyone on that network`);
     return value;
