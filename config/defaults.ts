@@ -18,8 +18,9 @@ export const DEFAULT_IMAGES: Readonly<Record<ImageName, string>> = {
   // Kibana must be the same version as Elasticsearch.
   elasticsearch: 'docker.elastic.co/elasticsearch/elasticsearch:8.19.26',
   kibana: 'docker.elastic.co/kibana/kibana:8.19.26',
-  // Grafana 11 reached end of life in 2026-06; 12.4 is the last 12.x minor and still supported.
-  grafana: 'grafana/grafana:12.4.12',
+  // The newest Grafana release, and the version of the @grafana/schema package (exact pin in
+  // package.json) that types the provisioned dashboards: move both together.
+  grafana: 'grafana/grafana:13.2.3',
   // 10.11 is the line Debian 12 ships (the integration tests run Debian's 10.11.19), supported until 2028-02.
   mariadb: 'mariadb:10.11.19',
   pinot: 'apachepinot/pinot:1.5.1',
@@ -84,4 +85,6 @@ export const DEFAULT_CONFIG: LabConfig = {
   memoryMb: DEFAULT_MEMORY_MB,
   rates: DEFAULT_RATES,
   removePulledImages: false,
+  // Anonymous viewing only on a loopback bindAddress: validateConfig turns it off for any other.
+  grafana: { anonymousViewing: true },
 };

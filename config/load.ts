@@ -45,6 +45,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'LAB_KAFKA_SECURITY_PROTOCOL', path: ['kafka', 'external', 'securityProtocol'], parse: str },
   { env: 'LAB_KAFKA_SASL_MECHANISM', path: ['kafka', 'external', 'saslMechanism'], parse: str },
   { env: 'LAB_REMOVE_PULLED_IMAGES', path: ['removePulledImages'], parse: bool },
+  { env: 'LAB_GRAFANA_ANONYMOUS_VIEWING', path: ['grafana', 'anonymousViewing'], parse: bool },
   ...PORT_NAMES.map((n) => ({ env: `LAB_PORT_${envSuffix(n)}`, path: ['ports', n], parse: numberOrString })),
   ...IMAGE_NAMES.map((n) => ({ env: `LAB_IMAGE_${envSuffix(n)}`, path: ['images', n], parse: str })),
   ...SERVICE_NAMES.map((n) => ({ env: `LAB_MEMORY_${envSuffix(n)}`, path: ['memoryMb', n], parse: numberOrString })),

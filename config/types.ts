@@ -85,6 +85,16 @@ export interface KafkaConfig {
   readonly retentionHours: number;
 }
 
+export interface GrafanaConfig {
+  /**
+   * Anyone who reaches Grafana's port sees the dashboards read-only, without logging in (the
+   * Viewer role); the admin still logs in with the generated password. Defaults to true when
+   * bindAddress is a loopback address (127.0.0.0/8) and false otherwise; true with any other
+   * bind address is refused.
+   */
+  readonly anonymousViewing: boolean;
+}
+
 export interface LabConfig {
   /** Prefix of every container, volume, network and image name. */
   readonly project: string;
@@ -104,6 +114,7 @@ export interface LabConfig {
    * itself (Connect, the app image) are always removed.
    */
   readonly removePulledImages: boolean;
+  readonly grafana: GrafanaConfig;
 }
 
 /** What a config file or the environment may override: any subset, nested. */

@@ -1,5 +1,6 @@
 import { HOST_PORT_RULE, hostPortProblem } from '../generators/host-port';
 import { DATASET_NAMES } from '../generators/schema';
+import { isLoopbackAddress } from '../payments/load';
 import { ProblemListError } from '../lib/problem-list-error';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { DEFAULT_CONFIG } from './defaults';
@@ -197,6 +198,27 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
 
   if (typeof raw.removePulledImages !== 'boolean') c.fail('removePulledImages', raw.removePulledImages, 'true or false');
 
+  const grafana = grafanaConfig(c, raw.grafana, raw.bindAddress);
+
   if (c.problems.length > 0) throw new ConfigError(c.problems);
-  return raw as unknown as LabConfig;
+  return { ...raw, grafana } as unknown as LabConfig;
+}
+
+/**
+ * Anonymous viewing follows bindAddress unless set: on by default on loopback, off elsewhere;
+ * set to true with another address it is an error, as anyone on that network could read the lab.
+ */
+function grafanaConfig(c: Checker, value: unknown, bindAddress: unknown): unknown {
+  if (!c.knownKeys('grafana', value, ['anonymousViewing'])) return value;
+  const anonymous = value.anonymousViewing;
+  if (typeof anonymous !== 'boolean') {
+    c.fail('grafana.anonymousViewing', anonymous, 'true or false');
+    return value;
+  }
+  if (!anonymous || (typeof bindAddress === 'string' && isLoopbackAddress(bindAddress))) return value;
+  if (c.isSet('grafana.anonymousViewing')) {
+    c.fail('grafana.anonymousViewing', anonymous, `false when bindAddress (${String(bindAddress)}) is not a loopback address (127.x.x.x): anonymous viewers would be anyone on that network`);
+    return value;
+  }
+  return { ...value, anonymousViewing: false };
 }

@@ -2,7 +2,7 @@
  * One round of the rehearsal's checks over a deployed lab: every container healthy, every topic as
  * declared, producers and CDC writing, the payments API answering, every ksqlDB statement accepted
  * (every persistent query RUNNING on a real ksqlDB), every connector and task RUNNING, every sink
- * index receiving documents, every Kibana saved object and Pinot table present, the Kafka UI listing
+ * index receiving documents, every provisioned Grafana dashboard and data source served, every Kibana saved object and Pinot table present, the Kafka UI listing
  * the cluster with Schema Registry, ksqlDB and Connect. The runner repeats rounds until all pass or
  * its time is up.
  *
@@ -11,6 +11,7 @@
  * in its own container), so they are gone with the containers and volumes it checks.
  */
 import type { ExpectedDeployment, ExpectedKafkaUi, ExpectedPipeline } from './expectations';
+import { grafanaChecks, type GrafanaAccess } from './grafana-checks';
 import { brief, containerHealth, containerLogTail, http, type KafkaProbe } from './probes';
 import { statementOrderProblems, topicDifferences, type CheckResult, type OrderedStatement, type PipelineFigures } from './summary';
 
@@ -36,6 +37,7 @@ export interface ChecksInput {
   readonly elapsedSeconds: () => number;
   /** First time each producer topic was seen non-empty (kept across rounds). */
   readonly firstData: Map<string, number>;
+  readonly grafana: GrafanaAccess;
 }
 
 export interface RoundResult {
@@ -179,6 +181,7 @@ async function standinStatements(ksqldb: string): Promise<string[]> {
 export async function runChecks(input: ChecksInput): Promise<RoundResult> {
   const results = await platformChecks(input);
   if (input.expected.kafkaUi) results.push(...(await kafkaUiChecks(input.expected.kafkaUi, input.urls)));
+  results.push(...(await grafanaChecks(input.expected.grafana, input.grafana)));
   const info = await http('GET', `${input.urls.ksqldb}/info`);
   const ksqlStandin = info.standin !== undefined;
   const received = ksqlStandin ? await standinStatements(input.urls.ksqldb) : [];

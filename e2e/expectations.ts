@@ -9,7 +9,8 @@ import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
 import { pinotTableName } from '../pipelines/pinot-tables';
-import type { PipelineName } from '../pipelines/types';
+import { DASHBOARDS_DIR, PROVISIONING_DIR } from '../dashboards/provisioning';
+import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 
 type Json = Record<string, unknown>;
 
@@ -67,6 +68,21 @@ export interface ExpectedKafkaUi {
   readonly ksqldb: boolean;
 }
 
+/** A dashboard the stack provisions, with the pipeline it belongs to (none: the home dashboard). */
+export interface ExpectedDashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly pipeline?: PipelineName;
+}
+
+/** What Grafana must serve: read from the files the stack writes into its container, and its env. */
+export interface ExpectedGrafana {
+  readonly dashboards: readonly ExpectedDashboard[];
+  /** Data source uids. */
+  readonly datasources: readonly string[];
+  readonly anonymousViewing: boolean;
+}
+
 export interface ExpectedDeployment {
   readonly project: string;
   /** Container names (`<project>-<hostname>`). */
@@ -79,6 +95,7 @@ export interface ExpectedDeployment {
   readonly network: string;
   /** Absent when the stack runs no Kafka UI. */
   readonly kafkaUi?: ExpectedKafkaUi;
+  readonly grafana: ExpectedGrafana;
 }
 
 function section(tf: Json, type: string): Record<string, Json> {
@@ -109,6 +126,23 @@ function expectedKafkaUi(tf: Json): ExpectedKafkaUi | undefined {
     schemaRegistry: env.has('KAFKA_CLUSTERS_0_SCHEMAREGISTRY'),
     ksqldb: env.has('KAFKA_CLUSTERS_0_KSQLDBSERVER'),
   };
+}
+
+/** The Grafana container's provisioning files and anonymous setting, as the stack synthesized them. */
+export function expectedGrafana(tf: Json): ExpectedGrafana {
+  const grafana = Object.values(section(tf, 'docker_container')).find((c) => c.hostname === 'grafana');
+  const uploads = (grafana?.upload ?? []) as Array<{ file: string; content: string }>;
+  const datasources = uploads
+    .filter((u) => u.file.startsWith(`${PROVISIONING_DIR}/datasources/`))
+    .flatMap((u) => (JSON.parse(u.content) as { datasources: Array<{ uid: string }> }).datasources.map((d) => d.uid));
+  const dashboards = uploads
+    .filter((u) => u.file.startsWith(`${DASHBOARDS_DIR}/`))
+    .map((u): ExpectedDashboard => {
+      const d = JSON.parse(u.content) as { uid: string; title: string; tags?: string[] };
+      const pipeline = (d.tags ?? []).find((t): t is PipelineName => (PIPELINE_NAMES as readonly string[]).includes(t));
+      return { uid: d.uid, title: d.title, ...(pipeline ? { pipeline } : {}) };
+    });
+  return { dashboards, datasources, anonymousViewing: ((grafana?.env ?? []) as string[]).includes('GF_AUTH_ANONYMOUS_ENABLED=true') };
 }
 
 /** Reads the expectations of one synthesized stack (cdk.tf.json) deployed with `config`. */
@@ -166,5 +200,6 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
     volumes,
     network: `${config.project}-net`,
     kafkaUi: expectedKafkaUi(tf),
+    grafana: expectedGrafana(tf),
   };
 }

@@ -20,7 +20,7 @@ export const LOCAL_IMAGES: Readonly<Record<ImageName, LocalImage>> = {
   connectBase: { image: 'lab-local/cp-kafka-connect:7.9.11', kind: 'real', runs: 'Kafka Connect 3.9.1 worker; the Elasticsearch sink plugin is a stand-in' },
   elasticsearch: { image: 'lab-local/standin-elasticsearch:8.19.26', kind: 'stand-in', runs: 'index templates, bulk writes and counts in memory' },
   kibana: { image: 'lab-local/standin-kibana:8.19.26', kind: 'stand-in', runs: 'status API' },
-  grafana: { image: 'lab-local/standin-grafana:12.4.12', kind: 'stand-in', runs: 'health API' },
+  grafana: { image: 'lab-local/standin-grafana:13.2.3', kind: 'stand-in', runs: 'health API, provisioned dashboards and data sources' },
   mariadb: { image: 'lab-local/mariadb:10.11.19', kind: 'real', runs: "Debian's MariaDB 10.11, mariadb image contract" },
   pinot: { image: 'lab-local/standin-pinot:1.5.1', kind: 'stand-in', runs: 'health, schema and table APIs' },
   kafkaUi: { image: 'lab-local/standin-kafka-ui:v1.5.0', kind: 'stand-in', runs: 'health API' },

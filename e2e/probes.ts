@@ -101,11 +101,11 @@ export interface HttpAnswer {
 }
 
 /** One HTTP call with a timeout; a network failure becomes status 0 with the reason as body. */
-export async function http(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<HttpAnswer> {
+export async function http(method: string, url: string, body?: unknown, contentType = 'application/json', headers: Readonly<Record<string, string>> = {}): Promise<HttpAnswer> {
   try {
     const response = await fetch(url, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': contentType, Accept: 'application/json' },
+      headers: { ...(body === undefined ? { Accept: 'application/json' } : { 'Content-Type': contentType, Accept: 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });

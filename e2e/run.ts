@@ -20,6 +20,7 @@ import { expectedDeployment, type ExpectedDeployment } from './expectations';
 import { LOCAL_IMAGES } from './local-images';
 import { containerHealth, containerLogTail, KafkaProbe } from './probes';
 import { failureReport, servicesTable, summaryTable, type OrderedStatement, type ServiceKind } from './summary';
+import { grafanaLeftover } from './grafana-checks';
 import { clearLeftovers, leftovers } from './leftovers';
 import { idleStats } from './stats';
 import { errorBlocks, runTee, type TeeResult } from './tf-output';
@@ -157,9 +158,15 @@ function serviceKinds(config: LabConfig, options: Options): ServiceKind[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig, phases: Phases, timeoutMin: number): Promise<RoundResult> {
+/** A published port as the rehearsal reaches it. */
+function hostUrl(config: LabConfig, port: number): string {
   const host = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
-  const url = (port: number): string => `http://${host}:${port}`;
+  return `http://${host}:${port}`;
+}
+
+async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig, phases: Phases, timeoutMin: number, grafanaPassword: string | undefined): Promise<RoundResult> {
+  const host = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
+  const url = (port: number): string => hostUrl(config, port);
   const kafka = new KafkaProbe(Array.from({ length: config.kafka.brokers }, (_, i) => `${host}:${config.ports.kafka + i}`));
   const topics = expected.pipelines.flatMap((p) => [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])]);
   try {
@@ -185,6 +192,7 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
         ordered: orderedStatements(config),
         elapsedSeconds: () => phases.elapsed(),
         firstData,
+        grafana: { url: url(config.ports.grafana), adminPassword: grafanaPassword },
       });
       const failed = outcome.results.filter((r) => r.verdict === 'fail');
       process.stdout.write(`round ${round}: ${outcome.results.length - failed.length}/${outcome.results.length} checks pass\n`);
@@ -250,7 +258,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new Error(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal}); its errors are repeated at the end`);
       }
     });
-    const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin));
+    // The password a user reads the same way (README, "Deploy and destroy"), never printed.
+    const password = spawnSync(cli.binary, ['output', '-raw', 'grafana_admin_password'], { cwd: STACK_DIR, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const grafanaPassword = password.status === 0 ? password.stdout.toString().trim() || undefined : undefined;
+    const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin, grafanaPassword));
     process.stdout.write(`\nServices:\n${servicesTable(serviceKinds(config, options))}\n`);
     process.stdout.write(`\nPipelines:\n${summaryTable(outcome.figures, outcome.results)}\n`);
     const failures = failureReport(outcome.results);
@@ -286,7 +297,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           reasons.push(`${cli.binary} destroy failed (exit ${r.status ?? r.signal}):`, ...errorBlocks(r.output));
         }
       });
-      const left = leftovers(config.project);
+      const grafanaLeft = await grafanaLeftover(hostUrl(config, config.ports.grafana));
+      const left = [...leftovers(config.project), ...(grafanaLeft ? [grafanaLeft] : [])];
       if (left.length) {
         ok = false;
         process.stdout.write(`\nLeft after destroy:\n${left.map((l) => `  - ${l}`).join('\n')}\n`);

@@ -25,7 +25,8 @@ CREATE STREAM BAD_RATINGS WITH (KAFKA_TOPIC='bad_ratings', VALUE_FORMAT='JSON') 
 
 -- Per product since the beginning: average stars, number of ratings, number and share of bad
 -- ratings. Sorting it by AVG_STARS (ascending) ranks the worst products; a table holds one
--- current row per product, the ranking itself is the reader's ORDER BY.
+-- current row per product, the ranking itself is the reader's ORDER BY. LAST_RATING_TS, the time
+-- of the newest rating, gives each row a time, which a dashboard's time range filters on.
 CREATE TABLE PRODUCT_RATING_RANKING WITH (KAFKA_TOPIC='product_rating_ranking', VALUE_FORMAT='JSON') AS
   SELECT
     PRODUCT AS PRODUCT_KEY,
@@ -33,7 +34,8 @@ CREATE TABLE PRODUCT_RATING_RANKING WITH (KAFKA_TOPIC='product_rating_ranking', 
     AVG(STARS) AS AVG_STARS,
     COUNT(*) AS RATING_COUNT,
     SUM(CASE WHEN STARS < 3 THEN 1 ELSE 0 END) AS BAD_RATING_COUNT,
-    CAST(SUM(CASE WHEN STARS < 3 THEN 1 ELSE 0 END) AS DOUBLE) / COUNT(*) AS BAD_RATING_SHARE
+    CAST(SUM(CASE WHEN STARS < 3 THEN 1 ELSE 0 END) AS DOUBLE) / COUNT(*) AS BAD_RATING_SHARE,
+    MAX(TS) AS LAST_RATING_TS
   FROM RATINGS
   GROUP BY PRODUCT
   EMIT CHANGES;

@@ -45,13 +45,29 @@ CREATE TABLE SERVER_ERROR_ANOMALIES WITH (KAFKA_TOPIC='server_error_anomalies', 
   HAVING COUNT(*) >= 5
   EMIT CHANGES;
 
--- Total events per HTTP status since the beginning of the topic (not windowed).
+-- Total events per HTTP status since the beginning of the topic (not windowed). LAST_EVENT_TS,
+-- the time of the newest event counted, gives each row a time, which a dashboard's time range
+-- filters on.
 CREATE TABLE SERVER_EVENTS_PER_STATUS WITH (KAFKA_TOPIC='server_events_per_status', VALUE_FORMAT='JSON') AS
   SELECT
     STATUS AS STATUS_KEY,
     AS_VALUE(STATUS) AS STATUS,
+    COUNT(*) AS EVENT_COUNT,
+    MAX(TS) AS LAST_EVENT_TS
+  FROM SERVER_LOGS
+  GROUP BY STATUS
+  EMIT CHANGES;
+
+-- Events per HTTP status and minute (tumbling): how the mix of statuses changes over time.
+CREATE TABLE SERVER_EVENTS_PER_STATUS_PER_MINUTE WITH (KAFKA_TOPIC='server_events_per_status_per_minute', VALUE_FORMAT='JSON') AS
+  SELECT
+    STATUS AS STATUS_KEY,
+    AS_VALUE(STATUS) AS STATUS,
+    WINDOWSTART AS WINDOW_START,
+    WINDOWEND AS WINDOW_END,
     COUNT(*) AS EVENT_COUNT
   FROM SERVER_LOGS
+  WINDOW TUMBLING (SIZE 1 MINUTE)
   GROUP BY STATUS
   EMIT CHANGES;
 

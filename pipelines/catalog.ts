@@ -16,6 +16,7 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
       { object: 'SERVER_ERROR_ANOMALIES' },
       { object: 'SERVER_ERRORS' },
       { object: 'SERVER_EVENTS_PER_STATUS' },
+      { object: 'SERVER_EVENTS_PER_STATUS_PER_MINUTE' },
       { object: 'SERVER_REQUESTS_PER_MINUTE' },
     ],
     ksqlFile: 'ksql/server-logs.sql',
@@ -115,6 +116,8 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
       { object: 'PAYMENT_STRUCTURING_ALERTS' },
       { object: 'PAYMENT_FANOUT_ALERTS' },
       { object: 'PAYMENTS_OVER_THRESHOLD' },
+      // Every payment: the structuring alerts' dashboard lists the payments behind a suspect pair.
+      { object: 'PAYMENTS_ALL_FORMATS' },
     ],
     ksqlFile: 'ksql/payments.sql',
   },

@@ -15,6 +15,14 @@ const STANDARD_TIME_COLUMNS = '(WINDOW|SESSION)_?(START|END)|ROWTIME|TS|.*_TS';
 export const TIME_COLUMN_PATTERN = `(?i)(${STANDARD_TIME_COLUMNS})`;
 const STANDARD_TIME_COLUMN = new RegExp(`^(${STANDARD_TIME_COLUMNS})$`, 'i');
 
+/**
+ * Whether the pipeline's template maps a JSON integer field of this name as a date: the test its
+ * dynamic template applies (a standard time column, or one of `timeColumns`, ignoring case).
+ */
+export function isDateColumn(column: string, timeColumns: readonly string[] = []): boolean {
+  return STANDARD_TIME_COLUMN.test(column) || timeColumns.some((c) => c.toUpperCase() === column.toUpperCase());
+}
+
 /** Above the built-in templates (priority 100..500 cover logs-*-*, metrics-*-*, not our names); exact names avoid overlaps. */
 const TEMPLATE_PRIORITY = 200;
 

@@ -19,9 +19,19 @@ export interface GrafanaProps {
    * @default none
    */
   readonly provisioning?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+  /**
+   * The dashboard file (a path inside the container) shown as everyone's home page.
+   * @default Grafana's own home page
+   */
+  readonly homeDashboardPath?: string;
+  /**
+   * Anonymous visitors see the dashboards read-only (the Viewer role of the default organization).
+   * @default false
+   */
+  readonly anonymousViewing?: boolean;
 }
 
-/** Grafana with a generated admin password, anonymous access and sign-up off. */
+/** Grafana with a generated admin password and sign-up off; anonymous viewing as configured. */
 export class Grafana extends Construct {
   readonly service: Service;
   /** Grafana at its published port, e.g. http://127.0.0.1:3000. */
@@ -38,7 +48,9 @@ export class Grafana extends Construct {
         GF_SECURITY_ADMIN_USER: 'admin',
         GF_SECURITY_ADMIN_PASSWORD: props.adminPassword,
         GF_USERS_ALLOW_SIGN_UP: 'false',
-        GF_AUTH_ANONYMOUS_ENABLED: 'false',
+        GF_AUTH_ANONYMOUS_ENABLED: props.anonymousViewing ? 'true' : 'false',
+        ...(props.anonymousViewing ? { GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer' } : {}),
+        ...(props.homeDashboardPath ? { GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: props.homeDashboardPath } : {}),
         GF_ANALYTICS_REPORTING_ENABLED: 'false',
         GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
       },

@@ -16,6 +16,7 @@ import { appImage, Generator, PaymentsApi } from '../platform/app';
 import { KafkaConnect } from '../platform/connect';
 import { Elasticsearch } from '../platform/elasticsearch';
 import { ExternalKafka } from '../platform/external-kafka';
+import { grafanaProvisioning, HOME_DASHBOARD_PATH } from '../dashboards/provisioning';
 import { Grafana } from '../platform/grafana';
 import { KafkaBrokers } from '../platform/kafka';
 import type { KafkaConnection } from '../platform/kafka-connection';
@@ -156,6 +157,9 @@ export class AnalyticsStack extends TerraformStack {
       new KsqlDb(this, 'ksqldb', { context, image: image('ksqldb'), kafka, schemaRegistry, connect, memoryMb: mem.ksqldb, hostPort: ports.ksqldb }),
     );
 
+    // Parsed and validated once: one error naming file and line for every problem across all enabled scripts.
+    const graph = validateEnabledPipelineScripts(pipelines);
+
     const grafanaPassword = generatedPassword(this, 'grafana-admin-password');
     const grafana = track(
       new Grafana(this, 'grafana', {
@@ -165,6 +169,9 @@ export class AnalyticsStack extends TerraformStack {
         memoryMb: mem.grafana,
         hostPort: ports.grafana,
         adminPassword: grafanaPassword.result,
+        provisioning: grafanaProvisioning(pipelines, graph.byName, elasticsearch.internalUrl).files,
+        homeDashboardPath: HOME_DASHBOARD_PATH,
+        anonymousViewing: config.grafana.anonymousViewing,
       }),
     );
     const kafkaUi = track(
@@ -186,8 +193,6 @@ export class AnalyticsStack extends TerraformStack {
         )
       : undefined;
 
-    // Parsed and validated once: one error naming file and line for every problem across all enabled scripts.
-    const graph = validateEnabledPipelineScripts(pipelines);
     const topics = createPipelineTopics(this, pipelines, graph, config, kafka);
     const app = appImage(this, config.project, config.images.nodeBase);
     const apiDataset = pipelines.find((p) => p.apiProduces)?.apiProduces;

@@ -3,7 +3,7 @@
  * of the container it replaces, as the stack publishes them: platform/*.ts).
  */
 import { ElasticsearchStandin } from './elasticsearch';
-import { GrafanaStandin } from './grafana';
+import { GrafanaStandin, readGrafanaSetup } from './grafana';
 import type { Listener, StandinHandler } from './http';
 import { KafkaUiStandin } from './kafka-ui';
 import { KibanaStandin } from './kibana';
@@ -33,7 +33,7 @@ export const STANDINS: Readonly<Record<StandinService, StandinDefinition>> = {
   ksqldb: { listeners: [{ name: 'http', port: 8088 }], create: (v) => new KsqlDbStandin(v), defaultVersion: '7.9.11' },
   elasticsearch: { listeners: [{ name: 'http', port: 9200 }], create: (v) => new ElasticsearchStandin(v), defaultVersion: '8.19.26' },
   kibana: { listeners: [{ name: 'http', port: 5601 }], create: (v) => new KibanaStandin(v), defaultVersion: '8.19.26' },
-  grafana: { listeners: [{ name: 'http', port: 3000 }], create: (v) => new GrafanaStandin(v), defaultVersion: '12.4.12' },
+  grafana: { listeners: [{ name: 'http', port: 3000 }], create: (v) => new GrafanaStandin(v, readGrafanaSetup(process.env)), defaultVersion: '13.2.3' },
   pinot: {
     listeners: [
       { name: PINOT_LISTENERS.controller, port: 9000 },

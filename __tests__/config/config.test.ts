@@ -65,6 +65,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ LAB_REMOVE_PULLED_IMAGES: 'false' }, emptyDir()).removePulledImages).toBe(false);
   });
 
+  it('lets anonymous visitors view Grafana by default on loopback only, and off when asked', () => {
+    expect(loadConfig({}, emptyDir()).grafana.anonymousViewing).toBe(true);
+    expect(loadConfig({ LAB_BIND_ADDRESS: '127.0.0.2' }, emptyDir()).grafana.anonymousViewing).toBe(true);
+    expect(loadConfig({ LAB_BIND_ADDRESS: '192.168.56.10' }, emptyDir()).grafana.anonymousViewing).toBe(false);
+    expect(loadConfig({ LAB_GRAFANA_ANONYMOUS_VIEWING: 'false' }, emptyDir()).grafana.anonymousViewing).toBe(false);
+    // The default object is shared: turning viewing off for one configuration must not change it.
+    expect(DEFAULT_CONFIG.grafana.anonymousViewing).toBe(true);
+  });
+
   it('"all" selects every pipeline', () => {
     expect(loadConfig({ LAB_PIPELINES: 'all' }, emptyDir()).pipelines).toEqual(DEFAULT_CONFIG.pipelines);
   });
@@ -97,6 +106,8 @@ describe('invalid configuration fails with the setting, the value and what is al
     ['image without tag', { LAB_IMAGE_KSQLDB: 'confluentinc/cp-ksqldb-server' }, "images.ksqldb (from env LAB_IMAGE_KSQLDB): got 'confluentinc/cp-ksqldb-server'; allowed: an image with a pinned tag or digest"],
     ['memory too small', { LAB_MEMORY_ELASTICSEARCH: '32' }, 'memoryMb.elasticsearch (from env LAB_MEMORY_ELASTICSEARCH): got 32; allowed: an integer from 64 to 65536'],
     ['fractional rate', { LAB_RATE_RATINGS: '2.5' }, 'rates.ratings (from env LAB_RATE_RATINGS): got 2.5; allowed: an integer from 0 to 100000'],
+    ['anonymous Grafana on a LAN address', { LAB_BIND_ADDRESS: '192.168.56.10', LAB_GRAFANA_ANONYMOUS_VIEWING: 'true' }, "grafana.anonymousViewing (from env LAB_GRAFANA_ANONYMOUS_VIEWING): got true; allowed: false when bindAddress (192.168.56.10) is not a loopback address"],
+    ['non-boolean anonymous viewing', { LAB_GRAFANA_ANONYMOUS_VIEWING: 'yes' }, "grafana.anonymousViewing (from env LAB_GRAFANA_ANONYMOUS_VIEWING): got 'yes'; allowed: true or false"],
     ['bind address not an IP', { LAB_BIND_ADDRESS: 'localhost' }, "bindAddress (from env LAB_BIND_ADDRESS): got 'localhost'; allowed: an IPv4 address"],
     ['bind address with leading zeros', { LAB_BIND_ADDRESS: '127.000.0.1' }, "bindAddress (from env LAB_BIND_ADDRESS): got '127.000.0.1'; allowed: an IPv4 address such as 127.0.0.1, without leading zeros, not multicast (224.0.0.0/4) or broadcast (255.255.255.255); 0.0.0.0 publishes every port on all interfaces (not a dotted-quad IPv4 address)"],
     ['bind address with a leading zero', { LAB_BIND_ADDRESS: '127.0.0.01' }, "bindAddress (from env LAB_BIND_ADDRESS): got '127.0.0.01'; allowed: an IPv4 address such as 127.0.0.1, without leading zeros"],

@@ -22,6 +22,9 @@ const tf = synthStack(config);
 const expected = expectedDeployment(tf, config);
 const moodle = expected.pipelines.find((p) => p.name === 'moodle')!;
 const shop = expected.pipelines.find((p) => p.name === 'shop')!;
+/** Each spawned CLI starts node and ts-node (a few seconds on a busy 2-core machine). */
+const SPAWN_TIMEOUT_MS = 60_000;
+
 const FAST = { KIBANA_APPLY_STATUS_TIMEOUT_S: '2', PINOT_APPLY_HEALTH_TIMEOUT_S: '2' };
 
 /** The specs of the synthesized objects of one tool, in the order they appear. */
@@ -83,14 +86,14 @@ describe('Kibana and Pinot checks', () => {
     const deleted = await spawnOps('pinot', 'delete', { ...FAST, OBJECT_ENDPOINT: urls.pinotController, OBJECT_SPEC: specs('pinot')[0] });
     expect(deleted.code).toBe(0);
     expect(verdicts(await pinotChecks(shop, urls))).toEqual(['fail']);
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   it('a delete whose service is gone succeeds, saying so', async () => {
     const endpoint = await closedPortUrl();
     const gone = await spawnOps('pinot', 'delete', { ...FAST, OBJECT_ENDPOINT: endpoint, OBJECT_SPEC: specs('pinot')[0] });
     expect(gone.code).toBe(0);
     expect(gone.stdout).toContain(`pinot: Pinot REALTIME table "shop_income_per_3_seconds" (schema "shop_income_per_3_seconds"): nothing answers at ${endpoint}`);
-  });
+  }, SPAWN_TIMEOUT_MS);
 });
 
 describe('Kafka UI checks', () => {

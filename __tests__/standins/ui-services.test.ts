@@ -26,10 +26,10 @@ describe('Kibana stand-in', () => {
 });
 
 describe('Grafana stand-in', () => {
-  it('answers /api/health as Grafana does and nothing else', () => {
-    const grafana = new GrafanaStandin('12.4.12');
-    expect(call(grafana, 'GET', '/api/health').body).toEqual({ commit: 'standin', database: 'ok', version: '12.4.12' });
-    expect(call(grafana, 'GET', '/api/dashboards/uid/x').status).toBe(404);
+  it('answers /api/health as Grafana does, without authentication', () => {
+    const grafana = new GrafanaStandin('13.2.3');
+    expect(call(grafana, 'GET', '/api/health').body).toEqual({ commit: 'standin', database: 'ok', version: '13.2.3' });
+    expect(call(grafana, 'GET', '/api/search')).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
   });
 });
 
