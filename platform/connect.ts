@@ -69,6 +69,8 @@ export class KafkaConnect extends Construct implements HttpEndpoints {
         ...propertiesAsEnv('CONNECT_', props.kafka.clientProperties),
         ...propertiesAsEnv('CONNECT_PRODUCER_', props.kafka.clientProperties),
         ...propertiesAsEnv('CONNECT_CONSUMER_', props.kafka.clientProperties),
+        // Connectors' own admin clients (topic creation, dead letter queues) read the admin.* settings.
+        ...propertiesAsEnv('CONNECT_ADMIN_', props.kafka.clientProperties),
         CONNECT_REST_ADVERTISED_HOST_NAME: 'connect',
         CONNECT_REST_PORT: String(CONNECT_PORT),
         CONNECT_GROUP_ID: `${project}-connect`,
@@ -91,6 +93,7 @@ export class KafkaConnect extends Construct implements HttpEndpoints {
       },
       ports: [{ container: CONNECT_PORT, host: props.hostPort }],
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
+      after: props.kafka.accessGranted,
       healthCheck: { test: curlCheck(`http://localhost:${CONNECT_PORT}/connector-plugins`), startPeriodSeconds: 60 },
       waitTimeoutSeconds: 300,
       // Tasks commit their offsets (the CDC position among them) and leave the group.

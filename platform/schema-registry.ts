@@ -39,6 +39,7 @@ export class SchemaRegistry extends Construct implements HttpEndpoints {
       },
       ports: [{ container: SCHEMA_REGISTRY_PORT, host: props.hostPort }],
       dependsOn: props.kafka.brokers,
+      after: props.kafka.accessGranted,
       healthCheck: { test: curlCheck(`http://localhost:${SCHEMA_REGISTRY_PORT}/subjects`), startPeriodSeconds: 30 },
     });
     this.internalUrl = this.service.url(SCHEMA_REGISTRY_PORT);

@@ -43,6 +43,7 @@ export function createPipelineTopics(scope: Construct, pipelines: readonly Pipel
   return new KafkaTopics(scope, 'topics', {
     topics: planPipelineTopics(pipelines, graph, config.kafka, kafka.replicationFactor),
     dependsOn: kafka.brokers.map((b) => b.container),
+    topicPrefix: kafka.topicPrefix,
   });
 }
 
