@@ -13,3 +13,13 @@ export const TOPIC_PREFIX_RULE = "empty, or at most 40 of the characters Kafka a
 export function deployedTopicName(prefix: string, declared: string): string {
   return `${prefix}${declared}`;
 }
+
+/** The environment variable through which the Node clients (generators, payments API) get the prefix. */
+export const TOPIC_PREFIX_ENV = 'KAFKA_TOPIC_PREFIX';
+
+/** The prefix from the environment; throws naming the variable and the rule when it is not one. */
+export function topicPrefixFromEnv(env: Readonly<Record<string, string | undefined>>): string {
+  const prefix = env[TOPIC_PREFIX_ENV] ?? '';
+  if (!TOPIC_PREFIX_PATTERN.test(prefix)) throw new Error(`${TOPIC_PREFIX_ENV} '${prefix}' is not a topic prefix; allowed: ${TOPIC_PREFIX_RULE}`);
+  return prefix;
+}

@@ -1,3 +1,4 @@
+import { TOPIC_PREFIX_ENV } from '../config/topic-prefix';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -52,6 +53,7 @@ export function kafkaClientEnv(kafka: KafkaConnection): Record<string, string> {
     env.KAFKA_SASL_PASSWORD = kafka.saslCredentials.password;
   }
   if (kafka.caCertPem) env.KAFKA_SSL_CA = kafka.caCertPem;
+  if (kafka.topicPrefix) env[TOPIC_PREFIX_ENV] = kafka.topicPrefix;
   return env;
 }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
-import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
+import { propertiesAsEnv, topicOn, type KafkaConnection } from './kafka-connection';
 import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 import { LocalImage } from './local-image';
 
@@ -73,10 +73,10 @@ export class KafkaConnect extends Construct implements HttpEndpoints {
         ...propertiesAsEnv('CONNECT_ADMIN_', props.kafka.clientProperties),
         CONNECT_REST_ADVERTISED_HOST_NAME: 'connect',
         CONNECT_REST_PORT: String(CONNECT_PORT),
-        CONNECT_GROUP_ID: `${project}-connect`,
-        CONNECT_CONFIG_STORAGE_TOPIC: `_${project}-connect-configs`,
-        CONNECT_OFFSET_STORAGE_TOPIC: `_${project}-connect-offsets`,
-        CONNECT_STATUS_STORAGE_TOPIC: `_${project}-connect-status`,
+        CONNECT_GROUP_ID: topicOn(props.kafka, `${project}-connect`),
+        CONNECT_CONFIG_STORAGE_TOPIC: topicOn(props.kafka, `_${project}-connect-configs`),
+        CONNECT_OFFSET_STORAGE_TOPIC: topicOn(props.kafka, `_${project}-connect-offsets`),
+        CONNECT_STATUS_STORAGE_TOPIC: topicOn(props.kafka, `_${project}-connect-status`),
         CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR: rf,
         CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: rf,
         CONNECT_STATUS_STORAGE_REPLICATION_FACTOR: rf,

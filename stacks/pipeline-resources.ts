@@ -69,7 +69,7 @@ export class PipelineResources extends Construct {
           connectUrl: platform.connect.hostUrl,
           dataset: DATASET_SCHEMAS[dataset],
           database: mariadb.cdcSource,
-          kafka: { bootstrapServers: kafka.bootstrapServers, clientPropertyNames: Object.keys(kafka.clientProperties) },
+          kafka: { bootstrapServers: kafka.bootstrapServers, clientPropertyNames: Object.keys(kafka.clientProperties), topicPrefix: kafka.topicPrefix },
           dependsOn: [platform.connect.service.container, mariadb.service.container, ...topics.forDataset(dataset)],
         }),
       );
@@ -90,6 +90,7 @@ export class PipelineResources extends Construct {
         ksqlUrl: platform.ksqldb.hostUrl,
         dependsOn: before,
         topics: topics.byName,
+        topicPrefix: kafka.topicPrefix,
         graph: platform.graph,
         upstream: [...created],
       });
@@ -98,6 +99,7 @@ export class PipelineResources extends Construct {
         pipeline,
         connectUrl: platform.connect.hostUrl,
         elasticsearch: platform.elasticsearch,
+        topicPrefix: kafka.topicPrefix,
         statements: platform.graph.statements.filter((s) => s.file === pipeline.ksqlFile),
         dependsOn: [
           platform.connect.service.container,
