@@ -2,7 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
+import {
+  type Admin,
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  ResourcePatternTypes,
+  type SASLOptions,
+} from 'kafkajs';
+import type { AclGrant } from '../../platform/service-acls';
 import { kafkaJavaArgs, runKafkaTool, writeLog4jConfig } from './jvm';
 import { type LocalKafka, type StartKafkaOptions, startKafka } from './kafka';
 import { removeAtExit } from './service-process';
@@ -29,6 +40,16 @@ export interface SecureKafka extends LocalKafka {
   superAdmin(): Admin;
   /** Creates SCRAM-SHA-256 and SCRAM-SHA-512 credentials for `user` through the Kafka admin API. */
   createScramUser(user: SaslUser): Promise<void>;
+  /** Grants `principal` (User:name) the stack's ACL grants, as an administrator would by hand. */
+  grantAcls(principal: string, grants: readonly AclGrant[]): Promise<void>;
+}
+
+/** The provider's spelling (DescribeConfigs, TransactionalID) as kafkajs' enum key (DESCRIBE_CONFIGS, TRANSACTIONAL_ID). */
+function enumValue<T extends Record<string, string | number>>(table: T, what: string, name: string): number {
+  const key = name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+  const value = table[key];
+  if (typeof value !== 'number') throw new Error(`kafkajs has no ${what} ${key} (from ${name})`);
+  return value;
 }
 
 export interface StartSecureKafkaOptions extends Omit<StartKafkaOptions, 'security'> {
@@ -137,6 +158,27 @@ export async function startSecureKafka(options: StartSecureKafkaOptions = {}): P
     superUser,
     clientSecurity,
     superAdmin,
+    async grantAcls(principal, grants) {
+      const admin = superAdmin();
+      await admin.connect();
+      try {
+        await admin.createAcls({
+          acl: grants.flatMap((g) =>
+            g.operations.map((operation) => ({
+              resourceType: enumValue(AclResourceTypes, 'resource type', g.resourceType),
+              resourceName: g.resourceName,
+              resourcePatternType: enumValue(ResourcePatternTypes, 'pattern type', g.patternType),
+              principal,
+              host: '*',
+              operation: enumValue(AclOperationTypes, 'operation', operation),
+              permissionType: AclPermissionTypes.ALLOW,
+            })),
+          ),
+        });
+      } finally {
+        await admin.disconnect();
+      }
+    },
     async createScramUser(user) {
       // kafkajs has no AlterUserScramCredentials; Kafka's own kafka-configs tool calls it, one
       // mechanism per call (3.9 sends both in one request as two alterations of the user, which the broker refuses).
