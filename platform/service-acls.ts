@@ -33,7 +33,7 @@ export function serviceAclGrants(topicPrefix: string): AclGrant[] {
       patternType: 'Prefixed',
       resourceName: prefixed(''),
       operations: TOPIC_OPERATIONS,
-      why: "pipeline topics (generators, the payments API, ksqlDB, Connect, Pinot), Connect's and Schema Registry's internal topics, Debezium's schema history, ksqlDB's processing log",
+      why: "pipeline topics (generators, the payments API, ksqlDB, Connect), Connect's and Schema Registry's internal topics, Debezium's schema history, ksqlDB's processing log",
     },
     { resourceType: 'Group', patternType: 'Prefixed', resourceName: prefixed(''), operations: GROUP_OPERATIONS, why: "Connect's worker group and its sink connectors' groups, Schema Registry's group" },
     { resourceType: 'Topic', patternType: 'Prefixed', resourceName: `${KSQL_INTERNAL}${prefixed('')}`, operations: TOPIC_OPERATIONS, why: "ksqlDB's command topic, changelog and repartition topics" },
@@ -46,6 +46,11 @@ export function serviceAclGrants(topicPrefix: string): AclGrant[] {
 /** One line per grant and operation, as kafka-acls would print them: what an administrator grants by hand. */
 export function aclGrantLines(grants: readonly AclGrant[]): string[] {
   return grants.flatMap((g) => g.operations.map((op) => `${g.resourceType} ${g.patternType} '${g.resourceName}': ${op}`));
+}
+
+/** The grants as rows of the README's ACL table: type, pattern, name, operations, who needs it. */
+export function aclGrantRows(grants: readonly AclGrant[]): string[] {
+  return grants.map((g) => `| ${g.resourceType} | ${g.patternType} | \`${g.resourceName}\` | ${g.operations.join(', ')} | ${g.why} |`);
 }
 
 export interface ServiceAclsProps {
