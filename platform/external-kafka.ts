@@ -31,6 +31,24 @@ function credentialVariables(scope: Construct, name: string, whose: string): Sas
 }
 
 /**
+ * The Kafka client properties of every Java client of the lab for `config`, logged in as
+ * `credentials` (Terraform expressions in the stack; any strings in a test).
+ */
+export function externalClientProperties(config: ExternalKafkaConfig, credentials: SaslCredentials | undefined): Record<string, string> {
+  return {
+    'security.protocol': config.securityProtocol,
+    ...(credentials
+      ? {
+          'sasl.mechanism': config.saslMechanism,
+          'sasl.jaas.config': `${LOGIN_MODULE[config.saslMechanism]} required username="${credentials.username}" password="${credentials.password}";`,
+        }
+      : {}),
+    // Java clients trust the private CA from the PEM itself: no truststore file to mount.
+    ...(config.caCert ? { 'ssl.truststore.type': 'PEM', 'ssl.truststore.certificates': caCertOneLine(config.caCert) } : {}),
+  };
+}
+
+/**
  * An existing cluster reached over SASL and/or TLS. The credentials are sensitive Terraform
  * variables (TF_VAR_kafka_sasl_username, TF_VAR_kafka_sasl_password): they never enter the
  * synthesized JSON, only the state and the containers' environment. With manageAcls, Terraform
@@ -52,17 +70,7 @@ export class ExternalKafka extends Construct {
     this.providerCredentials = usesSasl && config.manageAcls ? credentialVariables(scope, 'kafka_admin', 'the principal that grants the ACLs (Terraform only)') : credentials;
     this.connection = {
       bootstrapServers: config.bootstrapServers,
-      clientProperties: {
-        'security.protocol': config.securityProtocol,
-        ...(credentials
-          ? {
-              'sasl.mechanism': config.saslMechanism,
-              'sasl.jaas.config': `${LOGIN_MODULE[config.saslMechanism]} required username="${credentials.username}" password="${credentials.password}";`,
-            }
-          : {}),
-        // Java clients trust the private CA from the PEM itself: no truststore file to mount.
-        ...(config.caCert ? { 'ssl.truststore.type': 'PEM', 'ssl.truststore.certificates': caCertOneLine(config.caCert) } : {}),
-      },
+      clientProperties: externalClientProperties(config, credentials),
       brokers: [],
       // Managed clusters require (and enforce) replication 3.
       replicationFactor: config.replicationFactor ?? 3,
