@@ -104,3 +104,27 @@ describe('startSecureKafka', () => {
     expect(await recordCount()).toBe(before + 1);
   });
 });
+
+describe('startSecureKafka with a container address', () => {
+  it('serves SASL_SSL on the CONTAINERS listener too, with a certificate valid for that address', async () => {
+    // 127.0.0.2 stands in for a Docker network gateway: another local address than the 127.0.0.1 listener.
+    const secured = await startSecureKafka({ containerHost: '127.0.0.2' });
+    try {
+      expect(secured.containerBootstrap).toMatch(/^127\.0\.0\.2:\d+$/);
+      const admin = new Kafka({
+        ...secured.clientSecurity(secured.superUser),
+        clientId: 'container-listener-test',
+        brokers: [secured.containerBootstrap!],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      }).admin();
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      // The broker advertises the container address to clients that came in through it.
+      expect(cluster.brokers.map((b) => `${b.host}:${b.port}`)).toEqual([secured.containerBootstrap]);
+      await admin.disconnect();
+    } finally {
+      await secured.stop();
+    }
+  });
+});
