@@ -237,7 +237,12 @@ export function parseGeneratorArgs(argv: readonly string[], env: Readonly<Record
   }
   if (stdout && viaApi !== undefined) throw new UsageError('--stdout and --via-api exclude each other: print the payments or send them to the API');
   // The stack's topics carry kafka.topicPrefix; an explicit --topic is taken as it is.
-  const prefix = topicPrefixFromEnv(env);
+  let prefix: string;
+  try {
+    prefix = topicPrefixFromEnv(env);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   const topic = text('topic') ?? deployedTopicName(prefix, datasetTopic(module.schema));
   const registryTopics = sink.kind === 'kafka' ? Object.values(sink.topicByFormat ?? {}).map((t) => deployedTopicName(prefix, t)) : [];
   if (!stdout && viaApi === undefined && registryTopics.includes(topic)) {

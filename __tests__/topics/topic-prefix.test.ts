@@ -1,5 +1,5 @@
-import { deployedTopicName } from '../../config/topic-prefix';
-import { parseGeneratorArgs } from '../../generators/cli-args';
+import { deployedTopicName, TOPIC_PREFIX_RULE } from '../../config/topic-prefix';
+import { parseGeneratorArgs, UsageError } from '../../generators/cli-args';
 import { moodleLogsSchema } from '../../generators/datasets/moodle_logs.schema';
 import { paymentsSchema } from '../../generators/datasets/payments.schema';
 import { loadPipelineScript } from '../../ops/ksql/scripts';
@@ -36,7 +36,7 @@ describe('generators', () => {
   });
 
   it('refuse a prefix Kafka would refuse, naming the variable', () => {
-    expect(() => topicOf(['ratings'], { KAFKA_TOPIC_PREFIX: 'a/b' })).toThrow("KAFKA_TOPIC_PREFIX 'a/b' is not a topic prefix; allowed:");
+    expect(() => topicOf(['ratings'], { KAFKA_TOPIC_PREFIX: 'a/b' })).toThrow(new UsageError(`KAFKA_TOPIC_PREFIX 'a/b' is not a topic prefix; allowed: ${TOPIC_PREFIX_RULE}`));
   });
 });
 
