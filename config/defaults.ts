@@ -79,7 +79,7 @@ export const DEFAULT_CONFIG: LabConfig = {
   project: 'lab',
   pipelines: PIPELINE_NAMES,
   bindAddress: '127.0.0.1',
-  kafka: { mode: 'local', brokers: 1, topicPartitions: 1, retentionHours: 24 },
+  kafka: { mode: 'local', brokers: 1, topicPartitions: 1, retentionHours: 24, topicPrefix: '' },
   ports: DEFAULT_PORTS,
   images: DEFAULT_IMAGES,
   memoryMb: DEFAULT_MEMORY_MB,

@@ -44,6 +44,10 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'LAB_KAFKA_BOOTSTRAP_SERVERS', path: ['kafka', 'external', 'bootstrapServers'], parse: str },
   { env: 'LAB_KAFKA_SECURITY_PROTOCOL', path: ['kafka', 'external', 'securityProtocol'], parse: str },
   { env: 'LAB_KAFKA_SASL_MECHANISM', path: ['kafka', 'external', 'saslMechanism'], parse: str },
+  { env: 'LAB_KAFKA_CA_CERT', path: ['kafka', 'external', 'caCert'], parse: str },
+  { env: 'LAB_KAFKA_REPLICATION_FACTOR', path: ['kafka', 'external', 'replicationFactor'], parse: numberOrString },
+  { env: 'LAB_KAFKA_MANAGE_ACLS', path: ['kafka', 'external', 'manageAcls'], parse: bool },
+  { env: 'LAB_KAFKA_TOPIC_PREFIX', path: ['kafka', 'topicPrefix'], parse: str },
   { env: 'LAB_REMOVE_PULLED_IMAGES', path: ['removePulledImages'], parse: bool },
   { env: 'LAB_GRAFANA_ANONYMOUS_VIEWING', path: ['grafana', 'anonymousViewing'], parse: bool },
   ...PORT_NAMES.map((n) => ({ env: `LAB_PORT_${envSuffix(n)}`, path: ['ports', n], parse: numberOrString })),
@@ -135,5 +139,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   }
   merged = merge(merged, fromEnv);
 
-  return validateConfig(merged, sources);
+  return validateConfig(merged, sources, cwd);
 }

@@ -66,12 +66,29 @@ export type BrokerCount = (typeof BROKER_COUNTS)[number];
 /**
  * An existing cluster (Confluent Cloud, MSK, Aiven, Strimzi). Credentials are never part of the
  * configuration: they come from the sensitive Terraform variables kafka_sasl_username and
- * kafka_sasl_password (TF_VAR_kafka_sasl_username / TF_VAR_kafka_sasl_password).
+ * kafka_sasl_password (TF_VAR_kafka_sasl_username / TF_VAR_kafka_sasl_password), and with
+ * `manageAcls` kafka_admin_username / kafka_admin_password for the principal that grants the ACLs.
  */
 export interface ExternalKafkaConfig {
   readonly bootstrapServers: string;
   readonly securityProtocol: SecurityProtocol;
   readonly saslMechanism: SaslMechanism;
+  /**
+   * The CA that signed the brokers' certificates, for a cluster with a private CA: a PEM file path
+   * or the PEM itself. Public-CA clusters (Confluent Cloud, MSK, Aiven) need none. Once validated
+   * it holds the PEM (a path is read when the configuration is loaded).
+   */
+  readonly caCert?: string;
+  /**
+   * Whether the stack creates (and on destroy removes) the ACLs the services' principal needs,
+   * logged in as the admin principal. Off: an administrator grants them (README, "External Kafka").
+   */
+  readonly manageAcls?: boolean;
+  /**
+   * Replication factor of the topics the stack and its services create. Default 3, which managed
+   * clusters require; a smaller self-managed cluster needs at most its broker count.
+   */
+  readonly replicationFactor?: number;
 }
 
 export interface KafkaConfig {
@@ -83,6 +100,11 @@ export interface KafkaConfig {
   readonly topicPartitions: number;
   /** Retention of stream topics, in hours (table topics are compacted). */
   readonly retentionHours: number;
+  /**
+   * Prepended to every topic, consumer group and internal topic the stack names, so that several
+   * labs share one cluster; empty for none.
+   */
+  readonly topicPrefix: string;
 }
 
 export interface GrafanaConfig {

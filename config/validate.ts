@@ -4,7 +4,9 @@ import { isLoopbackAddress } from '../payments/load';
 import { ProblemListError } from '../lib/problem-list-error';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { DEFAULT_CONFIG } from './defaults';
+import { CA_CERT_RULE, caCertPem, caCertProblem } from './ca-cert';
 import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';
+import { TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE } from './topic-prefix';
 import {
   BROKER_COUNTS,
   IMAGE_NAMES,
@@ -121,11 +123,36 @@ function hostPortListProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+const EXTERNAL_KEYS = ['bootstrapServers', 'securityProtocol', 'saslMechanism', 'caCert', 'manageAcls', 'replicationFactor'];
+
+/** Checks kafka.external; `topicPrefix` is the validated kafka.topicPrefix, or undefined when it is bad. */
+function checkExternal(c: Checker, ext: Raw, topicPrefix: unknown, cwd: string): void {
+  c.check('kafka.external.bootstrapServers', ext.bootstrapServers, hostPortListProblem(ext.bootstrapServers), `a comma-separated list of ${HOST_PORT_RULE}`);
+  c.oneOf('kafka.external.securityProtocol', ext.securityProtocol, SECURITY_PROTOCOLS);
+  c.oneOf('kafka.external.saslMechanism', ext.saslMechanism, SASL_MECHANISMS);
+  const tls = typeof ext.securityProtocol === 'string' && ext.securityProtocol.endsWith('SSL');
+  if (ext.caCert !== undefined) {
+    if (!tls) c.fail('kafka.external.caCert', ext.caCert, 'no CA certificate unless kafka.external.securityProtocol is SSL or SASL_SSL (plaintext has no TLS to verify)');
+    else c.check('kafka.external.caCert', ext.caCert, caCertProblem(ext.caCert, cwd), CA_CERT_RULE);
+  }
+  if (ext.replicationFactor !== undefined) c.integer('kafka.external.replicationFactor', ext.replicationFactor, 1, 7);
+  if (ext.manageAcls !== undefined && typeof ext.manageAcls !== 'boolean') c.fail('kafka.external.manageAcls', ext.manageAcls, 'true or false');
+  if (ext.manageAcls === true) {
+    // ACLs name the principal, which the cluster knows only from a SASL login.
+    if (typeof ext.securityProtocol === 'string' && !ext.securityProtocol.startsWith('SASL_')) {
+      c.fail('kafka.external.manageAcls', ext.manageAcls, 'false unless kafka.external.securityProtocol is SASL_SSL or SASL_PLAINTEXT (the ACLs are granted to the SASL user)');
+    }
+    // The ACLs grant topics and groups by prefix: an empty one would grant the whole cluster.
+    if (topicPrefix === '') c.fail('kafka.external.manageAcls', ext.manageAcls, 'false unless kafka.topicPrefix is set (the ACLs cover the topics and groups that start with it)');
+  }
+}
+
 /**
  * Validates a merged configuration and returns it typed; throws ConfigError listing every problem.
- * `sources` maps a setting path (e.g. "kafka.brokers") to where it was set, for the messages.
+ * `sources` maps a setting path (e.g. "kafka.brokers") to where it was set, for the messages; a CA
+ * certificate path is read relative to `cwd`, and the returned configuration holds its PEM.
  */
-export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string> = new Map()): LabConfig {
+export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string> = new Map(), cwd: string = process.cwd()): LabConfig {
   const c = new Checker(sources);
   const topKeys = Object.keys(DEFAULT_CONFIG);
   if (!c.knownKeys(TOP, raw, topKeys)) throw new ConfigError(c.problems);
@@ -142,19 +169,21 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
   }
 
   const kafka = raw.kafka;
-  if (c.knownKeys('kafka', kafka, ['mode', 'brokers', 'external', 'topicPartitions', 'retentionHours'])) {
+  let caCert: string | undefined;
+  if (c.knownKeys('kafka', kafka, ['mode', 'brokers', 'external', 'topicPartitions', 'retentionHours', 'topicPrefix'])) {
     c.oneOf('kafka.mode', kafka.mode, KAFKA_MODES);
     c.oneOf('kafka.brokers', kafka.brokers, BROKER_COUNTS);
     c.integer('kafka.topicPartitions', kafka.topicPartitions, 1, 64);
     c.integer('kafka.retentionHours', kafka.retentionHours, 1, 24 * 365);
+    c.pattern('kafka.topicPrefix', kafka.topicPrefix, TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE);
     if (kafka.mode === 'external') {
       const ext = kafka.external;
       if (ext === undefined) {
         c.fail('kafka.external', ext, 'an object with bootstrapServers, securityProtocol and saslMechanism when kafka.mode is "external"');
-      } else if (c.knownKeys('kafka.external', ext, ['bootstrapServers', 'securityProtocol', 'saslMechanism'])) {
-        c.check('kafka.external.bootstrapServers', ext.bootstrapServers, hostPortListProblem(ext.bootstrapServers), `a comma-separated list of ${HOST_PORT_RULE}`);
-        c.oneOf('kafka.external.securityProtocol', ext.securityProtocol, SECURITY_PROTOCOLS);
-        c.oneOf('kafka.external.saslMechanism', ext.saslMechanism, SASL_MECHANISMS);
+      } else if (c.knownKeys('kafka.external', ext, EXTERNAL_KEYS)) {
+        const problemsBefore = c.problems.length;
+        checkExternal(c, ext, kafka.topicPrefix, cwd);
+        if (typeof ext.caCert === 'string' && c.problems.length === problemsBefore) caCert = caCertPem(ext.caCert, cwd);
       }
       if (kafka.brokers !== 1 && kafka.brokers !== undefined) c.fail('kafka.brokers', kafka.brokers, '1 when kafka.mode is "external" (the stack runs no broker then)');
     }
@@ -201,7 +230,9 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
   const grafana = grafanaConfig(c, raw.grafana, raw.bindAddress);
 
   if (c.problems.length > 0) throw new ConfigError(c.problems);
-  return { ...raw, grafana } as unknown as LabConfig;
+  const config = { ...raw, grafana } as unknown as LabConfig;
+  if (caCert === undefined || config.kafka.external === undefined) return config;
+  return { ...config, kafka: { ...config.kafka, external: { ...config.kafka.external, caCert } } };
 }
 
 /**

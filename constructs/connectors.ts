@@ -54,6 +54,11 @@ export interface ElasticsearchSinksProps {
    */
   readonly schemaRegistryUrl?: string;
   /**
+   * kafka.topicPrefix: the sinks read the prefixed topics into indexes named as without it.
+   * @default '' (none)
+   */
+  readonly topicPrefix?: string;
+  /**
    * The pipeline script's statements.
    * @default the statements of pipeline.ksqlFile, read and parsed here
    */
@@ -86,7 +91,11 @@ export class ElasticsearchSinks extends Construct {
       dependsOn: props.dependsOn,
     });
     for (const target of this.targets) {
-      const spec = elasticsearchSinkConnector(target, { elasticsearchUrl: props.elasticsearch.internalUrl, schemaRegistryUrl: props.schemaRegistryUrl });
+      const spec = elasticsearchSinkConnector(target, {
+        elasticsearchUrl: props.elasticsearch.internalUrl,
+        schemaRegistryUrl: props.schemaRegistryUrl,
+        topicPrefix: props.topicPrefix,
+      });
       this.sinks.set(
         target.object,
         new RestObject(this, spec.name, {

@@ -2,6 +2,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames, type DatasetName } from '../generators/schema';
+import { deployedTopicName } from '../config/topic-prefix';
 import { KafkaTopic } from '../providers/kafka';
 import type { TopicDecl } from '../stacks/pipeline-topics';
 
@@ -10,10 +11,16 @@ export interface KafkaTopicsProps {
   readonly topics: readonly TopicDecl[];
   /** The brokers: topics are created once they are healthy. */
   readonly dependsOn: ITerraformDependable[];
+  /** kafka.topicPrefix: each topic is created as prefix + its declared name. */
+  readonly topicPrefix: string;
 }
 
-/** One kafka_topic per declared topic, each named for the topic so plans read as topic lists. */
+/**
+ * One kafka_topic per declared topic, each named for the topic so plans read as topic lists. The
+ * resources keep the declared name as their Terraform name; the topic on the cluster has the prefix.
+ */
 export class KafkaTopics extends Construct {
+  /** By declared name (as the ksqlDB scripts and dataset schemas say it). */
   readonly byName = new Map<string, KafkaTopic>();
 
   constructor(scope: Construct, id: string, props: KafkaTopicsProps) {
@@ -21,7 +28,7 @@ export class KafkaTopics extends Construct {
     for (const topic of props.topics) {
       if (this.byName.has(topic.name)) continue;
       const resource = new KafkaTopic(this, topic.name, {
-        name: topic.name,
+        name: deployedTopicName(props.topicPrefix, topic.name),
         partitions: topic.partitions,
         replicationFactor: topic.replicationFactor,
         config: { ...topic.config },

@@ -1,3 +1,4 @@
+import { statementWithTopicPrefix } from '../ops/ksql/topic-prefix';
 import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
@@ -19,6 +20,11 @@ export interface KsqlObjectsProps {
    * @default none: statements depend on no topic resource
    */
   readonly topics?: ReadonlyMap<string, ITerraformDependable>;
+  /**
+   * kafka.topicPrefix: the statements sent to ksqlDB name the prefixed topics.
+   * @default '' (none)
+   */
+  readonly topicPrefix?: string;
   /**
    * Objects of other pipelines that this pipeline's statements read.
    * @default none: a statement that reads another pipeline's object fails synth
@@ -64,12 +70,13 @@ export class KsqlObjects extends Construct {
             'create the topics of planPipelineTopics() (stacks/pipeline-topics.ts) and pass them as `topics`',
         );
       }
+      const spec = { ...specFromStatement(s), statement: statementWithTopicPrefix(s, props.topicPrefix ?? '') };
       const object = new RestObject(this, s.name, {
         tool: 'ksql',
         endpoint: props.ksqlUrl,
-        spec: { ...specFromStatement(s) },
+        spec,
         // Where the statement sits in its file is for messages only: moving it must not re-create it.
-        replaceOn: { ...specFromStatement(s), file: undefined, line: undefined },
+        replaceOn: { ...spec, file: undefined, line: undefined },
         dependsOn: [...props.dependsOn, ...(topicResource ? [topicResource] : []), ...sources.map((o) => o.resource)],
         replaceWith: sources.map((o): TerraformResource => o.resource),
       });

@@ -2,6 +2,7 @@
  * Command-line parsing for lab-generate: common options plus each dataset's own flags. Every
  * error names the option, the bad value and what is allowed.
  */
+import { deployedTopicName, topicPrefixFromEnv } from '../config/topic-prefix';
 import { parseArgs } from 'node:util';
 import type { FlagSpec, FlagValues } from './dataset-module';
 import { DATASETS } from './datasets';
@@ -235,8 +236,15 @@ export function parseGeneratorArgs(argv: readonly string[], env: Readonly<Record
     throw new UsageError(`${first} writes rows into MariaDB: set ${DB_URL_ENV}=mysql://user:password@host:3306/moodle (or pass --db-url), or use --stdout`);
   }
   if (stdout && viaApi !== undefined) throw new UsageError('--stdout and --via-api exclude each other: print the payments or send them to the API');
-  const topic = text('topic') ?? datasetTopic(module.schema);
-  const registryTopics = sink.kind === 'kafka' ? Object.values(sink.topicByFormat ?? {}) : [];
+  // The stack's topics carry kafka.topicPrefix; an explicit --topic is taken as it is.
+  let prefix: string;
+  try {
+    prefix = topicPrefixFromEnv(env);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const topic = text('topic') ?? deployedTopicName(prefix, datasetTopic(module.schema));
+  const registryTopics = sink.kind === 'kafka' ? Object.values(sink.topicByFormat ?? {}).map((t) => deployedTopicName(prefix, t)) : [];
   if (!stdout && viaApi === undefined && registryTopics.includes(topic)) {
     // ksqlDB reads these topics as JSON_SR/AVRO/PROTOBUF (Confluent wire format with a schema id): plain JSON there would break it.
     throw new UsageError(

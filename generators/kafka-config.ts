@@ -1,7 +1,8 @@
 /**
  * kafkajs client settings from the command line and the environment the stack sets
  * (KAFKA_BROKERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
- * KAFKA_SASL_PASSWORD). Secrets come only from the environment, never from arguments.
+ * KAFKA_SASL_PASSWORD, and KAFKA_SSL_CA, the PEM of a private CA). Secrets come only from the
+ * environment, never from arguments.
  */
 import { logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { HOST_PORT_RULE, hostPortProblem } from './host-port';
@@ -63,10 +64,14 @@ export function kafkaConfig(clientId: string, brokers: string[], env: Env = proc
   if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new Error(`KAFKA_SECURITY_PROTOCOL '${protocol}' is not supported; allowed: ${SECURITY_PROTOCOLS.join(', ')}`);
   }
+  const tls = protocol === 'SSL' || protocol === 'SASL_SSL';
+  const ca = env.KAFKA_SSL_CA;
+  if (ca && !tls) throw new Error(`KAFKA_SSL_CA is set, but KAFKA_SECURITY_PROTOCOL '${protocol}' uses no TLS; set SSL or SASL_SSL, or unset KAFKA_SSL_CA`);
   return {
     clientId,
     brokers,
-    ssl: protocol === 'SSL' || protocol === 'SASL_SSL',
+    // Without a CA of its own the client trusts Node's public CAs, as Confluent Cloud, MSK and Aiven need.
+    ssl: tls && ca ? { ca: [ca] } : tls,
     sasl: protocol.startsWith('SASL_') ? saslOptions(env) : undefined,
     connectionTimeout: 10_000,
     // Reconnect for as long as it takes, like the Java client: the caller's delivery timeout

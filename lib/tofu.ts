@@ -53,9 +53,11 @@ export interface TofuResult {
 }
 
 /** Runs `tofu <args>` in a working directory with the offline mirror; throws with tofu's own output. */
-export async function tofu(toolchain: TofuToolchain, cwd: string, args: readonly string[]): Promise<TofuResult> {
+export async function tofu(toolchain: TofuToolchain, cwd: string, args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Promise<TofuResult> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // TF_VAR_* values (credentials): the environment keeps them off the command line.
+    ...extraEnv,
     TF_CLI_CONFIG_FILE: toolchain.cliConfigFile,
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',

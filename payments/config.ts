@@ -3,6 +3,7 @@
  * The stack sets the environment (HOST, PORT, KAFKA_BROKERS, SCHEMA_REGISTRY_URL, KAFKA_SASL_*).
  */
 import { parseArgs } from 'node:util';
+import { TOPIC_PREFIX_ENV, topicPrefixFromEnv } from '../config/topic-prefix';
 import { parseBrokers } from '../generators/kafka-config';
 
 export interface PaymentsConfig {
@@ -26,6 +27,8 @@ export interface PaymentsConfig {
   readonly createdAtMaxPastMs: number;
   /** How far after the server's clock created_at may be. */
   readonly createdAtMaxFutureMs: number;
+  /** Prepended to the endpoints' topic names (kafka.topicPrefix of a shared cluster). */
+  readonly topicPrefix: string;
 }
 
 export type PaymentsArgs = { readonly kind: 'help'; readonly text: string } | { readonly kind: 'run'; readonly config: PaymentsConfig };
@@ -59,7 +62,7 @@ const SETTINGS = {
   idempotencyMaxIds: { flag: 'idempotency-max-ids', env: 'PAYMENTS_IDEMPOTENCY_MAX_IDS', fallback: '50000', description: 'most payment ids remembered (oldest forgotten first)' },
   createdAtMaxPastMs: { flag: 'created-at-max-past-ms', env: 'PAYMENTS_CREATED_AT_MAX_PAST_MS', fallback: '604800000', description: "how far before the server's clock created_at may be" },
   createdAtMaxFutureMs: { flag: 'created-at-max-future-ms', env: 'PAYMENTS_CREATED_AT_MAX_FUTURE_MS', fallback: '300000', description: "how far after the server's clock created_at may be" },
-} as const satisfies Record<keyof PaymentsConfig, Setting>;
+} as const satisfies Record<Exclude<keyof PaymentsConfig, 'topicPrefix'>, Setting>;
 
 export const HELP = [
   'payments-api: the payments HTTP API.',
@@ -84,7 +87,8 @@ export const HELP = [
   '  --help                   this text',
   '',
   'Kafka security from the environment: KAFKA_SECURITY_PROTOCOL (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL),',
-  'KAFKA_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD.',
+  'KAFKA_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,',
+  'KAFKA_SSL_CA (PEM of a private CA). ' + `${TOPIC_PREFIX_ENV}: prepended to every topic name (a shared cluster).`,
   'Registry credentials go into the URL: https://key:secret@host.',
   'SIGTERM/SIGINT: stop accepting, answer what is in flight once Kafka acknowledged it, exit 0; after',
   '--shutdown-timeout-ms, report what was not written or not acknowledged and exit 1.',
@@ -133,6 +137,7 @@ export function parsePaymentsArgs(argv: readonly string[], env: Readonly<Record<
       idempotencyMaxIds: integer(SETTINGS.idempotencyMaxIds, raw(SETTINGS.idempotencyMaxIds), 0, 10_000_000),
       createdAtMaxPastMs: integer(SETTINGS.createdAtMaxPastMs, raw(SETTINGS.createdAtMaxPastMs), 0, 3650 * DAY_MS),
       createdAtMaxFutureMs: integer(SETTINGS.createdAtMaxFutureMs, raw(SETTINGS.createdAtMaxFutureMs), 0, 365 * DAY_MS),
+      topicPrefix: topicPrefixFromEnv(env),
     },
   };
 }

@@ -2,6 +2,7 @@
  * The API's endpoints, derived from the payments dataset schema: one per value format, each with
  * its topic (the schema's topicByFormat), its registry subject and its serializer.
  */
+import { deployedTopicName } from '../config/topic-prefix';
 import { paymentsSchema } from '../generators/datasets/payments.schema';
 import { valueSubject } from '../generators/formats/registry-client';
 import { serdeFor, type ValueSerde } from '../generators/formats/serde';
@@ -17,12 +18,14 @@ export interface PaymentEndpoint {
   readonly serde: ValueSerde;
 }
 
-export function endpointsOf(schema: DatasetSchema = paymentsSchema): readonly PaymentEndpoint[] {
+/** `topicPrefix` is kafka.topicPrefix: the topics, and so the registry subjects, carry it. */
+export function endpointsOf(schema: DatasetSchema = paymentsSchema, topicPrefix = ''): readonly PaymentEndpoint[] {
   if (schema.sink.kind !== 'kafka') throw new Error(`dataset ${schema.name} is not produced to Kafka, so it has no API endpoints`);
   const topics = schema.sink.topicByFormat ?? {};
   return schema.formats.map((format) => {
-    const topic = topics[format];
-    if (topic === undefined) throw new Error(`dataset ${schema.name} declares format ${format} but no topic for it in sink.topicByFormat`);
+    const declared = topics[format];
+    if (declared === undefined) throw new Error(`dataset ${schema.name} declares format ${format} but no topic for it in sink.topicByFormat`);
+    const topic = deployedTopicName(topicPrefix, declared);
     return { path: `/payment_${format.toLowerCase()}`, format, topic, subject: valueSubject(topic), serde: serdeFor(schema, format) };
   });
 }

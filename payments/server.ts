@@ -3,6 +3,7 @@
  * behind the request batcher, the Schema Registry client, node:http, and a graceful shutdown.
  * `npm run payments -- --help`; in the image: node dist/payments/server.js.
  */
+import { paymentsSchema } from '../generators/datasets/payments.schema';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
@@ -64,7 +65,7 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
 
 export async function startPaymentsServer(config: PaymentsConfig, options: StartOptions = {}): Promise<RunningPaymentsServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const endpoints = endpointsOf();
+  const endpoints = endpointsOf(paymentsSchema, config.topicPrefix);
   const kafka = new Kafka({
     ...kafkaConfig('payments-api', config.brokers, options.env ?? process.env),
     // Each connection attempt gives up within seconds; the sender's own loop tries again until stopped.

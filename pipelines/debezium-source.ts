@@ -7,6 +7,7 @@
  * password, and any Kafka client property of an external cluster, are `${env:NAME}` references that
  * the worker resolves through Kafka's EnvVarConfigProvider (config.providers=env).
  */
+import { deployedTopicName } from '../config/topic-prefix';
 import type { ConnectorSpec } from '../ops/connect/rest';
 import type { DatasetSchema } from '../generators/schema';
 
@@ -32,6 +33,11 @@ export interface CdcKafka {
    * already puts them, so none of them is written into the connector config.
    */
   readonly clientPropertyNames?: readonly string[];
+  /**
+   * kafka.topicPrefix: Debezium's topic prefix and its schema history topic start with it.
+   * @default '' (none)
+   */
+  readonly topicPrefix?: string;
 }
 
 export interface DebeziumSourceParams {
@@ -96,7 +102,7 @@ export function debeziumSourceConnector(params: DebeziumSourceParams): Connector
       'database.user': database.user,
       'database.password': envReference(database.passwordEnvVar),
       'database.server.id': String(params.serverId ?? 184054),
-      'topic.prefix': prefix,
+      'topic.prefix': deployedTopicName(kafka.topicPrefix ?? '', prefix),
       'database.include.list': database.name,
       'table.include.list': escapeRegex(qualifiedTable),
       // Exactly the dataset's columns, whatever else the table holds.
@@ -104,7 +110,7 @@ export function debeziumSourceConnector(params: DebeziumSourceParams): Connector
       'include.schema.changes': 'false',
       'snapshot.mode': 'initial',
       'schema.history.internal.kafka.bootstrap.servers': kafka.bootstrapServers,
-      'schema.history.internal.kafka.topic': `_${prefix}-cdc-schema-history`,
+      'schema.history.internal.kafka.topic': deployedTopicName(kafka.topicPrefix ?? '', `_${prefix}-cdc-schema-history`),
       ...historyClient,
       // Numbers stay JSON numbers (no base64 decimals), as the stream's BIGINT/DOUBLE columns expect.
       'decimal.handling.mode': 'double',

@@ -13,6 +13,7 @@
  *   key, deletes it (`behavior.on.null.values=delete`): a session merged away or a window that stops
  *   matching a HAVING clause leaves the index too.
  */
+import { deployedTopicName } from '../config/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
 import type { KsqlStatement } from '../ops/ksql/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
@@ -142,6 +143,12 @@ export interface SinkConnectorOptions {
   readonly elasticsearchUrl: string;
   /** Schema Registry as the Connect worker reaches it; required for AVRO, PROTOBUF and JSON_SR sinks. */
   readonly schemaRegistryUrl?: string;
+  /**
+   * kafka.topicPrefix: the sink reads the prefixed topic, its consumer group carries the prefix, and
+   * the index keeps the object's name.
+   * @default '' (none)
+   */
+  readonly topicPrefix?: string;
 }
 
 export function sinkConnectorName(target: SinkTarget): string {
@@ -159,10 +166,15 @@ export function elasticsearchSinkConnector(target: SinkTarget, options: SinkConn
   if (value.registry && !options.schemaRegistryUrl) {
     throw new Error(`sink ${target.object} reads ${target.valueFormat} values: pass schemaRegistryUrl to the Elasticsearch sinks`);
   }
+  const prefix = options.topicPrefix ?? '';
+  const topic = deployedTopicName(prefix, target.topic);
   const config: Record<string, string> = {
     'connector.class': ELASTICSEARCH_SINK_CLASS,
     'tasks.max': '1',
-    topics: target.topic,
+    topics: topic,
+    // Connect names a sink's group connect-<name>; on a shared cluster it must be under the prefix
+    // (the lab's ACLs cover no other group). Kafka 3's default override policy allows this.
+    ...(prefix ? { 'consumer.override.group.id': deployedTopicName(prefix, `connect-${sinkConnectorName(target)}`) } : {}),
     'connection.url': options.elasticsearchUrl,
     // Mappings come from the pipeline's index template, not from record schemas.
     'schema.ignore': 'true',
@@ -196,7 +208,7 @@ export function elasticsearchSinkConnector(target: SinkTarget, options: SinkConn
   Object.assign(config, {
     transforms: transforms.join(','),
     'transforms.toIndex.type': 'org.apache.kafka.connect.transforms.RegexRouter',
-    'transforms.toIndex.regex': escapeRegex(target.topic),
+    'transforms.toIndex.regex': escapeRegex(topic),
     'transforms.toIndex.replacement': target.index,
   });
   return { name: sinkConnectorName(target), config };

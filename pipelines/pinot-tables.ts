@@ -5,6 +5,7 @@
  * epoch-millisecond columns (the index templates' time rule) are date-time fields, and the
  * declared time column is the table's time column.
  */
+import { deployedTopicName } from '../config/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
 import { valueColumns } from '../ops/ksql/columns';
 import type { KsqlStatement } from '../ops/ksql/parser';
@@ -32,6 +33,8 @@ export interface PinotKafka {
   readonly bootstrapServers: string;
   /** Further consumer properties (security.protocol, sasl.*): Pinot hands its stream config to the consumer. */
   readonly clientProperties: Readonly<Record<string, string>>;
+  /** kafka.topicPrefix: the table consumes the object's topic under its deployed name. */
+  readonly topicPrefix: string;
 }
 
 /** Pinot table names follow the Elasticsearch index rule: the object's name in lower case. */
@@ -95,7 +98,7 @@ export function pinotTable(decl: PipelineDecl, statements: readonly KsqlStatemen
           streamConfigMaps: [
             {
               streamType: 'kafka',
-              'stream.kafka.topic.name': objectTopic(statement),
+              'stream.kafka.topic.name': deployedTopicName(kafka.topicPrefix, objectTopic(statement)),
               'stream.kafka.broker.list': kafka.bootstrapServers,
               'stream.kafka.consumer.factory.class.name': PINOT_KAFKA_CONSUMER_FACTORY,
               'stream.kafka.decoder.class.name': PINOT_JSON_DECODER,

@@ -1,3 +1,4 @@
+import { TOPIC_PREFIX_ENV } from '../config/topic-prefix';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -51,6 +52,8 @@ export function kafkaClientEnv(kafka: KafkaConnection): Record<string, string> {
     env.KAFKA_SASL_USERNAME = kafka.saslCredentials.username;
     env.KAFKA_SASL_PASSWORD = kafka.saslCredentials.password;
   }
+  if (kafka.caCertPem) env.KAFKA_SSL_CA = kafka.caCertPem;
+  if (kafka.topicPrefix) env[TOPIC_PREFIX_ENV] = kafka.topicPrefix;
   return env;
 }
 
@@ -107,7 +110,7 @@ export class Generator extends Construct {
       ],
       env: { ...kafkaClientEnv(props.kafka), NODE_OPTIONS: `--max-old-space-size=${generatorHeapMb(props.memoryMb)}`, ...props.env },
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
-      after: props.topics,
+      after: [...props.topics, ...(props.kafka.accessGranted ?? [])],
       healthCheck: { test: ['CMD', 'node', 'dist/generators/healthcheck.js', HEALTH_FILE, '30'], startPeriodSeconds: 20 },
     });
   }
@@ -150,7 +153,7 @@ export class PaymentsApi extends Construct implements HttpEndpoints {
       },
       ports: [{ container: PAYMENTS_API_PORT, host: props.hostPort }],
       dependsOn: [...props.kafka.brokers, props.schemaRegistry.service],
-      after: props.topics,
+      after: [...props.topics, ...(props.kafka.accessGranted ?? [])],
       healthCheck: {
         test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${PAYMENTS_API_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
         startPeriodSeconds: 15,

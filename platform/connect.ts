@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
-import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
+import { propertiesAsEnv, topicOn, type KafkaConnection } from './kafka-connection';
 import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 import { LocalImage } from './local-image';
 
@@ -69,12 +69,14 @@ export class KafkaConnect extends Construct implements HttpEndpoints {
         ...propertiesAsEnv('CONNECT_', props.kafka.clientProperties),
         ...propertiesAsEnv('CONNECT_PRODUCER_', props.kafka.clientProperties),
         ...propertiesAsEnv('CONNECT_CONSUMER_', props.kafka.clientProperties),
+        // Connectors' own admin clients (topic creation, dead letter queues) read the admin.* settings.
+        ...propertiesAsEnv('CONNECT_ADMIN_', props.kafka.clientProperties),
         CONNECT_REST_ADVERTISED_HOST_NAME: 'connect',
         CONNECT_REST_PORT: String(CONNECT_PORT),
-        CONNECT_GROUP_ID: `${project}-connect`,
-        CONNECT_CONFIG_STORAGE_TOPIC: `_${project}-connect-configs`,
-        CONNECT_OFFSET_STORAGE_TOPIC: `_${project}-connect-offsets`,
-        CONNECT_STATUS_STORAGE_TOPIC: `_${project}-connect-status`,
+        CONNECT_GROUP_ID: topicOn(props.kafka, `${project}-connect`),
+        CONNECT_CONFIG_STORAGE_TOPIC: topicOn(props.kafka, `_${project}-connect-configs`),
+        CONNECT_OFFSET_STORAGE_TOPIC: topicOn(props.kafka, `_${project}-connect-offsets`),
+        CONNECT_STATUS_STORAGE_TOPIC: topicOn(props.kafka, `_${project}-connect-status`),
         CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR: rf,
         CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: rf,
         CONNECT_STATUS_STORAGE_REPLICATION_FACTOR: rf,
@@ -91,6 +93,7 @@ export class KafkaConnect extends Construct implements HttpEndpoints {
       },
       ports: [{ container: CONNECT_PORT, host: props.hostPort }],
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
+      after: props.kafka.accessGranted,
       healthCheck: { test: curlCheck(`http://localhost:${CONNECT_PORT}/connector-plugins`), startPeriodSeconds: 60 },
       waitTimeoutSeconds: 300,
       // Tasks commit their offsets (the CDC position among them) and leave the group.

@@ -20,6 +20,8 @@ export interface KafkaBrokersProps {
    */
   readonly advertisedHost: string;
   readonly defaultPartitions: number;
+  /** kafka.topicPrefix, which the connection hands to every client. */
+  readonly topicPrefix: string;
 }
 
 /** Listener ports inside the network: clients on the lab network, the KRaft quorum, and the host. */
@@ -95,6 +97,7 @@ export class KafkaBrokers extends Construct {
       clientProperties: {},
       brokers,
       replicationFactor,
+      topicPrefix: props.topicPrefix,
     };
     this.hostBootstrapServers = brokers.map((b) => b.hostAddress(HOST_LISTENER_PORT)).join(',');
   }

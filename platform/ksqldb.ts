@@ -2,7 +2,7 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
 import type { KafkaConnect } from './connect';
-import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
+import { propertiesAsEnv, topicOn, type KafkaConnection } from './kafka-connection';
 import type { SchemaRegistry } from './schema-registry';
 import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 
@@ -39,7 +39,9 @@ export class KsqlDb extends Construct implements HttpEndpoints {
         KSQL_LISTENERS: `http://0.0.0.0:${KSQLDB_PORT}`,
         KSQL_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
         ...propertiesAsEnv('KSQL_', props.kafka.clientProperties),
-        KSQL_KSQL_SERVICE_ID: `${props.context.project}_`,
+        // The service id starts ksqlDB's internal topics and groups (`_confluent-ksql-<id>...`) and its
+        // processing log topic (`<id>ksql_processing_log`): with the prefix they stay inside the lab's ACLs.
+        KSQL_KSQL_SERVICE_ID: topicOn(props.kafka, `${props.context.project}_`),
         KSQL_KSQL_SCHEMA_REGISTRY_URL: props.schemaRegistry.internalUrl,
         KSQL_KSQL_CONNECT_URL: props.connect.internalUrl,
         KSQL_KSQL_INTERNAL_TOPIC_REPLICAS: rf,

@@ -48,6 +48,7 @@ export class Pinot extends Construct {
       ],
       // Realtime tables consume from Kafka: the brokers must be up before a table is added.
       dependsOn: props.kafka.brokers,
+      after: props.kafka.accessGranted,
       healthCheck: { test: curlCheck(`http://localhost:${PINOT_CONTROLLER_PORT}/health`), startPeriodSeconds: 90 },
       waitTimeoutSeconds: 420,
       // The server commits its consuming segments' offsets before it stops.

@@ -1,7 +1,7 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
-import { propertiesAsEnv, type KafkaConnection } from './kafka-connection';
+import { propertiesAsEnv, topicOn, type KafkaConnection } from './kafka-connection';
 import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 
 export const SCHEMA_REGISTRY_PORT = 8081;
@@ -34,11 +34,17 @@ export class SchemaRegistry extends Construct implements HttpEndpoints {
         SCHEMA_REGISTRY_LISTENERS: `http://0.0.0.0:${SCHEMA_REGISTRY_PORT}`,
         SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
         SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR: String(props.kafka.replicationFactor),
+        // Its storage topic and leader-election group go under the prefix on a shared cluster; without
+        // one they keep the image's defaults, which are these same names.
+        ...(props.kafka.topicPrefix
+          ? { SCHEMA_REGISTRY_KAFKASTORE_TOPIC: topicOn(props.kafka, '_schemas'), SCHEMA_REGISTRY_SCHEMA_REGISTRY_GROUP_ID: topicOn(props.kafka, 'schema-registry') }
+          : {}),
         ...propertiesAsEnv('SCHEMA_REGISTRY_KAFKASTORE_', props.kafka.clientProperties),
         SCHEMA_REGISTRY_HEAP_OPTS: heapOpts(props.memoryMb),
       },
       ports: [{ container: SCHEMA_REGISTRY_PORT, host: props.hostPort }],
       dependsOn: props.kafka.brokers,
+      after: props.kafka.accessGranted,
       healthCheck: { test: curlCheck(`http://localhost:${SCHEMA_REGISTRY_PORT}/subjects`), startPeriodSeconds: 30 },
     });
     this.internalUrl = this.service.url(SCHEMA_REGISTRY_PORT);

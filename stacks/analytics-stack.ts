@@ -6,7 +6,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { envSuffix } from '../config/load';
-import type { ImageName, LabConfig, PortName, SaslMechanism } from '../config/types';
+import type { ImageName, LabConfig, PortName } from '../config/types';
 import { PIPELINES } from '../pipelines/catalog';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { DB_URL_ENV } from '../generators/cli-args';
@@ -27,16 +27,9 @@ import { MariaDb } from '../platform/mariadb';
 import { Pinot } from '../platform/pinot';
 import { SchemaRegistry } from '../platform/schema-registry';
 import { reachableHost, type Service, type ServiceContext } from '../platform/service';
-import { KafkaProvider, type KafkaSaslMechanism } from '../providers/kafka';
+import { KafkaProvider } from '../providers/kafka';
 import { validateEnabledPipelineScripts } from '../constructs/ksql-objects';
 import { createPipelineTopics, PipelineResources } from './pipeline-resources';
-
-/** The Mongey/kafka provider's names for the SASL mechanisms. */
-const PROVIDER_SASL: Readonly<Record<SaslMechanism, KafkaSaslMechanism>> = {
-  PLAIN: 'plain',
-  'SCRAM-SHA-256': 'scram-sha256',
-  'SCRAM-SHA-512': 'scram-sha512',
-};
 
 /** The published ports that serve HTTP; the brokers' port is Kafka's protocol, MariaDB's MySQL's. */
 export type HttpPortName = Exclude<PortName, 'kafka' | 'mariadb'>;
@@ -98,6 +91,7 @@ export class AnalyticsStack extends TerraformStack {
         firstHostPort: ports.kafka,
         advertisedHost: reachableHost(config.bindAddress),
         defaultPartitions: config.kafka.topicPartitions,
+        topicPrefix: config.kafka.topicPrefix,
       });
       kafka = brokers.connection;
       hostBootstrapServers = brokers.hostBootstrapServers;
@@ -107,15 +101,10 @@ export class AnalyticsStack extends TerraformStack {
     } else {
       // validateConfig guarantees `external` is present in external mode.
       const external = config.kafka.external!;
-      kafka = new ExternalKafka(this, 'kafka', external).connection;
+      const cluster = new ExternalKafka(this, 'kafka', external, config.kafka.topicPrefix);
+      kafka = cluster.connection;
       hostBootstrapServers = kafka.bootstrapServers;
-      new KafkaProvider(this, 'kafka-provider', {
-        bootstrapServers: external.bootstrapServers.split(','),
-        tlsEnabled: external.securityProtocol.endsWith('SSL'),
-        ...(kafka.saslCredentials
-          ? { saslMechanism: PROVIDER_SASL[external.saslMechanism], saslUsername: kafka.saslCredentials.username, saslPassword: kafka.saslCredentials.password }
-          : {}),
-      });
+      cluster.provider(this, 'kafka-provider');
     }
 
     const schemaRegistry = track(

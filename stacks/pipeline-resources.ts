@@ -58,6 +58,7 @@ export function createPipelineTopics(scope: Construct, pipelines: readonly Pipel
   return new KafkaTopics(scope, 'topics', {
     topics: planPipelineTopics(pipelines, graph, config.kafka, kafka.replicationFactor),
     dependsOn: kafka.brokers.map((b) => b.container),
+    topicPrefix: kafka.topicPrefix,
   });
 }
 
@@ -84,7 +85,7 @@ export class PipelineResources extends Construct {
           connectUrl: platform.connect.hostUrl,
           dataset: DATASET_SCHEMAS[dataset],
           database: mariadb.cdcSource,
-          kafka: { bootstrapServers: kafka.bootstrapServers, clientPropertyNames: Object.keys(kafka.clientProperties) },
+          kafka: { bootstrapServers: kafka.bootstrapServers, clientPropertyNames: Object.keys(kafka.clientProperties), topicPrefix: kafka.topicPrefix },
           dependsOn: [platform.connect.service.container, mariadb.service.container, ...topics.forDataset(dataset)],
         }),
       );
@@ -105,6 +106,7 @@ export class PipelineResources extends Construct {
         ksqlUrl: platform.ksqldb.hostUrl,
         dependsOn: before,
         topics: topics.byName,
+        topicPrefix: kafka.topicPrefix,
         graph: platform.graph,
         upstream: [...created],
       });
@@ -114,6 +116,7 @@ export class PipelineResources extends Construct {
         pipeline,
         connectUrl: platform.connect.hostUrl,
         elasticsearch: platform.elasticsearch,
+        topicPrefix: kafka.topicPrefix,
         statements,
         dependsOn: [
           platform.connect.service.container,
@@ -139,7 +142,7 @@ export class PipelineResources extends Construct {
           pipeline,
           controllerUrl: pinot.controllerHostUrl,
           statements,
-          kafka: { bootstrapServers: kafka.bootstrapServers, clientProperties: kafka.clientProperties },
+          kafka: { bootstrapServers: kafka.bootstrapServers, clientProperties: kafka.clientProperties, topicPrefix: kafka.topicPrefix },
           dependsOn: [pinot.service.container, ...(topic ? [topic] : [])],
         });
       }

@@ -23,6 +23,7 @@ describe('parsePaymentsArgs', () => {
       idempotencyMaxIds: 50_000,
       createdAtMaxPastMs: 7 * 86_400_000,
       createdAtMaxFutureMs: 300_000,
+      topicPrefix: '',
     });
   });
 

@@ -66,4 +66,13 @@ export const SNAPSHOT_CONFIGS: Readonly<Record<string, LabConfigOverrides>> = {
   external: {
     kafka: { mode: 'external', external: { bootstrapServers: 'pkc-12345.eu-west-1.aws.confluent.cloud:9092', securityProtocol: 'SASL_SSL', saslMechanism: 'PLAIN' } },
   },
+  // A self-managed cluster shared by several labs: every name under a prefix, and the stack grants its services' ACLs.
+  'external, shared (prefix and ACLs)': {
+    pipelines: ['ratings', 'moodle'],
+    kafka: {
+      mode: 'external',
+      topicPrefix: 'team1.lab.',
+      external: { bootstrapServers: 'kafka-1.example.internal:9096', securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', manageAcls: true },
+    },
+  },
 };

@@ -5,6 +5,7 @@
  * ksqlDB would derive from the source topic the stack creates, so no statement is refused with
  * "already exists, with different partition/replica/retention configuration".
  */
+import { deployedTopicName } from '../../config/topic-prefix';
 import { PIPELINES } from '../../pipelines/catalog';
 import { parseScript, type KsqlStatement } from '../../ops/ksql/parser';
 import { validatePipelineScripts } from '../../ops/ksql/scripts';
@@ -106,8 +107,9 @@ describe.each(Object.entries(SNAPSHOT_CONFIGS))('every sink topic of the %s stac
   });
 
   it.each(queries.map((s) => [s.name, s] as const))('%s: its topic is what ksqlDB derives from the synthesized source topic', (_name, s) => {
-    const source = statementTopic(graph.byName.get(s.sources[0].name)!)!;
-    const sink = topics.get(statementTopic(s)!);
+    // The stack creates the scripts' topics under kafka.topicPrefix.
+    const source = deployedTopicName(config.kafka.topicPrefix, statementTopic(graph.byName.get(s.sources[0].name)!)!);
+    const sink = topics.get(deployedTopicName(config.kafka.topicPrefix, statementTopic(s)!));
     expect(sink).toBeDefined();
     expect(topics.get(source)).toBeDefined();
     expect(asSettings(sink!)).toEqual(ksqlSinkTopicSettings(s, asSettings(topics.get(source)!)));

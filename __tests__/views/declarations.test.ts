@@ -11,7 +11,7 @@ const moodleStatements = loadPipelineScript(moodle).statements;
 const moodleTargets = resolveSinkTargets(moodle, moodleStatements);
 const shop = PIPELINES.shop;
 const shopStatements = loadPipelineScript(shop).statements;
-const KAFKA = { bootstrapServers: 'kafka-1:19092', clientProperties: {} };
+const KAFKA = { bootstrapServers: 'kafka-1:19092', clientProperties: {}, topicPrefix: '' };
 
 function withPanels(panels: NonNullable<PipelineDecl['kibana']>['dashboard']['panels']): PipelineDecl {
   return { ...moodle, kibana: { dashboard: { ...moodle.kibana!.dashboard, panels } } };
@@ -55,9 +55,10 @@ describe('pinotTable', () => {
     });
   });
 
-  it('passes the cluster client properties to the consumer (an external SASL cluster)', () => {
-    const spec = pinotTable(shop, shopStatements, { bootstrapServers: 'b:9092', clientProperties: { 'security.protocol': 'SASL_SSL' } });
+  it('passes the cluster client properties to the consumer and reads the prefixed topic (a shared external SASL cluster)', () => {
+    const spec = pinotTable(shop, shopStatements, { bootstrapServers: 'b:9092', clientProperties: { 'security.protocol': 'SASL_SSL' }, topicPrefix: 'team1.' });
     expect(JSON.stringify(spec.tableConfig)).toContain('"security.protocol":"SASL_SSL"');
+    expect(JSON.stringify(spec.tableConfig)).toContain('"stream.kafka.topic.name":"team1.window_transactions"');
   });
 
   it('refuses a time column that is not an epoch-millisecond value column, and undeclared or unknown columns', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { kafkaJavaArgs, runKafkaTool, writeLog4jConfig } from './jvm';
 import { ensureIntegrationServices } from './paths';
 import { freePort, waitUntil } from './ports';
@@ -53,6 +53,21 @@ export interface StartKafkaOptions {
    * bootstrap through it, which the 127.0.0.1 listener could not serve from inside a container.
    */
   readonly containerHost?: string;
+  /** Secures the broker (startSecureKafka in secure-kafka.ts builds this); plaintext without it. */
+  readonly security?: BrokerSecurity;
+}
+
+/**
+ * What turns the plaintext broker into a secured one: the client listeners (127.0.0.1 and
+ * CONTAINERS) speak SASL_SSL, the controller listener TLS.
+ */
+export interface BrokerSecurity {
+  /** server.properties entries: TLS, SASL and authorizer settings. */
+  readonly properties: Readonly<Record<string, string>>;
+  /** More arguments of `kafka-storage format`, e.g. --add-scram for the super user the broker itself logs in as. */
+  readonly formatArgs: readonly string[];
+  /** kafkajs TLS and SASL settings with which the readiness probe connects. */
+  readonly client: Pick<KafkaConfig, 'ssl' | 'sasl'>;
 }
 
 /** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding (Uuid.toString()). */
@@ -66,17 +81,21 @@ function serverProperties(options: {
   partitions: number;
   autoCreateTopics: boolean;
   extra: Readonly<Record<string, string>>;
+  secured: boolean;
 }): string {
   const containers = options.container && `${options.container.host}:${options.container.port}`;
+  // The 127.0.0.1 client listener is named after its protocol, so that listener-prefixed settings read naturally.
+  const client = options.secured ? 'SASL_SSL' : 'PLAINTEXT';
+  const controllerProtocol = options.secured ? 'SSL' : 'PLAINTEXT';
   const properties: Record<string, string> = {
     'process.roles': 'broker,controller',
     'node.id': '1',
     'controller.quorum.voters': `1@127.0.0.1:${options.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}${containers ? `,CONTAINERS://${containers}` : ''}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.port}${containers ? `,CONTAINERS://${containers}` : ''}`,
+    listeners: `${client}://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}${containers ? `,CONTAINERS://${containers}` : ''}`,
+    'advertised.listeners': `${client}://127.0.0.1:${options.port}${containers ? `,CONTAINERS://${containers}` : ''}`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${containers ? ',CONTAINERS:PLAINTEXT' : ''}`,
+    'inter.broker.listener.name': client,
+    'listener.security.protocol.map': `CONTROLLER:${controllerProtocol},${client}:${client}${containers ? `,CONTAINERS:${client}` : ''}`,
     'log.dirs': options.dataDir,
     'num.partitions': String(options.partitions),
     'auto.create.topics.enable': String(options.autoCreateTopics),
@@ -106,8 +125,9 @@ function serverProperties(options: {
 }
 
 /** True when the broker answers a metadata request and names itself as controller. */
-export async function kafkaAnswers(bootstrap: string): Promise<boolean> {
+export async function kafkaAnswers(bootstrap: string, security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {}): Promise<boolean> {
   const admin = new Kafka({
+    ...security,
     clientId: 'integration-probe',
     brokers: [bootstrap],
     logLevel: logLevel.NOTHING,
@@ -147,7 +167,8 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Local
       dataDir,
       partitions: options.partitions ?? 1,
       autoCreateTopics: options.autoCreateTopics ?? false,
-      extra: options.properties ?? {},
+      extra: { ...options.security?.properties, ...options.properties },
+      secured: options.security !== undefined,
     }),
   );
   const log4jFile = writeLog4jConfig(root);
@@ -160,7 +181,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Local
       heapMb: 128,
       log4jFile,
       mainClass: 'kafka.tools.StorageTool',
-      args: ['format', `--cluster-id=${newClusterId()}`, '-c', propertiesFile],
+      args: ['format', `--cluster-id=${newClusterId()}`, '-c', propertiesFile, ...(options.security?.formatArgs ?? [])],
     }),
   );
 
@@ -173,7 +194,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Local
       logFile,
     });
     broker = started;
-    await waitUntil(() => kafkaAnswers(bootstrap), {
+    await waitUntil(() => kafkaAnswers(bootstrap, options.security?.client), {
       what: `Kafka broker on ${bootstrap}`,
       timeoutMs: options.startTimeoutMs ?? 90_000,
       abort: () => {
