@@ -6,6 +6,7 @@
  */
 import type { LabConfig } from '../config/types';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { deployedTopicName } from '../config/topic-prefix';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
 import { pinotTableName } from '../pipelines/pinot-tables';
@@ -170,15 +171,18 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
     const kafkaDatasets = decl.datasets.filter((d) => DATASET_SCHEMAS[d].sink.kind === 'kafka');
     const cdc = decl.datasets.map((d) => DATASET_SCHEMAS[d].sink).find((s) => s.kind === 'database');
     const own = statements.filter((s) => s.file === decl.ksqlFile);
-    const ownTopics = new Set([...kafkaDatasets.flatMap((d) => datasetTopicNames(DATASET_SCHEMAS[d])), ...(cdc?.kind === 'database' ? [cdc.cdcTopic] : [])]);
+    // Topics as the cluster names them: under kafka.topicPrefix.
+    const onCluster = (topic: string): string => deployedTopicName(config.kafka.topicPrefix, topic);
+    const cdcTopic = cdc?.kind === 'database' ? onCluster(cdc.cdcTopic) : undefined;
+    const producerTopics = kafkaDatasets.flatMap((d) => datasetTopicNames(DATASET_SCHEMAS[d])).map(onCluster);
     const sinkIndices = decl.sinks.map((s) => s.object.toLowerCase());
     const pipelineConnectors = connectors
-      .filter((c) => sinkIndices.some((index) => c.name === `es-sink-${index}`) || (cdc?.kind === 'database' && (c.config['topic.prefix'] ?? '') !== '' && cdc.cdcTopic.startsWith(`${c.config['topic.prefix']}.`)))
+      .filter((c) => sinkIndices.some((index) => c.name === `es-sink-${index}`) || (cdcTopic !== undefined && (c.config['topic.prefix'] ?? '') !== '' && cdcTopic.startsWith(`${c.config['topic.prefix']}.`)))
       .map((c) => c.name);
     return {
       name,
-      producerTopics: [...ownTopics].filter((t) => t !== (cdc?.kind === 'database' ? cdc.cdcTopic : '')).sort(),
-      cdcTopic: cdc?.kind === 'database' ? cdc.cdcTopic : undefined,
+      producerTopics: [...new Set(producerTopics)].sort(),
+      cdcTopic,
       paymentsApi: decl.apiProduces !== undefined,
       statements: own,
       connectors: pipelineConnectors.sort(),

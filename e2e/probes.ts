@@ -4,7 +4,7 @@
  * published ports. Each probe returns what it saw; judging it is summary.ts's job.
  */
 import { execFileSync } from 'node:child_process';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { totalOffsets } from './summary';
 
 /** `docker inspect` health of each container: healthy, starting, unhealthy, or missing. */
@@ -44,8 +44,9 @@ export class KafkaProbe {
   private readonly admin: Admin;
   private connected = false;
 
-  constructor(bootstrap: readonly string[]) {
-    this.admin = new Kafka({ clientId: 'lab-e2e', brokers: [...bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  /** `security`: TLS and SASL settings of a secured cluster (the external-kafka rehearsal). */
+  constructor(bootstrap: readonly string[], security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {}) {
+    this.admin = new Kafka({ clientId: 'lab-e2e', brokers: [...bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 2 }, ...security }).admin();
   }
 
   private async ready(): Promise<Admin> {

@@ -17,6 +17,7 @@ import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } fro
 import { STACK_NAME } from '../stacks/app';
 import { runChecks, type RoundResult } from './checks';
 import { expectedDeployment, type ExpectedDeployment } from './expectations';
+import { EXTERNAL_TOPIC_PREFIX, startExternalKafka, type ExternalKafka } from './external-kafka';
 import { LOCAL_IMAGES } from './local-images';
 import { containerHealth, containerLogTail, KafkaProbe } from './probes';
 import { failureReport, servicesTable, summaryTable, type OrderedStatement, type ServiceKind } from './summary';
@@ -28,7 +29,7 @@ import { errorBlocks, runTee, type TeeResult } from './tf-output';
 const ROOT = join(__dirname, '..');
 const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
 
-export const HELP = `Usage: npm run e2e -- [--local-images] [--keep] [--timeout-min N] [--stats S]
+export const HELP = `Usage: npm run e2e -- [--local-images] [--external-kafka] [--keep] [--timeout-min N] [--stats S]
 
 Deploys the lab of the current configuration (lab.config.json, LAB_* variables),
 checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
@@ -37,6 +38,10 @@ that must show no changes, destroys, and checks that nothing is left.
   --local-images   use the images scripts/local-images/ builds on this machine
                    (real Kafka, Connect, MariaDB, Node, Apicurio Registry; stand-ins
                    for ksqlDB, Elasticsearch, Kibana, Grafana, Pinot, Kafka UI)
+  --external-kafka deploy in kafka.mode=external against a Kafka broker this run
+                   starts (Maven Central jars, scripts/setup-integration.sh) that
+                   speaks SASL_SSL only (SCRAM-SHA-512, a CA made for the run, ACLs
+                   enforced), with topic prefix "${EXTERNAL_TOPIC_PREFIX}" and managed ACLs
   --keep           leave the lab running after the checks (no second plan, no destroy)
   --timeout-min N  how long the checks may take to pass after the deploy (default 15)
   --stats S        after the checks, sample docker stats for S seconds and print
@@ -48,6 +53,8 @@ lab of your own ("lab") is not touched. Exit status 0 only if every step passed.
 
 interface Options {
   readonly localImages: boolean;
+  /** Deploy against a secured broker started for the run (external-kafka.ts). */
+  readonly externalKafka: boolean;
   readonly keep: boolean;
   readonly timeoutMin: number;
   /** Seconds of `docker stats` sampling after the checks; 0 skips it. */
@@ -56,6 +63,7 @@ interface Options {
 
 export function parseArgs(argv: readonly string[]): Options | 'help' {
   let localImages = false;
+  let externalKafka = false;
   let keep = false;
   let timeoutMin = 15;
   let statsSeconds = 0;
@@ -63,6 +71,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
     else if (arg === '--local-images') localImages = true;
+    else if (arg === '--external-kafka') externalKafka = true;
     else if (arg === '--keep') keep = true;
     else if (arg === '--timeout-min') {
       const value = Number(argv[++i]);
@@ -74,12 +83,17 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
       statsSeconds = value;
     } else throw new Error(`unknown argument ${arg}; see npm run e2e -- --help`);
   }
-  return { localImages, keep, timeoutMin, statsSeconds };
+  // The broker of --external-kafka lives as long as this process: a kept lab would lose its cluster.
+  if (externalKafka && keep) throw new Error('--keep cannot be combined with --external-kafka: the secured broker stops when the rehearsal ends');
+  return { localImages, externalKafka, keep, timeoutMin, statsSeconds };
 }
 
-/** The environment the deploy runs with: the user's, the e2e project name, local images if asked. */
-export function deployEnv(base: NodeJS.ProcessEnv, options: Options): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, LAB_PROJECT: base.LAB_PROJECT ?? 'e2e', CHECKPOINT_DISABLE: '1' };
+/**
+ * The environment the deploy runs with: the user's, the e2e project name, local images if asked,
+ * and `cluster`: the settings and credentials of the external cluster of --external-kafka.
+ */
+export function deployEnv(base: NodeJS.ProcessEnv, options: Options, cluster: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...cluster, LAB_PROJECT: base.LAB_PROJECT ?? 'e2e', CHECKPOINT_DISABLE: '1' };
   if (options.localImages) {
     for (const [name, local] of Object.entries(LOCAL_IMAGES)) env[`LAB_IMAGE_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`] = local.image;
   }
@@ -149,7 +163,9 @@ function orderedStatements(config: LabConfig): OrderedStatement[] {
 }
 
 function serviceKinds(config: LabConfig, options: Options): ServiceKind[] {
-  return (Object.keys(LOCAL_IMAGES) as ImageName[]).map((name) => ({
+  // In external mode the lab runs no broker: the cluster is the run's secured broker.
+  const names = (Object.keys(LOCAL_IMAGES) as ImageName[]).filter((name) => name !== 'kafka' || config.kafka.mode === 'local');
+  return names.map((name) => ({
     service: name,
     kind: options.localImages ? LOCAL_IMAGES[name].kind : 'real',
     image: config.images[name],
@@ -164,10 +180,15 @@ function hostUrl(config: LabConfig, port: number): string {
   return `http://${host}:${port}`;
 }
 
-async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig, phases: Phases, timeoutMin: number, grafanaPassword: string | undefined): Promise<RoundResult> {
+/** The rehearsal's Kafka client: the lab's published brokers, or the external cluster as its super user. */
+function kafkaProbe(config: LabConfig, external: ExternalKafka | undefined): KafkaProbe {
+  if (external) return new KafkaProbe(external.probe.brokers, { ssl: external.probe.ssl, sasl: external.probe.sasl });
   const host = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
+  return new KafkaProbe(Array.from({ length: config.kafka.brokers }, (_, i) => `${host}:${config.ports.kafka + i}`));
+}
+
+async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig, phases: Phases, timeoutMin: number, grafanaPassword: string | undefined, kafka: KafkaProbe): Promise<RoundResult> {
   const url = (port: number): string => hostUrl(config, port);
-  const kafka = new KafkaProbe(Array.from({ length: config.kafka.brokers }, (_, i) => `${host}:${config.ports.kafka + i}`));
   const topics = expected.pipelines.flatMap((p) => [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])]);
   try {
     const baseline = await kafka.recordCounts(topics);
@@ -223,7 +244,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;
   }
-  const env = deployEnv(process.env, options);
+  let external: ExternalKafka | undefined;
+  if (options.externalKafka) {
+    try {
+      external = await startExternalKafka();
+    } catch (e) {
+      process.stderr.write(`the secured broker of --external-kafka did not start: ${(e as Error).message}\n`);
+      return 1;
+    }
+    process.stdout.write(`secured Kafka broker (SASL_SSL, SCRAM-SHA-512, ACLs enforced) at ${external.env.LAB_KAFKA_BOOTSTRAP_SERVERS}; its log: ${external.logFile}\n`);
+  }
+  const env = deployEnv(process.env, options, external?.env);
   const config = loadConfig(env);
   const phases = new Phases();
   const cli = terraformCli(env);
@@ -261,7 +292,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // The password a user reads the same way (README, "Deploy and destroy"), never printed.
     const password = spawnSync(cli.binary, ['output', '-raw', 'grafana_admin_password'], { cwd: STACK_DIR, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const grafanaPassword = password.status === 0 ? password.stdout.toString().trim() || undefined : undefined;
-    const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin, grafanaPassword));
+    const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin, grafanaPassword, kafkaProbe(config, external)));
     process.stdout.write(`\nServices:\n${servicesTable(serviceKinds(config, options))}\n`);
     process.stdout.write(`\nPipelines:\n${summaryTable(outcome.figures, outcome.results)}\n`);
     const failures = failureReport(outcome.results);
@@ -305,6 +336,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         reasons.push('left after destroy:', ...left.map((l) => `  - ${l}`));
       } else process.stdout.write('\nNothing the stack created is left (containers, volumes, network, built images).\n');
     }
+    if (external) await external.stop();
     process.stdout.write(`\nPhases: ${phases.times.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ')}\n`);
   }
   if (!ok && reasons.length) process.stdout.write(`\nWhy the rehearsal failed:\n${reasons.join('\n')}\n`);

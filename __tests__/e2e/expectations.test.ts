@@ -37,3 +37,17 @@ it('lists the containers, topics, built images, volumes and network the deploy c
   expect(expected.volumes).toContain('lab-kafka-1-data');
   expect(expected.network).toBe('lab-net');
 });
+
+it('expects the topics under their deployed names on a shared external cluster (topic prefix)', () => {
+  const shared = configWith({
+    pipelines: ['ratings', 'moodle'],
+    kafka: { mode: 'external', topicPrefix: 'team1.', external: { bootstrapServers: 'broker.example:9096', securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', manageAcls: true } },
+  });
+  const onShared = expectedDeployment(synthStack(shared), shared);
+  const moodle = onShared.pipelines.find((p) => p.name === 'moodle')!;
+  expect(onShared.pipelines.find((p) => p.name === 'ratings')!.producerTopics).toEqual(['team1.ratings']);
+  expect(moodle.cdcTopic).toBe('team1.moodle.moodle.mdl_logstore_standard_log');
+  expect(moodle.connectors).toContain('moodle-cdc');
+  expect(onShared.containers.some((c) => c.includes('kafka-1'))).toBe(false);
+  for (const p of onShared.pipelines) for (const t of [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])]) expect(onShared.topics.map((x) => x.name)).toContain(t);
+});

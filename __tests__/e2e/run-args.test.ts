@@ -6,24 +6,33 @@ import { loadConfig } from '../../config/load';
 
 describe('parseArgs', () => {
   it('takes the flags, with defaults', () => {
-    expect(parseArgs([])).toEqual({ localImages: false, keep: false, timeoutMin: 15, statsSeconds: 0 });
-    expect(parseArgs(['--local-images', '--keep', '--timeout-min', '30', '--stats', '60'])).toEqual({ localImages: true, keep: true, timeoutMin: 30, statsSeconds: 60 });
+    expect(parseArgs([])).toEqual({ localImages: false, externalKafka: false, keep: false, timeoutMin: 15, statsSeconds: 0 });
+    expect(parseArgs(['--local-images', '--keep', '--timeout-min', '30', '--stats', '60'])).toEqual({ localImages: true, externalKafka: false, keep: true, timeoutMin: 30, statsSeconds: 60 });
+    expect(parseArgs(['--external-kafka'])).toMatchObject({ externalKafka: true, keep: false });
     expect(parseArgs(['--help'])).toBe('help');
   });
   it('refuses what it does not know, naming it', () => {
     expect(() => parseArgs(['--local'])).toThrow('unknown argument --local; see npm run e2e -- --help');
     expect(() => parseArgs(['--timeout-min', 'soon'])).toThrow('--timeout-min takes a positive number of minutes (got soon)');
     expect(() => parseArgs(['--stats', '5'])).toThrow('--stats takes a whole number of seconds, at least 10 (got 5)');
+    expect(() => parseArgs(['--external-kafka', '--keep'])).toThrow('--keep cannot be combined with --external-kafka: the secured broker stops when the rehearsal ends');
   });
 });
 
+const NO_FLAGS = { localImages: false, externalKafka: false, keep: false, timeoutMin: 1, statsSeconds: 0 };
+
 describe('deployEnv', () => {
   it('deploys as project e2e unless told otherwise, so a lab of your own is not touched', () => {
-    expect(deployEnv({}, { localImages: false, keep: false, timeoutMin: 1, statsSeconds: 0 }).LAB_PROJECT).toBe('e2e');
-    expect(deployEnv({ LAB_PROJECT: 'mine' }, { localImages: false, keep: false, timeoutMin: 1, statsSeconds: 0 }).LAB_PROJECT).toBe('mine');
+    expect(deployEnv({}, NO_FLAGS).LAB_PROJECT).toBe('e2e');
+    expect(deployEnv({ LAB_PROJECT: 'mine' }, NO_FLAGS).LAB_PROJECT).toBe('mine');
+  });
+  it("deploys with the external cluster's settings, which the configuration reads as external mode with a prefix", () => {
+    const cluster = { LAB_KAFKA_MODE: 'external', LAB_KAFKA_BOOTSTRAP_SERVERS: '172.17.0.1:9096', LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', LAB_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', LAB_KAFKA_TOPIC_PREFIX: 'e2e.' };
+    const config = loadConfig(deployEnv({}, { ...NO_FLAGS, externalKafka: true }, cluster), '/nonexistent');
+    expect(config.kafka).toMatchObject({ mode: 'external', topicPrefix: 'e2e.', external: { bootstrapServers: '172.17.0.1:9096', securityProtocol: 'SASL_SSL' } });
   });
   it('with --local-images, every image setting names its local image, and the configuration accepts them', () => {
-    const env = deployEnv({}, { localImages: true, keep: false, timeoutMin: 1, statsSeconds: 0 });
+    const env = deployEnv({}, { ...NO_FLAGS, localImages: true });
     const config = loadConfig(env, '/nonexistent');
     for (const [name, local] of Object.entries(LOCAL_IMAGES)) expect(config.images[name as keyof typeof config.images]).toBe(local.image);
   });

@@ -1,0 +1,93 @@
+/**
+ * `npm run e2e -- --external-kafka`: the rehearsal against an existing, secured cluster. A real
+ * Kafka broker (the integration harness's, from the Maven Central jars) speaks SASL_SSL only, with a
+ * CA made for this run, SCRAM users and the standard authorizer on; the lab is deployed in
+ * `kafka.mode = external` against it, with a topic prefix and managed ACLs, so that every container
+ * of the lab (Connect and Debezium, the generators, the payments API, ...) connects over SASL_SSL
+ * as a principal that holds only the ACLs the stack grants it.
+ *
+ * The broker listens on the Docker bridge's gateway address: the lab's containers reach the host
+ * there whatever network the deploy creates, and so do the deploying machine's own clients (the
+ * Terraform provider, the appliers, the rehearsal's probe), so one bootstrap address serves all.
+ */
+import { execFileSync } from 'node:child_process';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type KafkaConfig } from 'kafkajs';
+import { randomPassword, startSecureKafka, type SaslUser, type SecureKafka } from '../integration/support/secure-kafka';
+
+/** The prefix of everything the rehearsal's lab names on the cluster. */
+export const EXTERNAL_TOPIC_PREFIX = 'e2e.';
+
+export interface ExternalKafka {
+  /** LAB_* and TF_VAR_* settings of the deploy (credentials only in TF_VAR_*, as a user passes them). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Bootstrap and security of the rehearsal's own probe: the harness's super user, which sees every topic. */
+  readonly probe: { readonly brokers: readonly string[] } & Pick<KafkaConfig, 'ssl' | 'sasl'>;
+  /** Where the broker logs (kept after the run). */
+  readonly logFile: string;
+  stop(): Promise<void>;
+}
+
+/** The address of the default bridge network's gateway: the host as every container sees it. */
+export function dockerBridgeGateway(): string {
+  const gateway = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'], { encoding: 'utf8' }).trim();
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(gateway)) throw new Error(`docker network inspect bridge gave no IPv4 gateway ("${gateway}"): is the Docker engine's default bridge enabled?`);
+  return gateway;
+}
+
+/**
+ * Starts the secured broker and creates the two principals a user of a managed cluster has: one
+ * for Terraform (creates the prefixed topics and grants ACLs: Alter on the cluster) and one for the
+ * lab's services, which gets nothing here: the deploy must grant it what it needs.
+ */
+export async function startExternalKafka(): Promise<ExternalKafka> {
+  const gateway = dockerBridgeGateway();
+  const broker: SecureKafka = await startSecureKafka({ containerHost: gateway });
+  try {
+    const terraform: SaslUser = { username: 'e2e-terraform', password: randomPassword() };
+    const services: SaslUser = { username: 'e2e-services', password: randomPassword() };
+    for (const user of [terraform, services]) await broker.createScramUser(user);
+    const admin = broker.superAdmin();
+    await admin.connect();
+    try {
+      await admin.createAcls({
+        acl: [
+          { resourceType: AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', operation: AclOperationTypes.ALTER, pattern: ResourcePatternTypes.LITERAL },
+          { resourceType: AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', operation: AclOperationTypes.DESCRIBE, pattern: ResourcePatternTypes.LITERAL },
+          { resourceType: AclResourceTypes.TOPIC, resourceName: EXTERNAL_TOPIC_PREFIX, operation: AclOperationTypes.ALL, pattern: ResourcePatternTypes.PREFIXED },
+        ].map(({ pattern, ...acl }) => ({
+          ...acl,
+          resourcePatternType: pattern,
+          principal: `User:${terraform.username}`,
+          host: '*',
+          permissionType: AclPermissionTypes.ALLOW,
+        })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const bootstrap = broker.containerBootstrap!;
+    return {
+      env: {
+        LAB_KAFKA_MODE: 'external',
+        LAB_KAFKA_BOOTSTRAP_SERVERS: bootstrap,
+        LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+        LAB_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        LAB_KAFKA_CA_CERT: broker.tls.caFile,
+        LAB_KAFKA_TOPIC_PREFIX: EXTERNAL_TOPIC_PREFIX,
+        LAB_KAFKA_MANAGE_ACLS: 'true',
+        // One broker: every topic the stack or its services create has one replica.
+        LAB_KAFKA_REPLICATION_FACTOR: '1',
+        TF_VAR_kafka_sasl_username: services.username,
+        TF_VAR_kafka_sasl_password: services.password,
+        TF_VAR_kafka_admin_username: terraform.username,
+        TF_VAR_kafka_admin_password: terraform.password,
+      },
+      probe: { brokers: [bootstrap], ...broker.clientSecurity(broker.superUser) },
+      logFile: broker.logFile,
+      stop: () => broker.stop(),
+    };
+  } catch (e) {
+    await broker.stop();
+    throw e;
+  }
+}
