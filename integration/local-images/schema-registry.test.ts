@@ -77,7 +77,11 @@ describe('lab-local/apicurio-registry under the stack', () => {
     const admin = new Kafka({ brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      expect(await admin.listTopics()).toContain('_schemas_apicurio_journal');
+      const topics = await admin.listTopics();
+      expect(topics).toContain('_schemas_apicurio_journal');
+      // Every topic it touches is named after the journal (so a topic prefix covers them all).
+      expect(topics).toContain('_schemas_apicurio_events');
+      expect(topics).not.toContain('registry-events');
     } finally {
       await admin.disconnect();
     }
