@@ -3,7 +3,7 @@
  * docker CLI, the Kafka admin API (not Terraform's state), and the services' REST APIs on their
  * published ports. Each probe returns what it saw; judging it is summary.ts's job.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { totalOffsets } from './summary';
 
@@ -26,11 +26,10 @@ export function containerHealth(names: readonly string[]): Map<string, string> {
 
 /** The last lines of a container's log, for a failure message. */
 export function containerLogTail(name: string, lines = 15): string {
-  try {
-    return execFileSync('docker', ['logs', '--tail', String(lines), name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (e) {
-    return `(no log: ${(e as Error).message.split('\n')[0]})`;
-  }
+  // docker logs replays the container's stderr on its own stderr: both streams hold the log.
+  const r = spawnSync('docker', ['logs', '--tail', String(lines), name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) return `(no log: ${(r.stderr || r.error?.message || `docker logs exit ${r.status}`).split('\n')[0]})`;
+  return `${r.stdout}${r.stderr}`.trim();
 }
 
 export interface ObservedTopic {
