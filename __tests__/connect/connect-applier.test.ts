@@ -65,6 +65,12 @@ describe('ConnectApplier', () => {
     expect(fake.requestsTo('PUT', '/connectors/')).toHaveLength(3);
   });
 
+  it('retries a read that Connect answers 500 "a rebalance is expected" (connectors created at once on a slow cluster)', async () => {
+    fake.rebalanceExpectedReads = 2;
+    await expect(applier().apply(SPEC)).resolves.toBe('created');
+    expect(fake.requestsTo('GET', `/connectors/${SPEC.name}/config`)).toHaveLength(3);
+  });
+
   it('waits for a worker that is not up yet', async () => {
     fake.workerStartup = ['down', 'down', 503];
     await expect(applier().apply(SPEC)).resolves.toBe('created');

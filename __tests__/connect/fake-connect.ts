@@ -39,6 +39,8 @@ export class FakeConnect extends FakeHttpServer {
   workerStartup: Array<'down' | number> = [];
   /** The next PUT answers 409 this many times (a rebalance in progress). */
   rebalancingPuts = 0;
+  /** The next GET of a connector's config answers 500 "a rebalance is expected" this many times (Connect 3.9's herder while its group is about to rebalance). */
+  rebalanceExpectedReads = 0;
   /** When set, PUT answers 400 with this message, as Connect does for an invalid config. */
   rejectConfigWith: string | undefined;
   /** Statuses a newly created connector will report. */
@@ -80,6 +82,10 @@ export class FakeConnect extends FakeHttpServer {
     const sub = match[2] ?? '';
     const connector = this.connectors.get(name);
 
+    if (sub === '/config' && method === 'GET' && this.rebalanceExpectedReads > 0) {
+      this.rebalanceExpectedReads--;
+      return error(500, 'Request cannot be completed because a rebalance is expected');
+    }
     if (sub === '/config' && method === 'PUT') {
       if (this.rebalancingPuts > 0) {
         this.rebalancingPuts--;

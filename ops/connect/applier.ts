@@ -33,11 +33,15 @@ function connector(name: string): AppliedObject {
 export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
 export type DeleteOutcome = 'deleted' | 'absent';
 
-/** Connect answers 409 while the worker group rebalances; these calls are safe to repeat. */
+/**
+ * Connect answers 409 while the worker group rebalances, and 500 "a rebalance is expected" just
+ * before one (many connectors created at once, a slow or secured cluster); these calls are safe to
+ * repeat.
+ */
 function isRetryable(outcome: HttpOutcome): boolean {
   if (isNetworkFailure(outcome)) return true;
   if (outcome.status === 409 || outcome.status === 503) return true;
-  return outcome.status === 500 && /timed out/i.test(connectErrorMessage(outcome.body));
+  return outcome.status === 500 && /timed out|rebalance is expected/i.test(connectErrorMessage(outcome.body));
 }
 
 function sameConfig(stored: unknown, wanted: Readonly<Record<string, string>>): boolean {
