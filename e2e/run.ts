@@ -157,9 +157,14 @@ function pinProvidersToMirror(toolchain: TofuToolchain): string[] {
   return changes;
 }
 
-function orderedStatements(config: LabConfig): OrderedStatement[] {
+/**
+ * The statements in graph order, each with what it reads. The text is the one the deploy sent (from
+ * the synthesized stack): under a topic prefix it differs from the script's in its KAFKA_TOPIC.
+ */
+export function orderedStatements(config: LabConfig, expected: ExpectedDeployment): OrderedStatement[] {
   const graph = validatePipelineScripts(config.pipelines.map((n) => PIPELINES[n]), DATASET_SCHEMAS);
-  return graph.statements.map((s) => ({ name: s.name, statement: s.statement, after: [...(graph.dependencies.get(s.name) ?? [])] }));
+  const deployed = new Map(expected.pipelines.flatMap((p) => p.statements).map((s) => [s.name, s.statement]));
+  return graph.statements.map((s) => ({ name: s.name, statement: deployed.get(s.name) ?? s.statement, after: [...(graph.dependencies.get(s.name) ?? [])] }));
 }
 
 function serviceKinds(config: LabConfig, options: Options): ServiceKind[] {
@@ -210,7 +215,7 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
           kafkaUi: url(config.ports.kafkaUi),
         },
         baseline,
-        ordered: orderedStatements(config),
+        ordered: orderedStatements(config, expected),
         elapsedSeconds: () => phases.elapsed(),
         firstData,
         grafana: { url: url(config.ports.grafana), adminPassword: grafanaPassword },

@@ -4,6 +4,7 @@
  * stack does not deploy.
  */
 import { expectedDeployment } from '../../e2e/expectations';
+import { orderedStatements } from '../../e2e/run';
 import { PIPELINES } from '../../pipelines/catalog';
 import { configWith, synthStack } from '../support/synth';
 
@@ -50,4 +51,15 @@ it('expects the topics under their deployed names on a shared external cluster (
   expect(moodle.connectors).toContain('moodle-cdc');
   expect(onShared.containers.some((c) => c.includes('kafka-1'))).toBe(false);
   for (const p of onShared.pipelines) for (const t of [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])]) expect(onShared.topics.map((x) => x.name)).toContain(t);
+});
+
+it('orders the statements with the text the deploy sent, which under a prefix names the prefixed topics', () => {
+  const shared = configWith({
+    pipelines: ['ratings'],
+    kafka: { mode: 'external', topicPrefix: 'team1.', external: { bootstrapServers: 'broker.example:9096', securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', manageAcls: true } },
+  });
+  const ordered = orderedStatements(shared, expectedDeployment(synthStack(shared), shared));
+  const ratings = ordered.find((s) => s.name === 'RATINGS')!;
+  expect(ratings.statement).toContain("KAFKA_TOPIC='team1.ratings'");
+  expect(ordered.find((s) => s.name === 'BAD_RATINGS')!.after).toContain('RATINGS');
 });
