@@ -11,7 +11,8 @@
  * Terraform provider, the appliers, the rehearsal's probe), so one bootstrap address serves all.
  */
 import { execFileSync } from 'node:child_process';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type KafkaConfig } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
+import { terraformAdminAclGrants } from '../platform/service-acls';
 import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 import { randomPassword, startSecureKafka, type SaslUser, type SecureKafka } from '../integration/support/secure-kafka';
 
@@ -57,25 +58,7 @@ export async function startExternalKafka(base: NodeJS.ProcessEnv = process.env):
     const terraform: SaslUser = { username: 'e2e-terraform', password: randomPassword() };
     const services: SaslUser = { username: 'e2e-services', password: randomPassword() };
     for (const user of [terraform, services]) await broker.createScramUser(user);
-    const admin = broker.superAdmin();
-    await admin.connect();
-    try {
-      await admin.createAcls({
-        acl: [
-          { resourceType: AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', operation: AclOperationTypes.ALTER, pattern: ResourcePatternTypes.LITERAL },
-          { resourceType: AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', operation: AclOperationTypes.DESCRIBE, pattern: ResourcePatternTypes.LITERAL },
-          { resourceType: AclResourceTypes.TOPIC, resourceName: EXTERNAL_TOPIC_PREFIX, operation: AclOperationTypes.ALL, pattern: ResourcePatternTypes.PREFIXED },
-        ].map(({ pattern, ...acl }) => ({
-          ...acl,
-          resourcePatternType: pattern,
-          principal: `User:${terraform.username}`,
-          host: '*',
-          permissionType: AclPermissionTypes.ALLOW,
-        })),
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    await broker.grantAcls(`User:${terraform.username}`, terraformAdminAclGrants(EXTERNAL_TOPIC_PREFIX));
     const bootstrap = broker.containerBootstrap!;
     return {
       env: {

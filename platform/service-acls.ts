@@ -43,6 +43,18 @@ export function serviceAclGrants(topicPrefix: string): AclGrant[] {
   ];
 }
 
+/**
+ * What the principal Terraform logs in as (TF_VAR_kafka_admin_*) needs when kafka.external.manageAcls
+ * is on: all on the prefixed topics it creates, and Alter on the cluster to grant the services'
+ * ACLs (Describe to read them back). The test clusters grant exactly this.
+ */
+export function terraformAdminAclGrants(topicPrefix: string): AclGrant[] {
+  return [
+    { resourceType: 'Cluster', patternType: 'Literal', resourceName: 'kafka-cluster', operations: ['Alter', 'Describe'], why: "Terraform grants and reads the services' ACLs" },
+    { resourceType: 'Topic', patternType: 'Prefixed', resourceName: deployedTopicName(topicPrefix, ''), operations: ['All'], why: 'Terraform creates, changes and deletes the pipeline topics' },
+  ];
+}
+
 /** One line per grant and operation, as kafka-acls would print them: what an administrator grants by hand. */
 export function aclGrantLines(grants: readonly AclGrant[]): string[] {
   return grants.flatMap((g) => g.operations.map((op) => `${g.resourceType} ${g.patternType} '${g.resourceName}': ${op}`));

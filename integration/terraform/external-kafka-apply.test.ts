@@ -10,7 +10,7 @@ import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
 import { ensureTofu, tofu, type TofuToolchain } from '../../lib/tofu';
 import { PIPELINES } from '../../pipelines/catalog';
 import { ExternalKafka } from '../../platform/external-kafka';
-import { aclGrantLines, serviceAclGrants } from '../../platform/service-acls';
+import { aclGrantLines, serviceAclGrants, terraformAdminAclGrants } from '../../platform/service-acls';
 import { createPipelineTopics } from '../../stacks/pipeline-resources';
 import { planPipelineTopics } from '../../stacks/pipeline-topics';
 import { randomPassword, type SaslUser, type SecureKafka, startSecureKafka } from '../support/secure-kafka';
@@ -103,22 +103,10 @@ beforeAll(async () => {
   toolchain = ensureTofu();
   broker = await startSecureKafka();
   for (const user of [admin, services, outsider]) await broker.createScramUser(user);
+  // Terraform's principal administers the lab's part of the cluster: its topics, and ACLs (Alter on the cluster).
+  await broker.grantAcls(`User:${admin.username}`, terraformAdminAclGrants(PREFIX));
   superAdmin = broker.superAdmin();
   await superAdmin.connect();
-  // Terraform's principal administers the lab's part of the cluster: its topics, and ACLs (Alter on the cluster).
-  await superAdmin.createAcls({
-    acl: [
-      { resourceType: AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', operation: AclOperationTypes.ALTER },
-      { resourceType: AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', operation: AclOperationTypes.DESCRIBE },
-      { resourceType: AclResourceTypes.TOPIC, resourceName: PREFIX, operation: AclOperationTypes.ALL },
-    ].map((acl) => ({
-      ...acl,
-      resourcePatternType: acl.resourceType === AclResourceTypes.TOPIC ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
-      principal: `User:${admin.username}`,
-      host: '*',
-      permissionType: AclPermissionTypes.ALLOW,
-    })),
-  });
   await superAdmin.createTopics({ topics: [{ topic: HAND_MADE }, { topic: OTHER_TEAM }], waitForLeaders: true });
 
   config = validateConfig({
