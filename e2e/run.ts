@@ -200,6 +200,7 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
     const firstData = new Map<string, number>();
     for (const [t, n] of baseline) if (n > 0) firstData.set(t, phases.elapsed());
     const deadline = Date.now() + timeoutMin * 60_000;
+    const ordered = orderedStatements(config, expected);
     for (let round = 1; ; round++) {
       await sleep(15_000);
       const outcome = await runChecks({
@@ -215,7 +216,7 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
           kafkaUi: url(config.ports.kafkaUi),
         },
         baseline,
-        ordered: orderedStatements(config, expected),
+        ordered,
         elapsedSeconds: () => phases.elapsed(),
         firstData,
         grafana: { url: url(config.ports.grafana), adminPassword: grafanaPassword },
@@ -275,8 +276,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       // The default project name belongs to the rehearsal, so what an interrupted run left is ours to clear.
       const cleared = clearLeftovers(config.project);
       if (cleared.length) process.stdout.write(`cleared what an interrupted rehearsal left:\n${cleared.map((l) => `  - ${l}`).join('\n')}\n`);
-    } else if (leftovers(config.project).length) {
-      throw new Error(`project ${config.project} already has Docker objects (${leftovers(config.project).join(', ')}): destroy that lab first, or set LAB_PROJECT to another name`);
+    } else {
+      const existing = leftovers(config.project);
+      if (existing.length) throw new Error(`project ${config.project} already has Docker objects (${existing.join(', ')}): destroy that lab first, or set LAB_PROJECT to another name`);
     }
     phases.run('synth (cdktf CLI)', () => must(sh('npx', ['cdktf', 'synth'], env), 'cdktf synth'));
     if (cli.toolchain) {
