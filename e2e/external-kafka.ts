@@ -39,11 +39,79 @@ export interface ExternalKafka {
   stop(): Promise<void>;
 }
 
-/** The address of the default bridge network's gateway: the host as every container sees it. */
+/** What `docker network inspect bridge` says of the default bridge, as far as the gateway goes. */
+export interface BridgeNetworkInspect {
+  readonly IPAM?: { readonly Config?: ReadonlyArray<{ readonly Subnet?: string; readonly Gateway?: string }> | null } | null;
+  readonly Options?: Readonly<Record<string, string>> | null;
+}
+
+/** The IPv4 addresses of one interface, from `ip -j -4 addr show dev NAME` (only what is used). */
+export type IpAddrShow = ReadonlyArray<{ readonly addr_info?: ReadonlyArray<{ readonly family?: string; readonly local?: string }> }>;
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+function ipv4ToNumber(address: string): number | undefined {
+  const m = IPV4.exec(address);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+}
+
+/** Whether `address` lies in the IPv4 CIDR `subnet` (e.g. 172.17.0.0/16). */
+export function inSubnet(address: string, subnet: string): boolean {
+  const [base, bitsText] = subnet.split('/');
+  const a = ipv4ToNumber(address);
+  const b = ipv4ToNumber(base ?? '');
+  const bits = Number(bitsText);
+  if (a === undefined || b === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+}
+
+/**
+ * The default bridge's gateway: the host as every container sees it. Engines differ in what they
+ * report: some give IPAM.Config[0].Gateway, a freshly started Debian 20.10 engine gives only the
+ * Subnet. Then the gateway is the IPv4 address of the bridge's own interface (Options'
+ * com.docker.network.bridge.name, docker0 by default) that lies in that subnet, as the engine
+ * assigned it when it created the bridge.
+ */
+export function bridgeGatewayFrom(inspect: BridgeNetworkInspect, bridgeAddresses: (bridge: string) => IpAddrShow): string {
+  const config = inspect.IPAM?.Config?.find((c) => c.Subnet !== undefined && ipv4ToNumber(c.Subnet.split('/')[0] ?? '') !== undefined) ?? inspect.IPAM?.Config?.[0];
+  const reported = config?.Gateway?.trim();
+  if (reported && ipv4ToNumber(reported) !== undefined) return reported;
+  const subnet = config?.Subnet;
+  const bridge = inspect.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
+  const candidates = bridgeAddresses(bridge)
+    .flatMap((link) => link.addr_info ?? [])
+    .filter((a) => a.family === 'inet' && a.local !== undefined)
+    .map((a) => a.local as string);
+  const address = subnet === undefined ? candidates[0] : candidates.find((a) => inSubnet(a, subnet));
+  if (address !== undefined) return address;
+  throw new Error(
+    `the default Docker bridge's gateway is unknown: \`docker network inspect bridge\` reports no IPv4 Gateway ` +
+      `(subnet ${subnet ?? 'none'}) and interface ${bridge} has ${candidates.length === 0 ? 'no IPv4 address' : `no address in that subnet (${candidates.join(', ')})`}; ` +
+      'is the engine\'s default bridge enabled (dockerd without --bridge=none)?',
+  );
+}
+
+/**
+ * The addresses of interface `name`. Not os.networkInterfaces(): libuv leaves out interfaces that
+ * are not RUNNING, and docker0 is not while no container is attached to it.
+ */
+function interfaceAddresses(name: string): IpAddrShow {
+  try {
+    const out = execFileSync('ip', ['-j', '-4', 'addr', 'show', 'dev', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` } });
+    return JSON.parse(out || '[]') as IpAddrShow;
+  } catch {
+    return []; // no such interface, or no `ip`: the error below names the interface
+  }
+}
+
+/** The address of the default bridge network's gateway on this machine's engine. */
 export function dockerBridgeGateway(): string {
-  const gateway = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'], { encoding: 'utf8' }).trim();
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(gateway)) throw new Error(`docker network inspect bridge gave no IPv4 gateway ("${gateway}"): is the Docker engine's default bridge enabled?`);
-  return gateway;
+  const json = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{json .}}'], { encoding: 'utf8' });
+  return bridgeGatewayFrom(JSON.parse(json) as BridgeNetworkInspect, interfaceAddresses);
 }
 
 /**
