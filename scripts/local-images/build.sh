@@ -40,6 +40,13 @@ flock 9
 BASE_TAR="$CACHE/debian-bookworm-minbase.tar"
 build_base() {
   local tar_hash
+  # The base is the one input every other image hashes (by its id): a clean clone (CI) has no
+  # rootfs tar, and a fresh debootstrap would give a new id and rebuild every image although
+  # nothing changed. An imported base already in the engine is reused unless --force.
+  if [[ $FORCE -eq 0 && ! -s $BASE_TAR && -n $(image_label "$BASE_IMAGE" lab.inputs-sha256) ]]; then
+    log "$BASE_IMAGE present in the engine (imported $(docker image inspect --format '{{.Created}}' "$BASE_IMAGE" | cut -c1-10)); reused (--force debootstraps a new one)"
+    return
+  fi
   if [[ $FORCE -eq 1 || ! -s $BASE_TAR ]]; then
     command -v debootstrap >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin"
     if ! command -v debootstrap >/dev/null 2>&1; then
