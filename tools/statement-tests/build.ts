@@ -64,25 +64,67 @@ export class CaseDefinitionError extends Error {
   }
 }
 
-function describe(s: KsqlStatement): string {
-  return `${s.kind} ${s.name} (${s.file}:${s.line})`;
+/**
+ * The statements that compute the given objects, in the given (deploy) order: each object, what it
+ * reads, transitively, and every INSERT INTO that writes into a stream among them.
+ */
+export function statementsComputing(statements: readonly KsqlStatement[], objects: readonly string[]): KsqlStatement[] {
+  const byName = new Map(statements.map((s) => [s.name, s]));
+  const needed = new Set<string>();
+  const visit = (name: string): void => {
+    const s = byName.get(name);
+    if (!s || needed.has(name)) return;
+    needed.add(name);
+    s.sources.forEach((src) => visit(src.name));
+    if (s.target) visit(s.target);
+    // A declaration over a topic a query writes (MOODLE_USER_SESSION_LOG) needs that query.
+    const topic = statementTopic(s);
+    if (s.form === 'CREATE') statements.filter((w) => w.form === 'CREATE_AS_SELECT' && statementTopic(w) === topic).forEach((w) => visit(w.name));
+  };
+  objects.forEach(visit);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of statements) {
+      if (s.form === 'INSERT_INTO' && !needed.has(s.name) && needed.has(s.target ?? '')) {
+        visit(s.name);
+        grew = true;
+      }
+    }
+  }
+  return statements.filter((s) => needed.has(s.name));
 }
 
-/** Builds the runner's files for one case; every problem of the case is reported together. */
-export function buildRunnerFiles(statements: readonly KsqlStatement[], testCase: StatementCase): RunnerFiles {
+/**
+ * Builds the runner's files for one case; every problem of the case is reported together. The
+ * runner gets only the statements that compute the objects the case expects (see
+ * statementsComputing), in deploy order.
+ */
+export function buildRunnerFiles(pipelineStatements: readonly KsqlStatement[], testCase: StatementCase): RunnerFiles {
   const problems: string[] = [];
-  const byName = new Map(statements.filter((s) => s.kind !== 'INSERT').map((s) => [s.name, s]));
+  const all = new Map(pipelineStatements.filter((s) => s.kind !== 'INSERT').map((s) => [s.name, s]));
   const known = (form: KsqlStatement['form']): string =>
-    [...byName.values()].filter((s) => s.form === form).map((s) => s.name).join(', ');
+    [...all.values()].filter((s) => s.form === form).map((s) => s.name).join(', ');
+  const expected = Object.keys(testCase.expect);
+  for (const object of expected) {
+    if (all.get(object)?.form !== 'CREATE_AS_SELECT') {
+      problems.push(`it expects rows of ${object}, which no CREATE ... AS SELECT of these statements creates (objects: ${known('CREATE_AS_SELECT')})`);
+    }
+  }
+  const statements = statementsComputing(pipelineStatements, expected);
+  const byName = new Map(statements.filter((s) => s.kind !== 'INSERT').map((s) => [s.name, s]));
   const statementByTopic = new Map<string, KsqlStatement>();
   for (const s of byName.values()) statementByTopic.set(statementTopic(s) ?? s.name, s);
 
   if (testCase.inputs.length === 0) problems.push('it has no inputs: the test runner needs at least one record');
   const inputs: Json[] = [];
   testCase.inputs.forEach((record, i) => {
-    const source = byName.get(record.into);
+    const source = all.get(record.into);
     if (!source || source.form !== 'CREATE') {
       problems.push(`input ${i + 1} goes into ${record.into}, which is no source stream or table of these statements (sources: ${known('CREATE')})`);
+      return;
+    }
+    if (!byName.has(record.into)) {
+      problems.push(`input ${i + 1} goes into ${record.into}, which none of the expected objects (${expected.join(', ')}) reads`);
       return;
     }
     inputs.push({
@@ -97,15 +139,18 @@ export function buildRunnerFiles(statements: readonly KsqlStatement[], testCase:
   const rowsByTopic = new Map<string, RowOrigin[]>();
   for (const [object, rows] of Object.entries(testCase.expect)) {
     const statement = byName.get(object);
-    if (!statement || statement.form !== 'CREATE_AS_SELECT') {
-      problems.push(`it expects rows of ${object}, which no CREATE ... AS SELECT of these statements creates (objects: ${known('CREATE_AS_SELECT')})`);
+    if (!statement || statement.form !== 'CREATE_AS_SELECT') continue;
+    const topic = statementTopic(statement) ?? statement.name;
+    const reader = statements.find((s) => s.form === 'CREATE' && statementTopic(s) === topic);
+    if (reader) {
+      // The runner decodes a topic with the key format of any one of the objects on it, chosen at random.
+      problems.push(`it expects rows of ${object}, whose topic '${topic}' ${reader.name} also declares (with its own key format), so the runner would decode the rows either way at random; expect ${object}'s rows in a case that expects nothing reading ${reader.name}`);
       continue;
     }
     if (rows.length === 0) {
       problems.push(`it expects no rows of ${object}: the test runner compares only topics with expected rows, so an empty expectation would prove nothing; add a record that makes a row next to the one that must not`);
       continue;
     }
-    const topic = statementTopic(statement) ?? statement.name;
     rowsByTopic.set(
       topic,
       rows.map((expected, row) => ({ object, statement, row, expected })),
@@ -129,5 +174,3 @@ export function buildRunnerFiles(statements: readonly KsqlStatement[], testCase:
     statementByTopic,
   };
 }
-
-export { describe as describeStatement };
