@@ -118,6 +118,35 @@ const FANOUT: readonly Payment[] = [
   { id: 'f400-4', payor: 400, payee: 4005, amount: 400, at: 10 * MINUTE },
 ];
 
+/**
+ * Suspects: pair 1 -> BANK A/1 of the structuring case, then 3,000 at 7:30 (over the limit again,
+ * now with 3 payments), 2,000 the next day at 6:00 (its 24 hours hold 5,000: the figures stay),
+ * and 9,000 at 7:00 (over again, 7:30 of the day before has left the window).
+ */
+const SUSPECT_PAYMENTS: readonly Payment[] = [
+  ...STRUCTURING,
+  { id: 's7', payor: 1, payee: 1, amount: 3_000, at: 7.5 * HOUR },
+  { id: 's8', payor: 1, payee: 1, amount: 2_000, at: 30 * HOUR },
+  { id: 's9', payor: 1, payee: 1, amount: 9_000, at: 31 * HOUR },
+];
+
+function suspect(lastPayment: number, windowStart: number, count: number, total: number, largest: number) {
+  return {
+    key: '1 -> BANK A/1',
+    value: {
+      PAYMENT_PAIR: '1 -> BANK A/1',
+      PAYOR_ACCOUNT_NO: 1,
+      PAYEE: 'BANK A/1',
+      LAST_PAYMENT_TS: T0 + lastPayment,
+      WINDOW_START_TS: T0 + windowStart,
+      WINDOW_END_TS: T0 + windowStart + 24 * HOUR,
+      PAYMENT_COUNT: count,
+      TOTAL_AMOUNT: double(total),
+      LARGEST_PAYMENT: double(largest),
+    },
+  };
+}
+
 function fanout(payor: number, payees: number, count: number, total: number) {
   return {
     key: payor,
@@ -145,6 +174,17 @@ export const cases: PipelineCases = {
       name: 'structuring: a pair whose payments, each under 10,000, add up to more than 10,000 within 24 hours (exactly 10,000 is not; a payment of 10,000 does not count)',
       inputs: inTimeOrder(STRUCTURING).map(payment),
       expect: { PAYMENT_STRUCTURING_ALERTS: structuringAlertsOfPair1() },
+    },
+    {
+      name: 'structuring suspects: each pair once, with the figures of the 24 hours up to its newest alerting payment',
+      inputs: inTimeOrder(SUSPECT_PAYMENTS).map(payment),
+      expect: {
+        PAYMENT_STRUCTURING_SUSPECTS: [
+          suspect(5 * HOUR, -18 * HOUR, 2, 6_000 + 4_000.01, 6_000),
+          suspect(7.5 * HOUR, -16 * HOUR, 3, 6_000 + 4_000.01 + 3_000, 6_000),
+          suspect(31 * HOUR, 8 * HOUR, 2, 2_000 + 9_000, 9_000),
+        ],
+      },
     },
     {
       name: 'fan-out: a payor paying 5 or more different payees within a 10-minute window, counted exactly',
