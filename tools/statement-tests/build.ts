@@ -20,7 +20,11 @@ export function allPipelinesGraph(): ScriptGraph {
 
 /** The statements a pipeline's objects need, in deploy order: its own and those of other scripts it reads. */
 export function pipelineStatements(graph: ScriptGraph, pipeline: PipelineName): KsqlStatement[] {
-  const file = PIPELINES[pipeline].ksqlFile;
+  return scriptStatements(graph, PIPELINES[pipeline].ksqlFile);
+}
+
+/** The statements of one script and everything they depend on in other scripts, in deploy order. */
+export function scriptStatements(graph: ScriptGraph, file: string): KsqlStatement[] {
   const needed = new Set<string>();
   const visit = (name: string): void => {
     if (needed.has(name)) return;
