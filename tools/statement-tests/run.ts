@@ -19,6 +19,8 @@ import { explainFailure, runnerFailure } from './report';
 const RUNNER_CLASS = 'io.confluent.ksql.test.tools.KsqlTestingTool';
 const KSQLDB_DIR = join(PROJECT_ROOT, '.cache', 'ksqldb');
 const CLASSPATH_DIRS = ['jars', 'lib', 'test-lib'] as const;
+/** A run takes about 10 s; a loaded CI machine may take several times that, a hung one forever. */
+const RUN_TIMEOUT_MS = 300_000;
 
 const HELP = `Usage: npm run test:statements [-- [--keep] [<pipeline>...]]
 
@@ -108,8 +110,16 @@ function runRunner(classpath: string, dir: string, files: RunnerFiles): RunResul
       '-o',
       join(dir, 'output.json'),
     ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: RUN_TIMEOUT_MS },
   );
+  if (result.signal) {
+    // Reported as the case's failure: runnerFailure finds neither verdict and shows this line.
+    return {
+      stdout: '',
+      stderr: `${result.stderr ?? ''}\nthe test runner did not finish within ${RUN_TIMEOUT_MS / 1000} s and was stopped (${result.signal})`,
+      seconds: (Date.now() - started) / 1000,
+    };
+  }
   if (result.error) {
     const missingJava = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new Error(missingJava ? 'java is not on PATH: install OpenJDK 17 (scripts/setup-integration.sh does)' : `could not start java: ${result.error.message}`);
