@@ -72,6 +72,17 @@ describe('a failure told in the case terms', () => {
     ]);
   });
 
+  it('finds the statement a setup error quotes a word of, else lists the statements run', () => {
+    expect(explainFailure("Could not determine output schema for query due to error: Can't find any functions with the name 'COUNT'", files)).toEqual([
+      'while running TABLE ERRORS_PER_HOST (ksql/x.sql:4):',
+      "  Could not determine output schema for query due to error: Can't find any functions with the name 'COUNT'",
+    ]);
+    expect(explainFailure('NullPointerException', files)).toEqual([
+      'while running one of: SERVER_LOGS (ksql/x.sql:1), ERRORS_PER_HOST (ksql/x.sql:4):',
+      '  NullPointerException',
+    ]);
+  });
+
   it('writes a row without key or window as such', () => {
     expect(formatRow({ value: null, timestamp: 3 })).toBe('no key, value null, timestamp 3');
   });

@@ -56,6 +56,8 @@ export interface RunnerFiles {
   readonly rowsByTopic: ReadonlyMap<string, readonly RowOrigin[]>;
   /** Topic name to the statement that reads or writes it. */
   readonly statementByTopic: ReadonlyMap<string, KsqlStatement>;
+  /** The statements in the statements file, in order. */
+  readonly ran: readonly KsqlStatement[];
 }
 
 export class CaseDefinitionError extends Error {
@@ -176,5 +178,6 @@ export function buildRunnerFiles(pipelineStatements: readonly KsqlStatement[], t
     output: { outputs },
     rowsByTopic,
     statementByTopic,
+    ran: statements,
   };
 }

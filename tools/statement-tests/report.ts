@@ -3,6 +3,7 @@
  * in the case's own terms what failed: which object (statement, file and line), which expected
  * row, and what ksqlDB wrote instead. The runner stops at the first difference of a run.
  */
+import type { KsqlStatement } from '../../ops/ksql/parser';
 import type { RowOrigin, RunnerFiles } from './build';
 import type { ExpectedRow } from './case';
 
@@ -72,10 +73,29 @@ export function explainFailure(message: string, files: RunnerFiles): string[] {
     ];
   }
   // Anything else is a statement or set-up error (a statement ksqlDB refused, a record it could not
-  // serialize): name the statement when the message quotes one of the case's topics or objects.
-  const named = [...files.statementByTopic.entries()].find(([topic, s]) => message.includes(`'${topic}'`) || message.includes(s.name));
+  // serialize), whose message seldom names the statement: find it by what the message quotes.
+  const named = statementNamedIn(message, files);
   return [
-    ...(named ? [`while running ${named[1].kind} ${named[1].name} (${named[1].file}:${named[1].line}):`] : []),
+    named
+      ? `while running ${named.kind} ${named.name} (${named.file}:${named.line}):`
+      : `while running one of: ${files.ran.map((s) => `${s.name} (${s.file}:${s.line})`).join(', ')}:`,
     ...message.split('\n').slice(0, 20).map((l) => `  ${l}`),
   ];
+}
+
+/**
+ * The statement a setup error is about: the one whose topic or name the message quotes, else the
+ * only statement containing a word the message quotes ('SUMM' of "Can't find any functions with
+ * the name 'SUMM'").
+ */
+function statementNamedIn(message: string, files: RunnerFiles): KsqlStatement | undefined {
+  const byTopic = [...files.statementByTopic.entries()].find(([topic, s]) => message.includes(`'${topic}'`) || message.includes(s.name));
+  if (byTopic) return byTopic[1];
+  const quoted = [...message.matchAll(/['`]([A-Za-z_][A-Za-z0-9_]*)['`]/g)].map((m) => m[1]);
+  for (const word of quoted) {
+    const pattern = new RegExp(`\\b${word}\\b`, 'i');
+    const holders = files.ran.filter((s) => pattern.test(s.statement));
+    if (holders.length === 1) return holders[0];
+  }
+  return undefined;
 }
