@@ -9,14 +9,14 @@ export const PAYMENTS_DASHBOARD: DashboardDecl = {
   description: 'Structuring suspects and the payments behind them, the other fraud rules, and volume per format',
   from: 'now-24h',
   arrival: 'PAYMENTS_ALL_FORMATS',
-  variables: [{ name: 'pair', label: 'Suspect pair', sink: 'PAYMENT_STRUCTURING_ALERTS', field: 'PAYMENT_PAIR' }],
+  variables: [{ name: 'pair', label: 'Suspect pair', sink: 'PAYMENT_STRUCTURING_SUSPECTS', field: 'PAYMENT_PAIR' }],
   panels: [
     {
       kind: 'table',
       title: 'Structuring suspects',
-      description: `Payor/payee pairs whose payments, each under ${STRUCTURING_LIMIT}, add up to more than ${STRUCTURING_LIMIT} within 24 hours`,
-      sink: 'PAYMENT_STRUCTURING_ALERTS',
-      columns: ['WINDOW_START', 'PAYMENT_PAIR', 'PAYOR_ACCOUNT_NO', 'PAYEE', 'PAYMENT_COUNT', 'TOTAL_AMOUNT', 'LARGEST_PAYMENT'],
+      description: `Payor/payee pairs whose payments, each under ${STRUCTURING_LIMIT}, add up to more than ${STRUCTURING_LIMIT} within 24 hours; each pair once, with the figures of the 24 hours up to its newest alerting payment`,
+      sink: 'PAYMENT_STRUCTURING_SUSPECTS',
+      columns: ['LAST_PAYMENT_TS', 'PAYMENT_PAIR', 'PAYOR_ACCOUNT_NO', 'PAYEE', 'PAYMENT_COUNT', 'TOTAL_AMOUNT', 'LARGEST_PAYMENT', 'WINDOW_START_TS'],
       sortBy: { field: 'TOTAL_AMOUNT', desc: true },
       size: 200,
       width: 24,

@@ -113,7 +113,8 @@ export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
     apiProduces: 'payments',
     sinks: [
       { object: 'PAYMENTS_PER_FORMAT_PER_MINUTE' },
-      { object: 'PAYMENT_STRUCTURING_ALERTS' },
+      // One document per suspect pair (the alerts table has a row per pair and 24-hour window).
+      { object: 'PAYMENT_STRUCTURING_SUSPECTS' },
       { object: 'PAYMENT_FANOUT_ALERTS' },
       { object: 'PAYMENTS_OVER_THRESHOLD' },
       // Every payment: the structuring alerts' dashboard lists the payments behind a suspect pair.

@@ -42,7 +42,7 @@ describe('all seven scripts', () => {
   it('pass validation together against the real dataset schemas', () => {
     const graph = validateEnabledPipelineScripts(ALL);
     expect(new Set(graph.statements.map((s) => s.file))).toEqual(new Set(ALL.map((p) => p.ksqlFile)));
-    expect(graph.statements).toHaveLength(46);
+    expect(graph.statements).toHaveLength(48);
   });
 
   it('each pass alone, with only their own datasets enabled', () => {
