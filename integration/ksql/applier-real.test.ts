@@ -237,6 +237,14 @@ describe('the topic-prefix configuration, 3 partitions, on the real ksqlDB', () 
     expect(run.commandsSince(mark)).toEqual([]);
   });
 
+  it('still finds every object the declared one after ksqlDB restarted (the fingerprints live in its command topic)', async () => {
+    await ksqldb.restart();
+    await run.queriesRunning();
+    const mark = run.commands.length;
+    expect(await run.applyAll(lab.specs)).toEqual(everyOutcome(lab.specs, 'unchanged'));
+    expect(run.commandsSince(mark)).toEqual([]);
+  });
+
   it('destroy leaves no query, stream, table or internal topic of the lab', async () => {
     await destroyAndCheck(ksqldb, run, lab.specs);
   });

@@ -23,6 +23,8 @@ export interface LocalKsqlDb {
   readonly logFile: string;
   readonly propertiesFile: string;
   stop(): Promise<void>;
+  /** Stops the server and starts it again on the same port and properties: it rebuilds its queries from the command topic. */
+  restart(): Promise<void>;
   isRunning(): boolean;
 }
 
@@ -92,42 +94,51 @@ export async function startKsqlDb(kafka: LocalKafka, options: StartKsqlDbOptions
     }),
   );
   const logFile = join(root, 'ksqldb.log');
-  const server: ServiceProcess = spawnService({
-    name: 'ksqlDB server',
-    command: 'java',
-    args: [
-      `-Xmx${options.heapMb ?? 768}m`,
-      '-XX:+UseG1GC',
-      '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${join(KSQLDB_HOME, 'config', 'log4j.properties')}`,
-      '-cp',
-      `${join(KSQLDB_HOME, 'jars')}/*:${join(KSQLDB_HOME, 'lib')}/*`,
-      'io.confluent.ksql.rest.server.KsqlServerMain',
-      propertiesFile,
-    ],
-    logFile,
-  });
-  try {
-    await waitUntil(() => running(url), {
-      what: `ksqlDB server on ${url}`,
-      timeoutMs: options.startTimeoutMs ?? 180_000,
-      intervalMs: 1_000,
-      abort: () => {
-        const reason = server.exitReason();
-        return reason === undefined ? undefined : `the ksqlDB process ${reason} before /info answered RUNNING`;
-      },
-      describe: () => tailOfFile(logFile),
+  let server: ServiceProcess | undefined;
+  const launch = async (): Promise<void> => {
+    const started = spawnService({
+      name: 'ksqlDB server',
+      command: 'java',
+      args: [
+        `-Xmx${options.heapMb ?? 768}m`,
+        '-XX:+UseG1GC',
+        '-Djava.awt.headless=true',
+        `-Dlog4j.configuration=file:${join(KSQLDB_HOME, 'config', 'log4j.properties')}`,
+        '-cp',
+        `${join(KSQLDB_HOME, 'jars')}/*:${join(KSQLDB_HOME, 'lib')}/*`,
+        'io.confluent.ksql.rest.server.KsqlServerMain',
+        propertiesFile,
+      ],
+      logFile,
     });
-  } catch (error) {
-    await server.kill();
-    throw error;
-  }
+    server = started;
+    try {
+      await waitUntil(() => running(url), {
+        what: `ksqlDB server on ${url}`,
+        timeoutMs: options.startTimeoutMs ?? 180_000,
+        intervalMs: 1_000,
+        abort: () => {
+          const reason = started.exitReason();
+          return reason === undefined ? undefined : `the ksqlDB process ${reason} before /info answered RUNNING`;
+        },
+        describe: () => tailOfFile(logFile),
+      });
+    } catch (error) {
+      await started.kill();
+      throw error;
+    }
+  };
+  await launch();
   return {
     url,
     serviceId,
     logFile,
     propertiesFile,
-    stop: () => server.stop(),
-    isRunning: () => server.exitReason() === undefined,
+    stop: async () => server?.stop(),
+    async restart() {
+      await server?.stop();
+      await launch();
+    },
+    isRunning: () => server?.exitReason() === undefined,
   };
 }
