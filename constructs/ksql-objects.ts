@@ -2,8 +2,9 @@ import { statementWithTopicPrefix } from '../ops/ksql/topic-prefix';
 import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
-import { specFromStatement } from '../ops/ksql/applier';
+import { specFromStatement, type KsqlObjectSpec } from '../ops/ksql/applier';
 import { datasetsOf, loadPipelineScript, validatePipelineScripts } from '../ops/ksql/scripts';
+import type { KsqlStatement } from '../ops/ksql/parser';
 import { statementTopic, validateScripts, type ScriptGraph } from '../ops/ksql/validator';
 import type { PipelineDecl } from '../pipelines/types';
 import { RestObject } from './rest-object';
@@ -70,12 +71,15 @@ export class KsqlObjects extends Construct {
             'create the topics of planPipelineTopics() (stacks/pipeline-topics.ts) and pass them as `topics`',
         );
       }
-      const spec = { ...specFromStatement(s), statement: statementWithTopicPrefix(s, props.topicPrefix ?? '') };
+      const deployed = (d: KsqlStatement): KsqlObjectSpec => ({ ...specFromStatement(d), statement: statementWithTopicPrefix(d, props.topicPrefix ?? '') });
+      const spec = deployed(s);
       const object = new RestObject(this, s.name, {
         tool: 'ksql',
         endpoint: props.ksqlUrl,
-        spec,
+        // The applier replaces the dependents with the object when ksqlDB cannot replace it in place.
+        spec: { ...spec, dependents: dependentsOf(s.name, this.graph).map(deployed) },
         // Where the statement sits in its file is for messages only: moving it must not re-create it.
+        // A dependent's change replaces the dependent (and, through replaceWith, what reads it), not this object.
         replaceOn: { ...spec, file: undefined, line: undefined },
         dependsOn: [...props.dependsOn, ...(topicResource ? [topicResource] : []), ...sources.map((o) => o.resource)],
         replaceWith: sources.map((o): TerraformResource => o.resource),
@@ -105,6 +109,22 @@ export class KsqlObjects extends Construct {
     }
     return o;
   }
+}
+
+/**
+ * The statements that read `name`, directly or through others, in the graph's creation order
+ * (every statement after those it depends on).
+ */
+export function dependentsOf(name: string, graph: ScriptGraph): KsqlStatement[] {
+  const affected = new Set([name]);
+  const out: KsqlStatement[] = [];
+  for (const s of graph.statements) {
+    if ((graph.dependencies.get(s.name) ?? []).some((d) => affected.has(d))) {
+      affected.add(s.name);
+      out.push(s);
+    }
+  }
+  return out;
 }
 
 /**

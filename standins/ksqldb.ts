@@ -5,7 +5,11 @@
  * GET /status/<commandId>, errors as {"@type":"statement_error", error_code 40001, message,
  * statementText, entities} and 503 {"@type":"generic_error", error_code 50302} while initializing.
  * It keeps a small metastore so that ordering, idempotence, replacement and drop constraints behave
- * as ksqlDB's do, and reports every persistent query RUNNING. It runs no query: it reads and writes
+ * as ksqlDB's do, and reports every persistent query RUNNING. What it mirrors of the real ksqlDB
+ * 7.9.9 (observed, integration/ksql/): statements are stored rewritten (STRING for VARCHAR, the
+ * WITH list completed), a query keeps the streamsProperties it was started with (SHOW QUERIES
+ * EXTENDED's overriddenProperties), and CREATE OR REPLACE is refused for windowed aggregates and
+ * for sinks with several writers, with ksqlDB's messages. It runs no query: it reads and writes
  * no Kafka topic. The unit tests' fake (__tests__/ksql/fake-ksqldb.ts) is this class, with the
  * knobs below set to make it misbehave; in a container they keep their defaults.
  */
@@ -27,6 +31,7 @@ interface StoredQuery {
   queryString: string;
   sink: string;
   sources: string[];
+  overriddenProperties: Record<string, string>;
 }
 
 interface PendingCommand {
@@ -65,8 +70,6 @@ export class KsqlDbStandin implements StandinHandler {
   readonly rejectReplace = new Set<string>();
   /** When set, the next command is accepted but finishes in ERROR with this message. */
   failNextCommandWith: string | undefined;
-  /** DESCRIBE reports statements as ksqlDB would after reformatting (upper-cased keywords, one line). */
-  reformatStoredStatements = false;
 
   private sequence = 0;
 
@@ -134,7 +137,7 @@ export class KsqlDbStandin implements StandinHandler {
       const entities: unknown[] = [];
       for (const statement of splitStatements(body.ksql)) {
         try {
-          entities.push(this.execute(statement));
+          entities.push(this.execute(statement, body.streamsProperties ?? {}));
         } catch (e) {
           if (!(e instanceof StatementError)) throw e;
           return send(400, { '@type': 'statement_error', error_code: 40001, message: e.message, statementText: statement, entities });
@@ -145,12 +148,15 @@ export class KsqlDbStandin implements StandinHandler {
     return send(404, { '@type': 'generic_error', error_code: 40400, message: `no route ${req.method} ${path}` });
   }
 
-  private execute(statement: string): unknown {
+  private execute(statement: string, properties: Record<string, string>): unknown {
     const raw = statement.trim().split(/\s+/);
     const words = raw.map((w) => w.toUpperCase());
     const head = `${words[0]} ${words[1] ?? ''}`;
     if (head === 'SHOW STREAMS' || head === 'LIST STREAMS') return this.list('STREAM', statement);
     if (head === 'SHOW TABLES' || head === 'LIST TABLES') return this.list('TABLE', statement);
+    if ((head === 'SHOW QUERIES' || head === 'LIST QUERIES') && words[2] === 'EXTENDED') {
+      return { '@type': 'query_descriptions', statementText: statement, queryDescriptions: [...this.queries.values()].map((q) => this.queryDescription(q)), warnings: [] };
+    }
     if (head === 'SHOW QUERIES' || head === 'LIST QUERIES') {
       return {
         '@type': 'queries',
@@ -162,7 +168,7 @@ export class KsqlDbStandin implements StandinHandler {
     if (words[0] === 'DESCRIBE') return this.describe(statement, unquote(raw.slice(1).join(' ')));
     if (words[0] === 'DROP') return this.drop(statement, words[1] as 'STREAM' | 'TABLE', unquote(raw[2]));
     if (words[0] === 'TERMINATE') return this.terminate(statement, words[1]);
-    if (words[0] === 'CREATE' || words[0] === 'INSERT') return this.create(statement);
+    if (words[0] === 'CREATE' || words[0] === 'INSERT') return this.create(statement, properties);
     throw new StatementError(`line 1:1: mismatched input '${words[0]}'`);
   }
 
@@ -187,6 +193,18 @@ export class KsqlDbStandin implements StandinHandler {
     };
   }
 
+  private queryDescription(q: StoredQuery): unknown {
+    return {
+      id: q.id,
+      statementText: q.queryString,
+      sources: q.sources,
+      sinks: [q.sink],
+      queryType: 'PERSISTENT',
+      state: 'RUNNING',
+      overriddenProperties: q.overriddenProperties,
+    };
+  }
+
   private readersOf(name: string): StoredSource[] {
     return [...this.sources.values()].filter((s) => s.sources.includes(name));
   }
@@ -196,7 +214,6 @@ export class KsqlDbStandin implements StandinHandler {
     if (!s) throw new StatementError(`Could not find STREAM/TABLE '${name}' in the Metastore`);
     const readQueries = [...this.queries.values()].filter((q) => q.sources.includes(name));
     const writeQueries = [...this.queries.values()].filter((q) => q.sink === name);
-    const stored = this.reformatStoredStatements ? s.statement.replace(/\s+/g, ' ').replace(/\b(create|stream|table|with|as|select|from|where)\b/gi, (w) => w.toUpperCase()) : s.statement;
     return {
       '@type': 'sourceDescription',
       statementText: statement,
@@ -216,7 +233,7 @@ export class KsqlDbStandin implements StandinHandler {
         topic: s.topic,
         partitions: 0,
         replication: 0,
-        statement: stored,
+        statement: s.statement,
       },
       warnings: [],
     };
@@ -239,7 +256,7 @@ export class KsqlDbStandin implements StandinHandler {
     };
   }
 
-  private create(statement: string): unknown {
+  private create(statement: string, properties: Record<string, string>): unknown {
     const parsed = parseScript('request', `${statement};`);
     const s: KsqlStatement | undefined = parsed.statements[0];
     if (!s || parsed.problems.length > 0) {
@@ -255,7 +272,7 @@ export class KsqlDbStandin implements StandinHandler {
     if (s.form === 'INSERT_INTO') {
       if (!this.sources.has(s.target!)) throw new StatementError(`Exception while preparing statement: ${s.target} does not exist.`);
       if (this.queries.has(s.name)) throw new StatementError(`Query id ${s.name} is already in use.`);
-      this.queries.set(s.name, { id: s.name, queryString: statement.trim(), sink: s.target!, sources: s.sources.map((x) => x.name) });
+      this.queries.set(s.name, { id: s.name, queryString: storedLikeKsqlDb(statement), sink: s.target!, sources: s.sources.map((x) => x.name), overriddenProperties: { ...properties } });
       return this.command(statement, `stream/${s.target}/create`, 'Created query with ID ' + s.name);
     }
     const kind = s.kind as 'STREAM' | 'TABLE';
@@ -266,19 +283,26 @@ export class KsqlDbStandin implements StandinHandler {
     if (existing && this.rejectReplace.has(s.name)) {
       throw new StatementError(`Cannot upgrade data source: DataSource '${s.name}' has key type changed`);
     }
+    const writers = [...this.queries.values()].filter((q) => q.sink === s.name);
+    if (existing && writers.length > 1) {
+      throw new StatementError(`REPLACE for sink ${s.name} is not supported because there are multiple queries writing into it: [${writers.map((q) => q.id).join(', ')}]`);
+    }
+    if (existing && s.windowed && s.form === 'CREATE_AS_SELECT') {
+      throw new StatementError(`Upgrades not yet supported for StreamWindowedAggregate`);
+    }
     const topic = String(s.properties.KAFKA_TOPIC?.value ?? s.name);
     this.sources.set(s.name, {
       name: s.name,
       type: kind,
       topic,
-      statement: statement.trim(),
+      statement: storedLikeKsqlDb(statement),
       sources: s.sources.map((x) => x.name),
       windowed: s.windowed,
     });
     if (s.form === 'CREATE_AS_SELECT') {
       const prior = [...this.queries.values()].find((q) => q.sink === s.name && !q.id.startsWith('INSERT'));
       const id = prior?.id ?? `${kind === 'TABLE' ? 'CTAS' : 'CSAS'}_${s.name}_${++this.queryCounter}`;
-      this.queries.set(id, { id, queryString: statement.trim(), sink: s.name, sources: s.sources.map((x) => x.name) });
+      this.queries.set(id, { id, queryString: storedLikeKsqlDb(statement), sink: s.name, sources: s.sources.map((x) => x.name), overriddenProperties: { ...properties } });
     }
     return this.command(statement, `${kind.toLowerCase()}/${s.name}/create`, `${kind === 'TABLE' ? 'Table' : 'Stream'} created${s.form === 'CREATE_AS_SELECT' ? ' and running' : ''}`);
   }
@@ -335,6 +359,16 @@ function splitStatements(ksql: string): string[] {
   const rest = ksql.slice(start).trim();
   if (rest) out.push(rest);
   return out.filter((s) => s.length > 0);
+}
+
+/**
+ * A statement as ksqlDB stores it, in part: the real engine also qualifies columns, parenthesizes
+ * WHERE and completes the WITH list with every default; this much is enough to make any comparison
+ * of stored and declared text fail, as it does against the real engine.
+ */
+function storedLikeKsqlDb(statement: string): string {
+  const text = statement.trim().replace(/\s+/g, ' ').replace(/\bVARCHAR\b/gi, 'STRING');
+  return /^CREATE\b/i.test(text) ? text.replace(/\bWITH \(/i, "WITH (CLEANUP_POLICY='delete', ") : text;
 }
 
 function unquote(name: string): string {

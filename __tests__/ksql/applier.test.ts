@@ -3,7 +3,8 @@
  * REST shapes. The fake stands in for ksqlDB itself, which cannot run here (Confluent's image is on
  * no reachable registry and there is no Docker).
  */
-import { asCreateOrReplace, KsqlApplier, normalizeStatement, specFromStatement, type KsqlObjectSpec } from '../../ops/ksql/applier';
+import { asCreateOrReplace, KsqlApplier, specFromStatement, type KsqlObjectSpec } from '../../ops/ksql/applier';
+import { normalizeStatement, sourceDifference, STATEMENT_FINGERPRINT_PROPERTY, statementFingerprint } from '../../ops/ksql/deployed-match';
 import { parseScript } from '../../ops/ksql/parser';
 import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
 import { PIPELINES } from '../../pipelines/catalog';
@@ -61,7 +62,9 @@ describe('apply', () => {
     expect(fake.commands).toEqual(specs.map((s) => s.statement.replace(/;$/, '')));
     expect([...fake.sources.keys()]).toEqual(['PAYMENTS_RAW', 'BIG_PAYMENTS', 'PAYMENTS_PER_ID']);
     expect(fake.queries.has('BIG_PAYMENTS_REPLAY')).toBe(true);
-    for (const r of fake.requests) expect(r.streamsProperties).toEqual({ 'ksql.streams.auto.offset.reset': 'earliest' });
+    for (const r of fake.requests) expect(r.streamsProperties).toMatchObject({ 'ksql.streams.auto.offset.reset': 'earliest' });
+    const creates = fake.requests.filter((r) => /^(CREATE|INSERT)/.test(r.ksql));
+    expect(creates.map((r) => r.streamsProperties?.[STATEMENT_FINGERPRINT_PROPERTY])).toEqual(specs.map((s) => statementFingerprint(s.statement)));
   });
 
   it('passes the commandSequenceNumber of a command back on the next request', async () => {
@@ -88,14 +91,37 @@ describe('apply', () => {
     expect(fake.commands.length).toBe(commandsBefore);
   });
 
-  it('treats a statement ksqlDB stored reformatted (case, whitespace) as the same statement', async () => {
-    fake.reformatStoredStatements = true;
+  it('finds the declared objects in what ksqlDB stored rewritten, and sends each query its statement fingerprint', async () => {
     await applyAll();
+    expect(fake.sources.get('PAYMENTS_RAW')!.statement).toContain('ID STRING');
+    expect(fake.queries.get('BIG_PAYMENTS_REPLAY')!.overriddenProperties[STATEMENT_FINGERPRINT_PROPERTY]).toBe(statementFingerprint(replay.statement));
     expect(await applyAll()).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
   });
 
-  it('replaces a changed statement with CREATE OR REPLACE', async () => {
+  it('replaces a query started without the fingerprint (by hand, or by an older deploy)', async () => {
     await applyAll();
+    fake.queries.get('BIG_PAYMENTS_REPLAY')!.overriddenProperties = {};
+    expect(await applier().apply(replay)).toBe('replaced');
+    expect(logLines.join('\n')).toContain('query BIG_PAYMENTS_REPLAY was started without the applier\'s statement fingerprint');
+  });
+
+  it('recreates, with its dependents, a sink whose query is gone (a half-applied deploy)', async () => {
+    await applyAll(specs.slice(0, 3));
+    const query = [...fake.queries.keys()].find((id) => id.startsWith('CSAS_BIG_PAYMENTS'))!;
+    fake.queries.delete(query);
+    fake.rejectReplace.add('BIG_PAYMENTS');
+    expect(await applier().apply({ ...big, dependents: [perId] })).toBe('recreated');
+    expect(fake.commands.slice(3)).toEqual([
+      expect.stringMatching(/^TERMINATE CTAS_PAYMENTS_PER_ID_\d+$/),
+      'DROP TABLE `PAYMENTS_PER_ID`',
+      'DROP STREAM `BIG_PAYMENTS`',
+      big.statement.replace(/;$/, ''),
+      perId.statement.replace(/;$/, ''),
+    ]);
+  });
+
+  it('replaces a changed statement with CREATE OR REPLACE', async () => {
+    await applyAll(specs.slice(0, 3));
     const changed = { ...big, statement: big.statement.replace('10000', '15000') };
     expect(await applier().apply(changed)).toBe('replaced');
     expect(fake.commands[fake.commands.length - 1]).toMatch(/^CREATE OR REPLACE STREAM BIG_PAYMENTS .*AMOUNT > 15000$/s);
@@ -114,13 +140,40 @@ describe('apply', () => {
     expect(logLines.join('\n')).toContain('cannot replace PAYMENTS_PER_ID in place (Cannot upgrade data source');
   });
 
-  it('refuses to drop an object that cannot be replaced in place while queries read it', async () => {
+  it('replaces an object ksqlDB cannot replace in place together with its dependents: drops newest first, creates in graph order', async () => {
     await applyAll();
+    const changed = { ...big, statement: big.statement.replace('10000', '15000'), dependents: [perId, replay] };
+    fake.rejectReplace.add('BIG_PAYMENTS');
+    expect(await applier().apply(changed)).toBe('recreated');
+    expect(fake.commands.slice(4)).toEqual([
+      'TERMINATE BIG_PAYMENTS_REPLAY',
+      expect.stringMatching(/^TERMINATE CTAS_PAYMENTS_PER_ID_\d+$/),
+      'DROP TABLE `PAYMENTS_PER_ID`',
+      expect.stringMatching(/^TERMINATE CSAS_BIG_PAYMENTS_\d+$/),
+      'DROP STREAM `BIG_PAYMENTS`',
+      changed.statement.replace(/;$/, ''),
+      perId.statement.replace(/;$/, ''),
+      replay.statement.replace(/;$/, ''),
+    ]);
+    expect(await applyAll([raw, changed, perId, replay])).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+  });
+
+  it('replaces a sink with two writers with its dependents, as ksqlDB refuses CREATE OR REPLACE for it', async () => {
+    await applyAll();
+    const changed = { ...big, statement: big.statement.replace('10000', '15000'), dependents: [perId, replay] };
+    expect(await applier().apply(changed)).toBe('recreated');
+    expect(logLines.join('\n')).toContain('REPLACE for sink BIG_PAYMENTS is not supported because there are multiple queries writing into it');
+    expect(fake.sources.get('BIG_PAYMENTS')!.statement).toContain('15000');
+    expect([...fake.queries.keys()].sort()).toEqual([expect.stringMatching(/^CSAS_BIG_PAYMENTS_/), expect.stringMatching(/^CTAS_PAYMENTS_PER_ID_/), 'BIG_PAYMENTS_REPLAY'].sort());
+  });
+
+  it('fails with ksqlDB\'s message when objects it was not told about read the one to replace', async () => {
+    await applyAll(specs.slice(0, 3));
     fake.rejectReplace.add('BIG_PAYMENTS');
     const changed = { ...big, statement: big.statement.replace('10000', '15000') };
     const err = await applyFailure(applier().apply(changed));
-    expect(err.message).toMatch(/ksql\/test.sql:4: replace STREAM BIG_PAYMENTS failed\nksqlDB says: STREAM BIG_PAYMENTS exists with another definition that cannot be replaced in place, and queries read it: CTAS_PAYMENTS_PER_ID_\d+/);
-    expect(fake.sources.get('BIG_PAYMENTS')!.statement).toContain('10000');
+    expect(err.message).toContain('ksql/test.sql:4: drop STREAM BIG_PAYMENTS failed');
+    expect(err.message).toContain('The following streams and/or tables read from this source: [PAYMENTS_PER_ID]');
   });
 
   it('restarts an INSERT INTO query whose statement changed, under the same query id', async () => {
@@ -261,6 +314,22 @@ describe('timeouts from the environment', () => {
 });
 
 describe('statement comparison', () => {
+  // As the real ksqlDB 7.9.9 stored `CREATE STREAM RATINGS (PRODUCT VARCHAR KEY, STARS INTEGER, TS BIGINT)
+  // WITH (KAFKA_TOPIC='ratings', VALUE_FORMAT='JSON', TIMESTAMP='ts', PARTITIONS=1);`
+  const declared = "CREATE STREAM RATINGS (PRODUCT VARCHAR KEY, STARS INTEGER, TS BIGINT) WITH (KAFKA_TOPIC='ratings', VALUE_FORMAT='json', TIMESTAMP='ts');";
+  const stored =
+    "CREATE STREAM RATINGS (PRODUCT STRING KEY, STARS INTEGER, TS BIGINT) WITH (CLEANUP_POLICY='delete', KAFKA_TOPIC='ratings', KEY_FORMAT='KAFKA', PARTITIONS=1, TIMESTAMP='ts', VALUE_FORMAT='JSON');";
+
+  it('finds a plain CREATE in the text ksqlDB stored, and names what differs', () => {
+    expect(sourceDifference(declared, stored)).toBeUndefined();
+    expect(sourceDifference(declared.replace('STARS INTEGER', 'STARS DOUBLE'), stored)).toBe(
+      'its columns are (PRODUCT VARCHAR KEY, STARS INTEGER, TS BIGINT), declared (PRODUCT VARCHAR KEY, STARS DOUBLE, TS BIGINT)',
+    );
+    expect(sourceDifference(declared.replace("'ratings'", "'ratings2'"), stored)).toBe('its KAFKA_TOPIC is ratings, declared ratings2');
+    expect(sourceDifference(declared.replace("TIMESTAMP='ts'", "TIMESTAMP='ts', VALUE_DELIMITER='|'"), stored)).toBe('its VALUE_DELIMITER is not set, declared |');
+    expect(sourceDifference(declared.replace('CREATE STREAM', 'CREATE TABLE').replace('VARCHAR KEY', 'VARCHAR PRIMARY KEY'), stored)).toBe('it is a STREAM');
+  });
+
   it('ignores case, whitespace and the semicolon outside literals, but not inside them', () => {
     expect(normalizeStatement("create stream A\n  with (kafka_topic='t') as select * from B;")).toBe(
       normalizeStatement("CREATE STREAM A WITH (KAFKA_TOPIC='t') AS SELECT * FROM B"),

@@ -170,6 +170,20 @@ describe('services that only some pipelines need', () => {
     expect(shop).not.toContain('mariadb');
   });
 
+  // Without ksql.schema.registry.url the real ksqlDB refuses the payments statements: "Cannot create
+  // topic 'payment_json' with format JSON_SR without configuring 'ksql.schema.registry.url'".
+  it('gives ksqlDB the Schema Registry URL in every configuration with payments on', () => {
+    const withPayments = synthesized.filter((s) => s.config.pipelines.includes('payments'));
+    expect(withPayments.length).toBeGreaterThan(0);
+    for (const { name, containers } of withPayments) {
+      const all = Object.values(containers);
+      const registry = all.find((c) => c.hostname === 'schema-registry')!;
+      const port = registry.env?.find((e) => e.startsWith('SCHEMA_REGISTRY_LISTENERS='))?.split(':').pop();
+      const ksql = all.find((c) => c.hostname === 'ksqldb')!;
+      expect([name, ksql.env?.find((e) => e.startsWith('KSQL_KSQL_SCHEMA_REGISTRY_URL='))]).toEqual([name, `KSQL_KSQL_SCHEMA_REGISTRY_URL=http://schema-registry:${port}`]);
+    }
+  });
+
   it('runs no broker in external mode and points every client at the external cluster', () => {
     const external = synthesized.find((s) => s.name === 'external')!;
     const all = Object.values(external.containers);

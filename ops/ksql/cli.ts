@@ -28,10 +28,10 @@ export const KSQL_CLI: ObjectCli<'ksql', KsqlObjectSpec> = {
   tool: 'ksql',
   service: 'ksqlDB',
   object: 'one ksqlDB object (a stream, a table or an INSERT INTO query)',
-  specHelp: 'the statement as JSON: {file, line, name, kind, form, statement, target?}, as constructs/ksql-objects.ts makes it',
+  specHelp: 'the statement as JSON: {file, line, name, kind, form, statement, target?, dependents?}, as constructs/ksql-objects.ts makes it',
   verbs: {
-    apply: 'create the object, replace it when its statement changed (in place where ksqlDB allows it), or leave it when up to date',
-    delete: 'terminate the queries that write the object and drop it (its topic stays: it is a Terraform resource)',
+    apply: 'create the object, leave it when it is the declared one, or replace it: in place where ksqlDB allows it, else together with the declared objects that read it',
+    delete: 'drop the declared objects that still read it, terminate the queries that write it and drop it (its topic stays: it is a Terraform resource)',
   },
   readSpec,
   name: (spec) => `${spec.kind} ${spec.name} (${spec.file}:${spec.line})`,

@@ -35,6 +35,7 @@ export interface KsqlEntity {
   readonly streams?: readonly SourceInfo[];
   readonly tables?: readonly SourceInfo[];
   readonly queries?: readonly RunningQuery[];
+  readonly queryDescriptions?: readonly QueryDescription[];
   readonly sourceDescription?: SourceDescription;
   readonly warnings?: readonly { readonly message: string }[];
 }
@@ -51,6 +52,16 @@ export interface RunningQuery {
   readonly queryString: string;
   readonly sinks?: readonly string[];
   readonly state?: string;
+}
+
+/** One query of SHOW QUERIES EXTENDED: with the streamsProperties its statement was sent with. */
+export interface QueryDescription {
+  readonly id: string;
+  readonly statementText: string;
+  readonly sinks: readonly string[];
+  readonly sources: readonly string[];
+  readonly state?: string;
+  readonly overriddenProperties?: Readonly<Record<string, unknown>>;
 }
 
 export interface SourceDescription {
@@ -170,9 +181,9 @@ export class KsqlRestClient {
    * 50301 (command queue catch-up) until the command deadline, both counted from the first request;
    * other errors throw KsqlServerError.
    */
-  async ksql(statements: string): Promise<KsqlEntity[]> {
+  async ksql(statements: string, properties: Readonly<Record<string, string>> = {}): Promise<KsqlEntity[]> {
     const since = Date.now();
-    const post = (): Promise<HttpResult> => this.post(statements);
+    const post = (): Promise<HttpResult> => this.post(statements, properties);
     const initialized = (): Promise<HttpResult> =>
       this.retryWhile(KSQL_ERROR.SERVER_NOT_READY, since, 'startupTimeoutMs', 'the server did not finish initializing; read its log', post);
     const res = await this.retryWhile(
@@ -194,8 +205,8 @@ export class KsqlRestClient {
   }
 
   /** One POST /ksql, after the last command this client saw. */
-  private async post(statements: string): Promise<HttpResult> {
-    const request: Record<string, unknown> = { ksql: statements, streamsProperties: STREAMS_PROPERTIES };
+  private async post(statements: string, properties: Readonly<Record<string, string>>): Promise<HttpResult> {
+    const request: Record<string, unknown> = { ksql: statements, streamsProperties: { ...STREAMS_PROPERTIES, ...properties } };
     if (this.lastSequenceNumber !== undefined) request.commandSequenceNumber = this.lastSequenceNumber;
     try {
       return await this.http('POST', '/ksql', request);
@@ -238,9 +249,12 @@ export class KsqlRestClient {
     }
   }
 
-  /** Runs one CREATE / DROP / TERMINATE / INSERT and waits until its command has finished. */
-  async command(statement: string): Promise<KsqlEntity> {
-    const entities = await this.ksql(statement);
+  /**
+   * Runs one CREATE / DROP / TERMINATE / INSERT and waits until its command has finished.
+   * `properties` are sent as streamsProperties besides STREAMS_PROPERTIES; ksqlDB keeps them with the query it starts.
+   */
+  async command(statement: string, properties: Readonly<Record<string, string>> = {}): Promise<KsqlEntity> {
+    const entities = await this.ksql(statement, properties);
     const entity = entities.find((e) => e.commandStatus !== undefined);
     if (!entity) return entities[0] ?? {};
     await this.waitForCommand(entity);
@@ -283,6 +297,12 @@ export class KsqlRestClient {
   async listQueries(): Promise<RunningQuery[]> {
     const entities = await this.ksql('SHOW QUERIES;');
     return entities.flatMap((e) => e.queries ?? []);
+  }
+
+  /** SHOW QUERIES EXTENDED: every persistent query with its sources, sinks, state and overridden properties. */
+  async describeQueries(): Promise<QueryDescription[]> {
+    const entities = await this.ksql('SHOW QUERIES EXTENDED;');
+    return entities.flatMap((e) => e.queryDescriptions ?? []);
   }
 
   async describe(name: string): Promise<SourceDescription> {
