@@ -36,7 +36,7 @@ checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
 that must show no changes, destroys, and checks that nothing is left.
 
   --local-images   use the images scripts/local-images/ builds on this machine
-                   (real Kafka, Connect, MariaDB, Node, Apicurio Registry; stand-ins
+                   (real Kafka, Connect, MariaDB, Node, Schema Registry; stand-ins
                    for ksqlDB, Elasticsearch, Kibana, Grafana, Pinot, Kafka UI)
   --external-kafka deploy in kafka.mode=external against a Kafka broker this run
                    starts (Maven Central jars, scripts/setup-integration.sh) that
