@@ -259,7 +259,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     process.stdout.write(`secured Kafka broker (SASL_SSL, SCRAM-SHA-512, ACLs enforced) at ${external.env.LAB_KAFKA_BOOTSTRAP_SERVERS}; its log: ${external.logFile}\n`);
-    if (external.env.LAB_PIPELINES) process.stdout.write(`pipelines: ${external.env.LAB_PIPELINES} (payments is left out: see EXTERNAL_REHEARSAL_PIPELINES in e2e/external-kafka.ts)\n`);
   }
   const env = deployEnv(process.env, options, external?.env);
   const config = loadConfig(env);
