@@ -6,6 +6,7 @@
  * and the stack's ACLs, as kafka.mode=external gives it. The only change to the stack's environment
  * is the broker address (and, for the external cluster, the credentials Terraform would fill in).
  */
+import { spawnSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { paymentsSchema } from '../../generators/datasets/payments.schema';
 import { protoSchemaOf } from '../../generators/formats/protobuf';
@@ -68,6 +69,41 @@ beforeAll(async () => {
 
 afterAll(() => {
   removeQuietly('network', NETWORK);
+});
+
+/** Runs the entrypoint with `env` (no broker needed: it stops at its checks), then prints `after`'s output. */
+function entrypoint(env: Readonly<Record<string, string>>, after = 'true'): { status: number; output: string } {
+  const result = spawnSync('docker', ['run', '--rm', ...envArgs(env), '--entrypoint', 'bash', LOCAL_IMAGES.schemaRegistry, '-c', `/etc/confluent/docker/run; status=$?; ${after}; exit $status`], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+}
+
+describe("lab-local/cp-schema-registry's entrypoint refuses what upstream refuses, and says how to fix it", () => {
+  const minimal = { SCHEMA_REGISTRY_HOST_NAME: 'schema-registry', SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS: 'no-such-broker:9092', SCHEMA_REGISTRY_CUB_KAFKA_TIMEOUT: '1' };
+
+  it('without SCHEMA_REGISTRY_HOST_NAME', () => {
+    const { SCHEMA_REGISTRY_HOST_NAME: _omitted, ...env } = minimal;
+    expect(entrypoint(env)).toMatchObject({ status: 1, output: expect.stringContaining('SCHEMA_REGISTRY_HOST_NAME is not set: set it to') });
+  });
+
+  it('with SCHEMA_REGISTRY_PORT', () => {
+    expect(entrypoint({ ...minimal, SCHEMA_REGISTRY_PORT: '8081' })).toMatchObject({ status: 1, output: expect.stringContaining('use SCHEMA_REGISTRY_LISTENERS=http://0.0.0.0:<port> instead') });
+  });
+
+  it('renders the log4j settings, then names the bootstrap servers that did not answer', () => {
+    const { status, output } = entrypoint(
+      { ...minimal, SCHEMA_REGISTRY_LOG4J_ROOT_LOGLEVEL: 'WARN', SCHEMA_REGISTRY_LOG4J_LOGGERS: 'org.apache.kafka=ERROR, io.confluent.kafka.schemaregistry=DEBUG' },
+      'cat /etc/schema-registry/log4j.properties /etc/schema-registry/schema-registry.properties',
+    );
+    expect(status).toBe(1);
+    expect(output).toContain('SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS=no-such-broker:9092 accepted a connection within 1 s');
+    const lines = output.split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['log4j.rootLogger=WARN, stdout', 'log4j.logger.org.apache.kafka=ERROR', 'log4j.logger.io.confluent.kafka.schemaregistry=DEBUG', 'host.name=schema-registry']));
+    // The log's and the preflight's settings are not server properties.
+    expect(lines.filter((line) => /^(log4j\.root\.loglevel|cub\.)/.test(line))).toEqual([]);
+  });
 });
 
 describe('lab-local/cp-schema-registry on the local lab broker', () => {
