@@ -48,7 +48,8 @@ const post = (url: string, body: unknown): Promise<Answer> => call(url, { method
 /** Registers `schema` under `subject`; fails the test with the server's answer when it is refused. */
 async function register(url: string, subject: string, schema: string, schemaType?: 'PROTOBUF' | 'JSON'): Promise<number> {
   const answer = await post(`${url}/subjects/${subject}/versions`, { schema, ...(schemaType ? { schemaType } : {}) });
-  expect(answer).toMatchObject({ status: 200 });
+  // The body too: a refusal's error_code and message say why.
+  expect(answer).toMatchObject({ status: 200, body: { id: expect.any(Number) } });
   return (answer.body as { id: number }).id;
 }
 
@@ -133,6 +134,7 @@ describe('lab-local/cp-schema-registry on the local lab broker', () => {
         'listeners=http://0.0.0.0:8081',
         `kafkastore.bootstrap.servers=${kafka.containerBootstrap}`,
         `kafkastore.topic.replication.factor=${spec.env.SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR}`,
+        `kafkastore.timeout.ms=${spec.env.SCHEMA_REGISTRY_KAFKASTORE_TIMEOUT_MS}`,
       ]),
     );
     // The JVM's settings are not server properties.
