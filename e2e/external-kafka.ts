@@ -13,18 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import type { KafkaConfig } from 'kafkajs';
 import { terraformAdminAclGrants } from '../platform/service-acls';
-import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 import { randomPassword, startSecureKafka, type SaslUser, type SecureKafka } from '../integration/support/secure-kafka';
-
-/**
- * The pipelines the external rehearsal deploys unless LAB_PIPELINES says otherwise: all but
- * payments. Its API registers schemas at start, and the local registry image (Apicurio 3.0.9 in
- * place of Confluent's, scripts/local-images/) answers every registration on this secured cluster
- * with an error after its 30 s journal round trip ("createdArtifact is null"), although it starts,
- * creates its prefixed topics and serves reads; the API then never becomes healthy. Known and open;
- * the plaintext rehearsal runs payments.
- */
-export const EXTERNAL_REHEARSAL_PIPELINES: readonly PipelineName[] = PIPELINE_NAMES.filter((name) => name !== 'payments');
 
 /** The prefix of everything the rehearsal's lab names on the cluster. */
 export const EXTERNAL_TOPIC_PREFIX = 'e2e.';
@@ -119,7 +108,7 @@ export function dockerBridgeGateway(): string {
  * for Terraform (creates the prefixed topics and grants ACLs: Alter on the cluster) and one for the
  * lab's services, which gets nothing here: the deploy must grant it what it needs.
  */
-export async function startExternalKafka(base: NodeJS.ProcessEnv = process.env): Promise<ExternalKafka> {
+export async function startExternalKafka(): Promise<ExternalKafka> {
   const gateway = dockerBridgeGateway();
   const broker: SecureKafka = await startSecureKafka({ containerHost: gateway });
   try {
@@ -130,7 +119,6 @@ export async function startExternalKafka(base: NodeJS.ProcessEnv = process.env):
     const bootstrap = broker.containerBootstrap!;
     return {
       env: {
-        ...(base.LAB_PIPELINES === undefined ? { LAB_PIPELINES: EXTERNAL_REHEARSAL_PIPELINES.join(',') } : {}),
         LAB_KAFKA_MODE: 'external',
         LAB_KAFKA_BOOTSTRAP_SERVERS: bootstrap,
         LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',

@@ -15,7 +15,7 @@ export interface LocalImage {
 
 export const LOCAL_IMAGES: Readonly<Record<ImageName, LocalImage>> = {
   kafka: { image: 'lab-local/kafka:3.9.1', kind: 'real', runs: 'Apache Kafka 3.9.1 broker (Maven Central jars), apache/kafka image contract' },
-  schemaRegistry: { image: 'lab-local/apicurio-registry:3.0.9', kind: 'real', runs: 'Apicurio Registry (Maven Central) on the Confluent Schema Registry API' },
+  schemaRegistry: { image: 'lab-local/cp-schema-registry:7.9.9', kind: 'real', runs: 'Confluent Schema Registry 7.9.9 built from public source' },
   ksqldb: { image: 'lab-local/standin-ksqldb:7.9.11', kind: 'stand-in', runs: 'records statements, reports queries RUNNING; computes nothing' },
   connectBase: { image: 'lab-local/cp-kafka-connect:7.9.11', kind: 'real', runs: 'Kafka Connect 3.9.1 worker; the Elasticsearch sink plugin is a stand-in' },
   elasticsearch: { image: 'lab-local/standin-elasticsearch:8.19.26', kind: 'stand-in', runs: 'index templates, bulk writes and counts in memory' },

@@ -36,7 +36,7 @@ checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
 that must show no changes, destroys, and checks that nothing is left.
 
   --local-images   use the images scripts/local-images/ builds on this machine
-                   (real Kafka, Connect, MariaDB, Node, Apicurio Registry; stand-ins
+                   (real Kafka, Connect, MariaDB, Node, Schema Registry; stand-ins
                    for ksqlDB, Elasticsearch, Kibana, Grafana, Pinot, Kafka UI)
   --external-kafka deploy in kafka.mode=external against a Kafka broker this run
                    starts (Maven Central jars, scripts/setup-integration.sh) that
@@ -259,7 +259,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     process.stdout.write(`secured Kafka broker (SASL_SSL, SCRAM-SHA-512, ACLs enforced) at ${external.env.LAB_KAFKA_BOOTSTRAP_SERVERS}; its log: ${external.logFile}\n`);
-    if (external.env.LAB_PIPELINES) process.stdout.write(`pipelines: ${external.env.LAB_PIPELINES} (payments is left out: see EXTERNAL_REHEARSAL_PIPELINES in e2e/external-kafka.ts)\n`);
   }
   const env = deployEnv(process.env, options, external?.env);
   const config = loadConfig(env);

@@ -5,6 +5,8 @@ import { propertiesAsEnv, topicOn, type KafkaConnection } from './kafka-connecti
 import { curlCheck, Service, type HttpEndpoints, type ServiceContext } from './service';
 
 export const SCHEMA_REGISTRY_PORT = 8081;
+/** How long a schema registration may wait for the _schemas topic (kafkastore.timeout.ms). */
+export const KAFKASTORE_TIMEOUT_MS = 5_000;
 
 export interface SchemaRegistryProps {
   readonly context: ServiceContext;
@@ -34,6 +36,9 @@ export class SchemaRegistry extends Construct implements HttpEndpoints {
         SCHEMA_REGISTRY_LISTENERS: `http://0.0.0.0:${SCHEMA_REGISTRY_PORT}`,
         SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
         SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR: String(props.kafka.replicationFactor),
+        // A registration waits until the registry has read its own write back from the _schemas topic;
+        // the server's default of 500 ms answers 500 "Register operation timed out" on a busy laptop.
+        SCHEMA_REGISTRY_KAFKASTORE_TIMEOUT_MS: String(KAFKASTORE_TIMEOUT_MS),
         // Its storage topic and leader-election group go under the prefix on a shared cluster; without
         // one they keep the image's defaults, which are these same names.
         ...(props.kafka.topicPrefix

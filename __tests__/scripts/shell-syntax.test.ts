@@ -21,7 +21,7 @@ function bashScripts(dir: string): string[] {
 const scripts = [...bashScripts(join(ROOT, 'scripts')), join(ROOT, '.ci', 'run')].map((p) => relative(ROOT, p));
 
 it('finds the scripts', () => {
-  expect(scripts).toEqual(expect.arrayContaining(['.ci/run', 'scripts/setup-docker.sh', 'scripts/local-images/apicurio/docker/run']));
+  expect(scripts).toEqual(expect.arrayContaining(['.ci/run', 'scripts/setup-docker.sh', 'scripts/local-images/schema-registry/docker/run']));
 });
 
 it.each(scripts)('%s parses', (script) => {

@@ -47,7 +47,22 @@ beforeAll(async () => {
   await admin.connect();
   const topics = ['ratings', ...endpointsOf(paymentsSchema).map((e) => e.topic)].map((t) => ({ topic: `${PREFIX}${t}` }));
   await admin.createTopics({ topics, waitForLeaders: true });
-  registry = await startSchemaRegistry();
+  // The registry stores its schemas on the same cluster, as the lab's does: under the prefix, logged
+  // in as the services' user that holds only the stack's ACLs.
+  registry = await startSchemaRegistry({
+    kafka: {
+      bootstrap: broker.bootstrap,
+      clientProperties: {
+        'security.protocol': 'SASL_SSL',
+        'sasl.mechanism': 'SCRAM-SHA-512',
+        'sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${services.username}" password="${services.password}";`,
+        'ssl.truststore.type': 'PEM',
+        'ssl.truststore.location': broker.tls.caFile,
+      },
+      topic: `${PREFIX}_schemas`,
+      groupId: `${PREFIX}schema-registry`,
+    },
+  });
 }, 10 * 60_000);
 
 afterAll(async () => {

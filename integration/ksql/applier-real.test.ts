@@ -10,7 +10,7 @@ import type { LabConfigOverrides } from '../../config/types';
 import type { KsqlObjectSpec } from '../../ops/ksql/applier';
 import { STATEMENT_FINGERPRINT_PROPERTY, statementFingerprint } from '../../ops/ksql/deployed-match';
 import { parseScript } from '../../ops/ksql/parser';
-import { startConfluentRegistry, type LocalConfluentRegistry } from '../support/confluent-registry';
+import { startSchemaRegistry, type LocalSchemaRegistry } from '../support/registry';
 import { startKafka, type LocalKafka } from '../support/kafka';
 import { startKsqlDb, type LocalKsqlDb } from '../support/ksqldb';
 import { createDeclaredTopics, describeTopics, labDeployment, listTopics, type LabDeployment } from './lab-deployment';
@@ -54,11 +54,11 @@ function sinkTopicOf(spec: KsqlObjectSpec): string {
 const everyOutcome = (specs: readonly KsqlObjectSpec[], outcome: string): Record<string, string> => Object.fromEntries(specs.map((s) => [s.name, outcome]));
 
 let kafka: LocalKafka;
-let registry: LocalConfluentRegistry;
+let registry: LocalSchemaRegistry;
 
 beforeAll(async () => {
   kafka = await startKafka({ heapMb: 384 });
-  registry = await startConfluentRegistry(kafka);
+  registry = await startSchemaRegistry({ kafka: { bootstrap: kafka.bootstrap } });
 });
 
 afterAll(async () => {

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 /** The images scripts/local-images/platform-images.sh builds, as the stack's `images.*` settings. */
 export const LOCAL_IMAGES = {
   mariadb: 'lab-local/mariadb:10.11.19',
-  schemaRegistry: 'lab-local/apicurio-registry:3.0.9',
+  schemaRegistry: 'lab-local/cp-schema-registry:7.9.9',
   connectBase: 'lab-local/cp-kafka-connect:7.9.11',
 } as const;
 

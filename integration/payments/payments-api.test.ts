@@ -1,7 +1,7 @@
 /**
  * The payments API end to end: a real KRaft broker (integration/support/kafka.ts) and a real
- * Confluent-compatible Schema Registry (Apicurio Registry from Maven Central, serving the
- * Confluent API under /apis/ccompat/v7: integration/support/registry.ts). Records are consumed
+ * Confluent Schema Registry (7.9.9 built from public source, ../shared/schema-registry:
+ * integration/support/registry.ts). Records are consumed
  * back and decoded with the schema the registry returns for the id in each record.
  */
 import { spawn } from 'node:child_process';
@@ -111,7 +111,9 @@ const payment = (n: number): Record<string, string | number> => ({
 });
 
 beforeAll(async () => {
-  [kafka, registry] = await Promise.all([startKafka({ partitions: 3 }), startSchemaRegistry()]);
+  kafka = await startKafka({ partitions: 3 });
+  // The registry keeps its schemas in the broker's _schemas topic, as the lab's does.
+  registry = await startSchemaRegistry({ kafka: { bootstrap: kafka.bootstrap } });
   admin = client().admin();
   await admin.connect();
   await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
@@ -186,6 +188,26 @@ describe.each(endpoints.map((e) => [e.path, e] as const))('%s', (path, endpoint)
     const subjects = (await (await fetch(`${registry.url}/subjects`)).json()) as string[];
     expect(subjects).toContain(`${endpoint.topic}-value`);
   });
+});
+
+it("a Protobuf payment's schema id is found again by the schema's text without comments (the lookup ksqlDB's Protobuf converter makes)", async () => {
+  const protobuf = endpoints.find((e) => e.serde.schemaType === 'PROTOBUF')!;
+  // The API registered its schema text with a comment on the message and on every field.
+  expect(protobuf.serde.schemaText).toMatch(/^\s*\/\/ /m);
+  const [record] = await consumeAll(protobuf.topic, 1);
+  const schemaId = record.value.readUInt32BE(1);
+  // ksqlDB's converter parses the writer schema and prints it again (no comments), then asks the
+  // registry for that text's id under the subject; Apicurio answered 40403 here, so no row arrived.
+  const reprinted = protobuf.serde.schemaText
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('//'))
+    .join('\n');
+  const lookup = await fetch(`${registry.url}/subjects/${protobuf.subject}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schema: reprinted, schemaType: 'PROTOBUF' }),
+  });
+  expect({ status: lookup.status, body: (await lookup.json()) as unknown }).toMatchObject({ status: 200, body: { id: schemaId, subject: protobuf.subject } });
 });
 
 it('invalid POST bodies get 400 naming the field and write nothing to the real topic', async () => {

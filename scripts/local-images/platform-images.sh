@@ -3,14 +3,15 @@
 # reachable here, DESIGN.md §4), each following the contract of the upstream image it replaces
 # (README-platform-images.md):
 #   lab-local/mariadb:<tag>              MariaDB 10.11 from Debian 12            for mariadb:<tag>
-#   lab-local/apicurio-registry:3.0.9    Apicurio Registry 3.0.9 (Maven Central) for confluentinc/cp-schema-registry
+#   lab-local/cp-schema-registry:7.9.9   Confluent Schema Registry 7.9.9 built from public source
+#                                        (../shared/schema-registry) for confluentinc/cp-schema-registry
 #   lab-local/cp-kafka-connect:<tag>     Apache Kafka Connect 3.9.1 (Maven Central jars) and a
 #                                        confluent-hub that installs the Elasticsearch sink STAND-IN
 #                                        for confluentinc/cp-kafka-connect:<tag>
 # <tag> is the stack's pin in config/defaults.ts, so a moved pin names a new image.
 #
-# Re-runnable: compiled parts are cached under .cache/images (the stand-in plugin jar and the
-# ccompat proxy binary, each in a directory named after the hash of its sources), and each image
+# Re-runnable: compiled parts are cached under .cache/images (the stand-in plugin jar, in a
+# directory named after the hash of its sources), and each image
 # carries a label lab.inputs-sha256 (a hash of everything it is built from); a run that finds the
 # same hash skips the image without sending a build context.
 #
@@ -23,8 +24,9 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 CACHE="$ROOT/.cache/images"
 BASE_IMAGE="${LAB_DEBIAN_IMAGE:-lab-local/debian:bookworm}"
 KAFKA_LIBS="$ROOT/.cache/kafka/libs"
-APICURIO_VERSION=3.0.9
-APICURIO_HOME="$ROOT/.cache/apicurio/$APICURIO_VERSION"
+# Confluent's Schema Registry as ../shared/schema-registry builds it (scripts/setup-schema-registry.sh).
+SCHEMA_REGISTRY_VERSION=7.9.9
+SCHEMA_REGISTRY_HOME="$ROOT/.cache/schema-registry"
 CA_BUNDLE="${LAB_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 
 LOG_PREFIX=platform-images
@@ -95,46 +97,27 @@ build_mariadb() {
   log "$image runs $(docker run --rm --entrypoint mariadbd "$image" --version | sed 's/^.*Ver //')"
 }
 
-# --- the ccompat proxy (Go), cached by the hash of its sources ------------------------------------
-ccompat_proxy() {
-  local src="$HERE/apicurio/ccompat-proxy" files hash out
-  mapfile -t files < <(find "$src" -type f | LC_ALL=C sort)
-  hash="$( (inputs_hash "${files[@]}"; go version 2>/dev/null) | sha)"
-  out="$CACHE/ccompat-proxy/$hash/ccompat-proxy"
-  if [[ $FORCE -eq 1 || ! -x $out ]]; then
-    command -v go >/dev/null 2>&1 || fail "go is not installed: the ccompat proxy is compiled with Go (apt-get install golang, or Go from go.dev)"
-    log "compiling ccompat-proxy (Go, static)" >&2
-    mkdir -p "${out%/*}"
-    (cd "$src" && go vet ./... && go test ./... >/dev/null && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$out.tmp" .) >&2 ||
-      fail "go build of $src failed (see above)"
-    mv "$out.tmp" "$out"
-  fi
-  printf '%s' "$out"
-}
-
-# --- lab-local/apicurio-registry ------------------------------------------------------------------
+# --- lab-local/cp-schema-registry ----------------------------------------------------------------
 build_registry() {
-  local image="lab-local/apicurio-registry:$APICURIO_VERSION" proxy files hash context
-  if [[ ! -f $APICURIO_HOME/.installed ]]; then
-    log "downloading Apicurio Registry $APICURIO_VERSION from Maven Central (integration/support/registry.ts)"
-    (cd "$ROOT" && node --require ts-node/register/transpile-only -e \
-      "require('./integration/support/registry').ensureApicurio().catch((e) => { console.error(e.message); process.exit(1); })") ||
-      fail "Apicurio Registry $APICURIO_VERSION could not be downloaded into $APICURIO_HOME (see above)"
-  fi
-  proxy="$(ccompat_proxy)"
-  mapfile -t files < <(find "$HERE/apicurio/Dockerfile" "$HERE/apicurio/docker" "$HERE/common" -type f | LC_ALL=C sort)
-  hash="$( (inputs_hash "${files[@]}" "$proxy" "$CA_BUNDLE"; cat "$APICURIO_HOME/.installed"; echo "$BASE_ID") | sha)"
+  local image="lab-local/cp-schema-registry:$SCHEMA_REGISTRY_VERSION" files hash context
+  # A fresh machine (CI's clean clone) has no assembled server yet: the setup script makes it from
+  # ../shared/schema-registry and Maven Central, and skips at once when it is there.
+  [[ -f $SCHEMA_REGISTRY_HOME/.installed ]] || bash "$ROOT/scripts/setup-schema-registry.sh" ||
+    fail "Confluent Schema Registry $SCHEMA_REGISTRY_VERSION could not be assembled into $SCHEMA_REGISTRY_HOME (see above)"
+  mapfile -t files < <(find "$HERE/schema-registry" "$HERE/common" -type f | LC_ALL=C sort
+    find "$SCHEMA_REGISTRY_HOME/jars" "$SCHEMA_REGISTRY_HOME/lib" -name '*.jar' | LC_ALL=C sort)
+  hash="$( (inputs_hash "${files[@]}" "$CA_BUNDLE"; echo "$BASE_ID") | sha)"
   up_to_date "$image" "$hash" && return
   new_context registry
   context="$CONTEXT"
-  cp "$HERE/apicurio/Dockerfile" "$context/"
-  cp -r "$HERE/apicurio/docker" "$context/docker"
+  cp "$HERE/schema-registry/Dockerfile" "$context/"
+  cp -r "$HERE/schema-registry/docker" "$context/docker"
   cp "$HERE/common/env-to-properties" "$context/docker/"
-  cp "$proxy" "$context/ccompat-proxy"
   cp "$CA_BUNDLE" "$context/ca-certificates.crt"
-  mkdir "$context/apicurio"
-  # Hard links where the cache shares the filesystem: no 115 MB copy.
-  cp -rl "$APICURIO_HOME/." "$context/apicurio/" 2>/dev/null || cp -r "$APICURIO_HOME/." "$context/apicurio/"
+  mkdir "$context/jars"
+  # Hard links where the cache shares the filesystem: no 104 MB copy.
+  cp -l "$SCHEMA_REGISTRY_HOME"/jars/*.jar "$SCHEMA_REGISTRY_HOME"/lib/*.jar "$context/jars/" 2>/dev/null ||
+    cp "$SCHEMA_REGISTRY_HOME"/jars/*.jar "$SCHEMA_REGISTRY_HOME"/lib/*.jar "$context/jars/"
   docker_build "$image" "$hash" "$context"
 }
 
@@ -210,4 +193,4 @@ if wants registry; then build_registry; fi
 if wants connect; then build_connect; fi
 log "built: ${BUILT[*]:-nothing}; up to date: ${SKIPPED[*]:-none}"
 docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' |
-  grep -E '^lab-local/(mariadb|apicurio-registry|cp-kafka-connect):' | sed 's/^/[platform-images] /'
+  grep -E '^lab-local/(mariadb|cp-schema-registry|cp-kafka-connect):' | sed 's/^/[platform-images] /'

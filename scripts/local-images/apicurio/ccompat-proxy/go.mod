@@ -1,3 +1,0 @@
-module lab.local/ccompat-proxy
-
-go 1.22
