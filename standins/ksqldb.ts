@@ -6,8 +6,12 @@
  * statementText, entities} and 503 {"@type":"generic_error", error_code 50302} while initializing.
  * It keeps a small metastore so that ordering, idempotence, replacement and drop constraints behave
  * as ksqlDB's do, and reports every persistent query RUNNING. It runs no query: it reads and writes
- * no Kafka topic. The unit tests' fake (__tests__/ksql/fake-ksqldb.ts) is this class, with the
- * knobs below set to make it misbehave; in a container they keep their defaults.
+ * no Kafka topic.
+ *
+ * Kept only as the unit tests' fake (__tests__/ksql/fake-ksqldb.ts, with the knobs below set to make
+ * it misbehave): the applier's unit tests need a ksqlDB that answers without a JVM and a broker. No
+ * image is built from it any more: the rehearsal and the integration tests run the real ksqlDB 7.9.9
+ * (lab-local/cp-ksqldb-server).
  */
 import { json, type StandinAnswer, type StandinHandler, type StandinRequest } from './http';
 import { tokenize } from '../ops/ksql/lexer';
