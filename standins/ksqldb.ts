@@ -63,6 +63,12 @@ export class KsqlDbStandin implements StandinHandler {
   neverHealthy = false;
   /** POST /ksql requests answered 50302 although /healthcheck is healthy (Infinity: always). */
   ksqlNotReadyRequests = 0;
+  /**
+   * Command requests (CREATE, DROP, TERMINATE, INSERT) answered 500 ProducerFencedException without
+   * running, as the real ksqlDB answers a statement whose command-topic transaction another request
+   * fenced (Infinity: always).
+   */
+  fencedCommandRequests = 0;
   /** Status polls a new command stays QUEUED for before it finishes; Infinity never finishes. */
   pendingPolls = 0;
   /** CREATE OR REPLACE of these names fails as an incompatible upgrade. */
@@ -131,6 +137,15 @@ export class KsqlDbStandin implements StandinHandler {
       if (notReady) this.ksqlNotReadyRequests--;
       if (notReady || this.initializing()) {
         return send(503, { '@type': 'generic_error', error_code: 50302, message: 'KSQL is not yet ready to serve requests.' });
+      }
+      const isCommand = splitStatements(body.ksql).some((st) => /^\s*(CREATE|DROP|TERMINATE|INSERT)\b/i.test(st));
+      if (isCommand && this.fencedCommandRequests > 0) {
+        this.fencedCommandRequests--;
+        return send(500, {
+          '@type': 'generic_error',
+          error_code: 50000,
+          message: "Producer with transactionalId 'default_' and (producerId=1, epoch=1) has been fenced by another producer with the same transactionalId",
+        });
       }
       if (body.commandSequenceNumber !== undefined && body.commandSequenceNumber > this.sequence) {
         return send(503, { '@type': 'generic_error', error_code: 50301, message: `Timed out waiting for command ${body.commandSequenceNumber}` });
