@@ -130,7 +130,13 @@ async function processingLogChecks(log: ExpectedProcessingLog, input: ChecksInpu
   const results = [
     result('platform', check, first !== undefined, first ? `${found.probe.length} record(s), e.g. ${first.logger}: ${first.errorMessage.split('\n')[0]}` : `${values.length} record(s) in the topic, none about ${log.probe.topic} since the bad record was sent`),
   ];
-  const notes = found.others.length ? [`ksqlDB processing log: ${values.length - found.probe.length - found.unreadable} record(s) the lab's own data caused:`, ...found.others.map((o) => `  ${o}`)] : [];
+  const notes = first ? [`ksqlDB processing log: the bad record sent to ${log.probe.topic} was logged by ${first.logger}: ${first.errorMessage.split('\n')[0]}`] : [];
+  notes.push(
+    found.others.length
+      ? `ksqlDB processing log: ${values.length - found.probe.length - found.unreadable} record(s) the lab's own data caused:`
+      : "ksqlDB processing log: no record caused by the lab's own data",
+    ...found.others.map((o) => `  ${o}`),
+  );
   if (found.unreadable) notes.push(`ksqlDB processing log: ${found.unreadable} record(s) that are not the structured JSON layout`);
   return { results, notes };
 }
