@@ -1,7 +1,8 @@
 /**
  * One round of the rehearsal's checks over a deployed lab: every container healthy, every topic as
- * declared, producers and CDC writing, the payments API answering, every ksqlDB statement accepted
- * (every persistent query RUNNING on a real ksqlDB), every connector and task RUNNING, every sink
+ * declared, producers and CDC writing, the payments API answering, every persistent query RUNNING
+ * on ksqlDB and every object they write holding rows, ksqlDB's processing log holding the bad
+ * record the rehearsal sent on purpose, every connector and task RUNNING, every sink
  * index receiving documents, every provisioned Grafana dashboard and data source served, every Kibana saved object and Pinot table present, the Kafka UI listing
  * the cluster with Schema Registry, ksqlDB and Connect. The runner repeats rounds until all pass or
  * its time is up.
@@ -10,10 +11,11 @@
  * tables live inside their containers (Kibana's in the Elasticsearch container's data volume, Pinot's
  * in its own container), so they are gone with the containers and volumes it checks.
  */
-import type { ExpectedDeployment, ExpectedKafkaUi, ExpectedPipeline } from './expectations';
+import type { ExpectedDeployment, ExpectedKafkaUi, ExpectedPipeline, ExpectedProcessingLog } from './expectations';
 import { grafanaChecks, type GrafanaAccess } from './grafana-checks';
+import { processingLogFindings } from './processing-log';
 import { brief, containerHealth, containerLogTail, http, type KafkaProbe } from './probes';
-import { statementOrderProblems, topicDifferences, type CheckResult, type OrderedStatement, type PipelineFigures } from './summary';
+import { topicDifferences, type CheckResult, type PipelineFigures } from './summary';
 
 export interface Endpoints {
   readonly ksqldb: string;
@@ -31,8 +33,8 @@ export interface ChecksInput {
   readonly urls: Endpoints;
   /** Record counts per topic at the first observation, to see producers grow. */
   readonly baseline: ReadonlyMap<string, number>;
-  /** The statements in graph order with what each reads, for a ksqlDB stand-in's record. */
-  readonly ordered: readonly OrderedStatement[];
+  /** When the rehearsal sent its bad record to the processing log's probe topic (epoch ms); unset: not sent. */
+  readonly badRecordSentAt?: number;
   /** Seconds since the deploy started, for "time to first data". */
   readonly elapsedSeconds: () => number;
   /** First time each producer topic was seen non-empty (kept across rounds). */
@@ -43,9 +45,12 @@ export interface ChecksInput {
 export interface RoundResult {
   readonly results: CheckResult[];
   readonly figures: PipelineFigures[];
-  /** Whether ksqlDB answered as the project's stand-in. */
-  readonly ksqlStandin: boolean;
+  /** What the run should say without failing for it: processing errors the lab's own records caused. */
+  readonly notes: string[];
 }
+
+/** The value the rehearsal sends to the processing log's probe topic: not JSON, so no query can read it. */
+export const BAD_RECORD = 'lab e2e: a value that is not JSON, sent on purpose to reach the ksqlDB processing log';
 
 const TOPIC_CONFIG_KEYS = ['cleanup.policy', 'retention.ms'];
 
@@ -73,19 +78,67 @@ async function platformChecks(input: ChecksInput): Promise<CheckResult[]> {
   return results;
 }
 
-async function ksqlChecks(p: ExpectedPipeline, input: ChecksInput, standin: boolean, received: readonly string[]): Promise<CheckResult[]> {
-  if (standin) {
-    const own = input.ordered.filter((s) => p.statements.some((e) => e.name === s.name));
-    const problems = statementOrderProblems(own, received);
-    return [result(p.name, `ksqlDB (stand-in) received its ${own.length} statements in graph order`, problems.length === 0, problems.join('; ') || `${own.length} statements`)];
-  }
-  const answer = await http('POST', `${input.urls.ksqldb}/ksql`, { ksql: 'SHOW QUERIES;', streamsProperties: {} }, 'application/vnd.ksql.v1+json');
-  const queries = (Array.isArray(answer.body) ? (answer.body[0] as { queries?: Array<{ id: string; sinks?: string[]; state?: string }> }).queries : undefined) ?? [];
+interface ShownQuery {
+  readonly id: string;
+  readonly sinks?: string[];
+  readonly state?: string;
+}
+
+/** Every persistent query of the pipeline (CREATE ... AS SELECT, INSERT INTO) listed by SHOW QUERIES and RUNNING. */
+function queryChecks(p: ExpectedPipeline, queries: readonly ShownQuery[], answer: string): CheckResult[] {
   const persistent = p.statements.filter((s) => s.form !== 'CREATE');
   return persistent.map((s) => {
-    const q = queries.find((x) => x.id === s.name || (x.sinks ?? []).includes(s.name));
-    return result(p.name, `query of ${s.name} RUNNING (${s.file}:${s.line})`, q?.state === 'RUNNING', q ? `state ${q.state ?? '?'}` : `not listed; ksqlDB: ${brief(answer)}`);
+    // An INSERT INTO is found by its QUERY_ID; a CREATE ... AS SELECT by the object it writes.
+    const q = queries.find((x) => x.id === s.name) ?? (s.form === 'CREATE_AS_SELECT' ? queries.find((x) => (x.sinks ?? []).includes(s.name)) : undefined);
+    return result(p.name, `query of ${s.name} RUNNING (${s.file}:${s.line})`, q?.state === 'RUNNING', q ? `${q.id}: state ${q.state ?? '?'}` : `not listed; ksqlDB: ${answer}`);
   });
+}
+
+/** Each object the pipeline's queries write holds rows in its topic; returns the checks and the rows. */
+async function outputChecks(p: ExpectedPipeline, kafka: KafkaProbe): Promise<{ results: CheckResult[]; rows: number | undefined }> {
+  if (p.outputs.length === 0) return { results: [], rows: 0 };
+  let counts: Map<string, number>;
+  try {
+    counts = await kafka.recordCounts(p.outputs.map((o) => o.topic));
+  } catch (e) {
+    return { results: [result(p.name, 'read the ksqlDB output topics', false, (e as Error).message)], rows: undefined };
+  }
+  const results = p.outputs.map((o) => {
+    const rows = counts.get(o.topic) ?? 0;
+    // EMIT FINAL writes a window once a later record closes it: its first rows lag the others (allowed, not waited out).
+    const finalNote = o.emitFinal ? ' (EMIT FINAL: a window is written once a later record closes it)' : '';
+    return result(p.name, `ksqlDB output ${o.object} holds rows (topic ${o.topic})`, rows > 0, `${rows} records${finalNote}`);
+  });
+  return { results, rows: [...counts.values()].reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * The processing log holds the rehearsal's bad record (ksqlDB's deserialization error for the probe
+ * topic); any other record is a processing error the lab's own records caused, noted, not failed.
+ */
+async function processingLogChecks(log: ExpectedProcessingLog, input: ChecksInput): Promise<{ results: CheckResult[]; notes: string[] }> {
+  const check = `ksqlDB processing log ${log.topic} holds the bad record sent to ${log.probe.topic} (stream ${log.probe.stream})`;
+  if (input.badRecordSentAt === undefined) return { results: [result('platform', check, false, 'the bad record could not be sent (see above)')], notes: [] };
+  let values: string[];
+  try {
+    values = await input.kafka.readAll(log.topic);
+  } catch (e) {
+    return { results: [result('platform', check, false, `could not read ${log.topic}: ${(e as Error).message}`)], notes: [] };
+  }
+  const found = processingLogFindings(values, log.probe.topic, input.badRecordSentAt);
+  const first = found.probe[0];
+  const results = [
+    result('platform', check, first !== undefined, first ? `${found.probe.length} record(s), e.g. ${first.logger}: ${first.errorMessage.split('\n')[0]}` : `${values.length} record(s) in the topic, none about ${log.probe.topic} since the bad record was sent`),
+  ];
+  const notes = first ? [`ksqlDB processing log: the bad record sent to ${log.probe.topic} was logged by ${first.logger}: ${first.errorMessage.split('\n')[0]}`] : [];
+  notes.push(
+    found.others.length
+      ? `ksqlDB processing log: ${values.length - found.probe.length - found.unreadable} record(s) the lab's own data caused:`
+      : "ksqlDB processing log: no record caused by the lab's own data",
+    ...found.others.map((o) => `  ${o}`),
+  );
+  if (found.unreadable) notes.push(`ksqlDB processing log: ${found.unreadable} record(s) that are not the structured JSON layout`);
+  return { results, notes };
 }
 
 async function connectorChecks(p: ExpectedPipeline, input: ChecksInput): Promise<CheckResult[]> {
@@ -166,25 +219,19 @@ export async function kafkaUiChecks(expected: ExpectedKafkaUi, urls: Pick<Endpoi
   return results;
 }
 
-/** The statements a ksqlDB stand-in was sent (POST /ksql), in the order it received them. */
-async function standinStatements(ksqldb: string): Promise<string[]> {
-  // The stand-in's record: { service, dropped, requests: [{ method, path, body }] } (standins/http.ts).
-  const answer = await http('GET', `${ksqldb}/__standin/requests?path=/ksql`);
-  const requests = (answer.body as { requests?: Array<{ method?: string; path?: string; body?: unknown }> } | undefined)?.requests ?? [];
-  return requests
-    .filter((r) => r.method === 'POST' && (r.path ?? '').startsWith('/ksql'))
-    .map((r) => (r.body as { ksql?: unknown } | undefined)?.ksql)
-    .filter((k): k is string => typeof k === 'string');
-}
-
 /** One round of every check. */
 export async function runChecks(input: ChecksInput): Promise<RoundResult> {
   const results = await platformChecks(input);
   if (input.expected.kafkaUi) results.push(...(await kafkaUiChecks(input.expected.kafkaUi, input.urls)));
   results.push(...(await grafanaChecks(input.expected.grafana, input.grafana)));
-  const info = await http('GET', `${input.urls.ksqldb}/info`);
-  const ksqlStandin = info.standin !== undefined;
-  const received = ksqlStandin ? await standinStatements(input.urls.ksqldb) : [];
+  const notes: string[] = [];
+  if (input.expected.processingLog) {
+    const log = await processingLogChecks(input.expected.processingLog, input);
+    results.push(...log.results);
+    notes.push(...log.notes);
+  }
+  const shown = await http('POST', `${input.urls.ksqldb}/ksql`, { ksql: 'SHOW QUERIES;', streamsProperties: {} }, 'application/vnd.ksql.v1+json');
+  const queries = (Array.isArray(shown.body) ? (shown.body[0] as { queries?: ShownQuery[] }).queries : undefined) ?? [];
 
   const figures: PipelineFigures[] = [];
   for (const p of input.expected.pipelines) {
@@ -214,7 +261,9 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
       const answer = await http('GET', `${input.urls.paymentsApi}/payment_json`);
       results.push(result(p.name, 'payments API produces a payment (GET /payment_json)', answer.status === 200, brief(answer)));
     }
-    results.push(...(await ksqlChecks(p, input, ksqlStandin, received)));
+    results.push(...queryChecks(p, queries, brief(shown)));
+    const outputs = await outputChecks(p, input.kafka);
+    results.push(...outputs.results);
     results.push(...(await connectorChecks(p, input)));
     results.push(...(await kibanaChecks(p, input.urls)));
     results.push(...(await pinotChecks(p, input.urls)));
@@ -223,21 +272,16 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
       const answer = await http('GET', `${input.urls.elasticsearch}/${index}/_count`);
       const count = Number((answer.body as { count?: number } | undefined)?.count ?? 0);
       documents += count;
-      if (ksqlStandin) {
-        // A stand-in ksqlDB computes nothing, so its sink topics stay empty: not a failure of the sink path.
-        results.push({ pipeline: p.name, check: `index ${index} receives documents`, verdict: 'n/a', detail: 'ksqlDB is a stand-in: no rows to index' });
-      } else {
-        results.push(result(p.name, `index ${index} receives documents`, answer.status === 200 && count > 0, answer.status === 200 ? `${count} documents` : brief(answer)));
-      }
+      results.push(result(p.name, `index ${index} receives documents`, answer.status === 200 && count > 0, answer.status === 200 ? `${count} documents` : brief(answer)));
     }
     const first = topics.map((t) => input.firstData.get(t)).filter((s): s is number => s !== undefined);
     figures.push({
       pipeline: p.name,
       messagesIn,
-      rowsOut: undefined,
+      rowsOut: outputs.rows,
       documentsIndexed: documents,
       firstDataSeconds: first.length ? Math.min(...first) : undefined,
     });
   }
-  return { results, figures, ksqlStandin };
+  return { results, figures, notes };
 }

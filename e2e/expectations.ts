@@ -10,6 +10,8 @@ import { deployedTopicName } from '../config/topic-prefix';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
 import { pinotTableName } from '../pipelines/pinot-tables';
+import { parseScript, type KsqlStatement } from '../ops/ksql/parser';
+import { statementTopic } from '../ops/ksql/validator';
 import { DASHBOARDS_DIR, PROVISIONING_DIR } from '../dashboards/provisioning';
 import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 
@@ -31,6 +33,23 @@ export interface ExpectedStatement {
   readonly statement: string;
 }
 
+/** A stream or table a persistent query of the pipeline writes (CREATE ... AS SELECT), and its topic on the cluster. */
+export interface ExpectedOutput {
+  readonly object: string;
+  readonly topic: string;
+  /** EMIT FINAL: a window's row is written only once a later record closes the window. */
+  readonly emitFinal: boolean;
+}
+
+/**
+ * ksqlDB's processing log as the stack wires it: the topic its Kafka appender writes, and a JSON
+ * source stream that persistent queries read, where the rehearsal sends one value that is not JSON.
+ */
+export interface ExpectedProcessingLog {
+  readonly topic: string;
+  readonly probe: { readonly stream: string; readonly topic: string };
+}
+
 export interface ExpectedPipeline {
   readonly name: PipelineName;
   /** Topics the pipeline's generators write (the payments API's for payments). */
@@ -40,6 +59,8 @@ export interface ExpectedPipeline {
   readonly paymentsApi: boolean;
   /** In the order the deploy applies them (the script graph's order). */
   readonly statements: readonly ExpectedStatement[];
+  /** What its persistent queries write: the rows out. */
+  readonly outputs: readonly ExpectedOutput[];
   readonly connectors: readonly string[];
   /** Elasticsearch index of each sink connector. */
   readonly indices: readonly string[];
@@ -97,6 +118,11 @@ export interface ExpectedDeployment {
   /** Absent when the stack runs no Kafka UI. */
   readonly kafkaUi?: ExpectedKafkaUi;
   readonly grafana: ExpectedGrafana;
+  /**
+   * Absent when the stack gives ksqlDB no processing-log appender (a secured external cluster,
+   * platform/ksqldb.ts) or no pipeline has a JSON source stream to probe it with.
+   */
+  readonly processingLog?: ExpectedProcessingLog;
 }
 
 function section(tf: Json, type: string): Record<string, Json> {
@@ -146,6 +172,41 @@ export function expectedGrafana(tf: Json): ExpectedGrafana {
   return { dashboards, datasources, anonymousViewing: ((grafana?.env ?? []) as string[]).includes('GF_AUTH_ANONYMOUS_ENABLED=true') };
 }
 
+/** A deployed statement parsed back (its text is the one the deploy sent, topic prefix included). */
+function parsed(s: ExpectedStatement): KsqlStatement | undefined {
+  return parseScript(s.file, s.statement).statements[0];
+}
+
+/** The objects a pipeline's persistent queries write, each with the topic ksqlDB writes it to. */
+function expectedOutputs(statements: readonly ExpectedStatement[]): ExpectedOutput[] {
+  return statements
+    .filter((s) => s.form === 'CREATE_AS_SELECT')
+    .map((s) => {
+      const statement = parsed(s);
+      // Without KAFKA_TOPIC ksqlDB names the topic after the object (the stack's sink-topic rule sets it everywhere).
+      return { object: s.name, topic: (statement && statementTopic(statement)) ?? s.name, emitFinal: /\bEMIT\s+FINAL\b/i.test(s.statement) };
+    });
+}
+
+/**
+ * The processing-log wiring from the ksqlDB container's environment, with the stream to probe it
+ * through: a JSON source stream (ratings first, the brief's example) that a persistent query reads.
+ */
+function expectedProcessingLog(tf: Json, statements: readonly ExpectedStatement[]): ExpectedProcessingLog | undefined {
+  const ksqldb = Object.values(section(tf, 'docker_container')).find((c) => c.hostname === 'ksqldb');
+  const env = ((ksqldb?.env ?? []) as string[]).find((e) => e.startsWith('KSQL_LOG4J_PROCESSING_LOG_TOPIC='));
+  if (!env) return undefined;
+  const all = statements.map(parsed).filter((s): s is KsqlStatement => s !== undefined);
+  const read = new Set(all.filter((s) => s.form !== 'CREATE').flatMap((s) => s.sources.map((r) => r.name.toUpperCase())));
+  const candidates = all.filter(
+    (s) => s.form === 'CREATE' && s.kind === 'STREAM' && String(s.properties.VALUE_FORMAT?.value ?? '').toUpperCase() === 'JSON' && read.has(s.name.toUpperCase()),
+  );
+  const probe = candidates.find((s) => s.name.toUpperCase() === 'RATINGS') ?? candidates[0];
+  const topic = probe && statementTopic(probe);
+  if (!probe || !topic) return undefined;
+  return { topic: env.slice(env.indexOf('=') + 1), probe: { stream: probe.name, topic } };
+}
+
 /** Reads the expectations of one synthesized stack (cdk.tf.json) deployed with `config`. */
 export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeployment {
   const containers = Object.values(section(tf, 'docker_container')).map((c) => c.name as string).sort();
@@ -185,6 +246,7 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
       cdcTopic,
       paymentsApi: decl.apiProduces !== undefined,
       statements: own,
+      outputs: expectedOutputs(own),
       connectors: pipelineConnectors.sort(),
       indices: sinkIndices,
       // A pipeline's data views are named after its sink indices; its other objects carry its name.
@@ -205,5 +267,6 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
     network: `${config.project}-net`,
     kafkaUi: expectedKafkaUi(tf),
     grafana: expectedGrafana(tf),
+    processingLog: expectedProcessingLog(tf, statements),
   };
 }

@@ -16,7 +16,7 @@ export interface LocalImage {
 export const LOCAL_IMAGES: Readonly<Record<ImageName, LocalImage>> = {
   kafka: { image: 'lab-local/kafka:3.9.1', kind: 'real', runs: 'Apache Kafka 3.9.1 broker (Maven Central jars), apache/kafka image contract' },
   schemaRegistry: { image: 'lab-local/cp-schema-registry:7.9.9', kind: 'real', runs: 'Confluent Schema Registry 7.9.9 built from public source' },
-  ksqldb: { image: 'lab-local/standin-ksqldb:7.9.11', kind: 'stand-in', runs: 'records statements, reports queries RUNNING; computes nothing' },
+  ksqldb: { image: 'lab-local/cp-ksqldb-server:7.9.9', kind: 'real', runs: 'ksqlDB 7.9.9 built from public source (the deploy pins 7.9.11 upstream)' },
   connectBase: { image: 'lab-local/cp-kafka-connect:7.9.11', kind: 'real', runs: 'Kafka Connect 3.9.1 worker; the Elasticsearch sink plugin is a stand-in' },
   elasticsearch: { image: 'lab-local/standin-elasticsearch:8.19.26', kind: 'stand-in', runs: 'index templates, bulk writes and counts in memory' },
   kibana: { image: 'lab-local/standin-kibana:8.19.26', kind: 'stand-in', runs: 'status API' },

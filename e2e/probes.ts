@@ -40,12 +40,14 @@ export interface ObservedTopic {
 
 /** The brokers as a client outside Docker sees them. */
 export class KafkaProbe {
+  private readonly kafka: Kafka;
   private readonly admin: Admin;
   private connected = false;
 
   /** `security`: TLS and SASL settings of a secured cluster (the external-kafka rehearsal). */
   constructor(bootstrap: readonly string[], security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {}) {
-    this.admin = new Kafka({ clientId: 'lab-e2e', brokers: [...bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 2 }, ...security }).admin();
+    this.kafka = new Kafka({ clientId: 'lab-e2e', brokers: [...bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 2 }, ...security });
+    this.admin = this.kafka.admin();
   }
 
   private async ready(): Promise<Admin> {
@@ -86,6 +88,59 @@ export class KafkaProbe {
     const counts = new Map<string, number>();
     for (const topic of topics) counts.set(topic, totalOffsets(await admin.fetchTopicOffsets(topic)));
     return counts;
+  }
+
+  /** Writes one record (a value only), acknowledged by the brokers. */
+  async produce(topic: string, value: string): Promise<void> {
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      await producer.send({ topic, messages: [{ value }] });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  /**
+   * Every record value a (small) topic holds now, read from the start by a consumer group of its
+   * own, which is deleted afterwards. Stops at the offsets the topic had when called, or after
+   * `timeoutMs` with what it read by then.
+   */
+  async readAll(topic: string, timeoutMs = 30_000): Promise<string[]> {
+    const admin = await this.ready();
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+    if (ends.size === 0) return [];
+    const groupId = `lab-e2e-read-${process.pid}-${Date.now()}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    const values: string[] = [];
+    const reached = new Set<number>();
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        consumer
+          .run({
+            eachMessage: async ({ partition, message }) => {
+              values.push(message.value?.toString('utf8') ?? '');
+              if (Number(message.offset) + 1 >= (ends.get(partition) ?? 0)) reached.add(partition);
+              if ([...ends.keys()].every((p) => reached.has(p))) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch((e: unknown) => {
+            clearTimeout(timer);
+            reject(e instanceof Error ? e : new Error(String(e)));
+          });
+      });
+    } finally {
+      await consumer.disconnect();
+      // The group was this read's alone: leave none behind on the cluster.
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
+    return values;
   }
 
   async close(): Promise<void> {

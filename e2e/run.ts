@@ -10,17 +10,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
 import type { ImageName, LabConfig } from '../config/types';
-import { validatePipelineScripts } from '../ops/ksql/scripts';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
-import { PIPELINES } from '../pipelines/catalog';
 import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } from '../lib/tofu';
 import { STACK_NAME } from '../stacks/app';
-import { runChecks, type RoundResult } from './checks';
+import { BAD_RECORD, runChecks, type RoundResult } from './checks';
 import { expectedDeployment, type ExpectedDeployment } from './expectations';
 import { EXTERNAL_TOPIC_PREFIX, startExternalKafka, type ExternalKafka } from './external-kafka';
 import { LOCAL_IMAGES } from './local-images';
 import { containerHealth, containerLogTail, KafkaProbe } from './probes';
-import { failureReport, servicesTable, summaryTable, type OrderedStatement, type ServiceKind } from './summary';
+import { failureReport, servicesTable, summaryTable, type ServiceKind } from './summary';
 import { grafanaLeftover } from './grafana-checks';
 import { clearLeftovers, leftovers } from './leftovers';
 import { idleStats } from './stats';
@@ -36,8 +33,8 @@ checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
 that must show no changes, destroys, and checks that nothing is left.
 
   --local-images   use the images scripts/local-images/ builds on this machine
-                   (real Kafka, Connect, MariaDB, Node, Schema Registry; stand-ins
-                   for ksqlDB, Elasticsearch, Kibana, Grafana, Pinot, Kafka UI)
+                   (real Kafka, ksqlDB, Connect, MariaDB, Node, Schema Registry;
+                   stand-ins for Elasticsearch, Kibana, Grafana, Pinot, Kafka UI)
   --external-kafka deploy in kafka.mode=external against a Kafka broker this run
                    starts (Maven Central jars, scripts/setup-integration.sh) that
                    speaks SASL_SSL only (SCRAM-SHA-512, a CA made for the run, ACLs
@@ -157,16 +154,6 @@ function pinProvidersToMirror(toolchain: TofuToolchain): string[] {
   return changes;
 }
 
-/**
- * The statements in graph order, each with what it reads. The text is the one the deploy sent (from
- * the synthesized stack): under a topic prefix it differs from the script's in its KAFKA_TOPIC.
- */
-export function orderedStatements(config: LabConfig, expected: ExpectedDeployment): OrderedStatement[] {
-  const graph = validatePipelineScripts(config.pipelines.map((n) => PIPELINES[n]), DATASET_SCHEMAS);
-  const deployed = new Map(expected.pipelines.flatMap((p) => p.statements).map((s) => [s.name, s.statement]));
-  return graph.statements.map((s) => ({ name: s.name, statement: deployed.get(s.name) ?? s.statement, after: [...(graph.dependencies.get(s.name) ?? [])] }));
-}
-
 function serviceKinds(config: LabConfig, options: Options): ServiceKind[] {
   // In external mode the lab runs no broker: the cluster is the run's secured broker.
   const names = (Object.keys(LOCAL_IMAGES) as ImageName[]).filter((name) => name !== 'kafka' || config.kafka.mode === 'local');
@@ -192,6 +179,24 @@ function kafkaProbe(config: LabConfig, external: ExternalKafka | undefined): Kaf
   return new KafkaProbe(Array.from({ length: config.kafka.brokers }, (_, i) => `${host}:${config.ports.kafka + i}`));
 }
 
+/**
+ * Sends one value that is not JSON to the processing log's probe topic, once, so that a query
+ * reading it logs a deserialization error there (checks.ts finds it). Returns when it was sent.
+ */
+async function sendBadRecord(expected: ExpectedDeployment, kafka: KafkaProbe): Promise<number | undefined> {
+  const log = expected.processingLog;
+  if (!log) return undefined;
+  const sentAt = Date.now();
+  try {
+    await kafka.produce(log.probe.topic, BAD_RECORD);
+  } catch (e) {
+    process.stdout.write(`could not send the bad record to ${log.probe.topic}: ${(e as Error).message}\n`);
+    return undefined;
+  }
+  process.stdout.write(`sent one value that is not JSON to ${log.probe.topic} (stream ${log.probe.stream}); ksqlDB must log it to ${log.topic}\n`);
+  return sentAt;
+}
+
 async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig, phases: Phases, timeoutMin: number, grafanaPassword: string | undefined, kafka: KafkaProbe): Promise<RoundResult> {
   const url = (port: number): string => hostUrl(config, port);
   const topics = expected.pipelines.flatMap((p) => [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])]);
@@ -200,7 +205,7 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
     const firstData = new Map<string, number>();
     for (const [t, n] of baseline) if (n > 0) firstData.set(t, phases.elapsed());
     const deadline = Date.now() + timeoutMin * 60_000;
-    const ordered = orderedStatements(config, expected);
+    const badRecordSentAt = await sendBadRecord(expected, kafka);
     for (let round = 1; ; round++) {
       await sleep(15_000);
       const outcome = await runChecks({
@@ -216,7 +221,7 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
           kafkaUi: url(config.ports.kafkaUi),
         },
         baseline,
-        ordered,
+        badRecordSentAt,
         elapsedSeconds: () => phases.elapsed(),
         firstData,
         grafana: { url: url(config.ports.grafana), adminPassword: grafanaPassword },
@@ -302,6 +307,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin, grafanaPassword, kafkaProbe(config, external)));
     process.stdout.write(`\nServices:\n${servicesTable(serviceKinds(config, options))}\n`);
     process.stdout.write(`\nPipelines:\n${summaryTable(outcome.figures, outcome.results)}\n`);
+    if (outcome.notes.length) process.stdout.write(`\nNotes:\n${outcome.notes.join('\n')}\n`);
     const failures = failureReport(outcome.results);
     if (failures.length) {
       ok = false;

@@ -88,36 +88,3 @@ export function topicDifferences(
   }
   return diffs;
 }
-
-/** A statement the deploy sends, with the statements it must follow (the objects it reads). */
-export interface OrderedStatement {
-  readonly name: string;
-  readonly statement: string;
-  readonly after: readonly string[];
-}
-
-/**
- * The statements a ksqlDB stand-in received, checked against the script graph: each expected
- * statement arrived, and after every statement it depends on. Terraform applies independent
- * statements in parallel, so only the graph's order is required, not the file's.
- */
-export function statementOrderProblems(expected: readonly OrderedStatement[], received: readonly string[]): string[] {
-  const firstAt = new Map<string, number>();
-  received.forEach((text, i) => {
-    if (!firstAt.has(text.trim())) firstAt.set(text.trim(), i);
-  });
-  const byName = new Map(expected.map((s) => [s.name, s]));
-  const problems: string[] = [];
-  for (const s of expected) {
-    const at = firstAt.get(s.statement.trim());
-    if (at === undefined) {
-      problems.push(`${s.name} was never received`);
-      continue;
-    }
-    for (const dep of s.after) {
-      const depAt = firstAt.get(byName.get(dep)?.statement.trim() ?? '');
-      if (depAt !== undefined && depAt > at) problems.push(`${s.name} was received before ${dep}, which it reads`);
-    }
-  }
-  return problems;
-}

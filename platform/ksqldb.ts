@@ -19,6 +19,20 @@ export interface KsqlDbProps {
   readonly hostPort: number;
 }
 
+/**
+ * The image's Kafka appender for the processing log (cp-ksqldb-server's KSQL_LOG4J_PROCESSING_LOG_*):
+ * without it ksqlDB creates the processing-log topic and stream but writes every processing error to
+ * stdout only, and KSQL_PROCESSING_LOG stays empty. The image's variables carry only the broker list
+ * and the topic, so the appender can log in to a PLAINTEXT cluster only; for a secured cluster
+ * Confluent's documentation asks for a custom log4j file, which the lab does not ship: there
+ * processing errors stay in the container's log (README, "External Kafka").
+ */
+export function processingLogAppenderEnv(kafka: KafkaConnection, topic: string): Record<string, string> {
+  const protocol = kafka.clientProperties['security.protocol'] ?? 'PLAINTEXT';
+  if (protocol !== 'PLAINTEXT') return {};
+  return { KSQL_LOG4J_PROCESSING_LOG_BROKERLIST: kafka.bootstrapServers, KSQL_LOG4J_PROCESSING_LOG_TOPIC: topic };
+}
+
 /** The ksqlDB server that runs the pipelines' persistent queries. */
 export class KsqlDb extends Construct implements HttpEndpoints {
   readonly service: Service;
@@ -27,9 +41,17 @@ export class KsqlDb extends Construct implements HttpEndpoints {
   /** ksqlDB's REST API at its published port, e.g. http://127.0.0.1:8088. */
   readonly hostUrl: string;
 
+  /**
+   * The topic ksqlDB's processing log (record-level errors: undeserializable values, failed casts)
+   * is written to and the KSQL_PROCESSING_LOG stream reads: `<service id>ksql_processing_log`.
+   */
+  readonly processingLogTopic: string;
+
   constructor(scope: Construct, id: string, props: KsqlDbProps) {
     super(scope, id);
     const rf = String(props.kafka.replicationFactor);
+    const serviceId = topicOn(props.kafka, `${props.context.project}_`);
+    this.processingLogTopic = `${serviceId}ksql_processing_log`;
     this.service = new Service(this, 'service', {
       context: props.context,
       hostname: 'ksqldb',
@@ -41,7 +63,7 @@ export class KsqlDb extends Construct implements HttpEndpoints {
         ...propertiesAsEnv('KSQL_', props.kafka.clientProperties),
         // The service id starts ksqlDB's internal topics and groups (`_confluent-ksql-<id>...`) and its
         // processing log topic (`<id>ksql_processing_log`): with the prefix they stay inside the lab's ACLs.
-        KSQL_KSQL_SERVICE_ID: topicOn(props.kafka, `${props.context.project}_`),
+        KSQL_KSQL_SERVICE_ID: serviceId,
         KSQL_KSQL_SCHEMA_REGISTRY_URL: props.schemaRegistry.internalUrl,
         KSQL_KSQL_CONNECT_URL: props.connect.internalUrl,
         KSQL_KSQL_INTERNAL_TOPIC_REPLICAS: rf,
@@ -49,6 +71,8 @@ export class KsqlDb extends Construct implements HttpEndpoints {
         KSQL_KSQL_LOGGING_PROCESSING_TOPIC_REPLICATION_FACTOR: rf,
         KSQL_KSQL_LOGGING_PROCESSING_STREAM_AUTO_CREATE: 'true',
         KSQL_KSQL_LOGGING_PROCESSING_TOPIC_AUTO_CREATE: 'true',
+        KSQL_KSQL_LOGGING_PROCESSING_TOPIC_NAME: this.processingLogTopic,
+        ...processingLogAppenderEnv(props.kafka, this.processingLogTopic),
         // Pipelines start from the first generated event, not from the moment the query was created.
         KSQL_KSQL_STREAMS_AUTO_OFFSET_RESET: 'earliest',
         // About 30 persistent queries share one container. Each query is a Kafka Streams app with

@@ -13,7 +13,6 @@ export const STANDIN_LABEL = 'lab.standin';
 export const STANDIN_REPLACES_LABEL = 'lab.standin.replaces';
 
 const REPLACED: Readonly<Record<StandinService, ImageName>> = {
-  ksqldb: 'ksqldb',
   elasticsearch: 'elasticsearch',
   kibana: 'kibana',
   grafana: 'grafana',

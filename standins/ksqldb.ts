@@ -11,7 +11,11 @@
  * EXTENDED's overriddenProperties), and CREATE OR REPLACE is refused for windowed aggregates and
  * for sinks with several writers, with ksqlDB's messages. It runs no query: it reads and writes
  * no Kafka topic. The unit tests' fake (__tests__/ksql/fake-ksqldb.ts) is this class, with the
- * knobs below set to make it misbehave; in a container they keep their defaults.
+ * knobs below set to make it misbehave.
+ *
+ * Kept only as the unit tests' fake: the applier's unit tests need a ksqlDB that answers without a
+ * JVM and a broker. No image is built from it any more: the rehearsal and the integration tests run
+ * the real ksqlDB 7.9.9 (lab-local/cp-ksqldb-server).
  */
 import { json, type StandinAnswer, type StandinHandler, type StandinRequest } from './http';
 import { tokenize } from '../ops/ksql/lexer';
@@ -64,6 +68,12 @@ export class KsqlDbStandin implements StandinHandler {
   neverHealthy = false;
   /** POST /ksql requests answered 50302 although /healthcheck is healthy (Infinity: always). */
   ksqlNotReadyRequests = 0;
+  /**
+   * Command requests (CREATE, DROP, TERMINATE, INSERT) answered 500 ProducerFencedException without
+   * running, as the real ksqlDB answers a statement whose command-topic transaction another request
+   * fenced (Infinity: always).
+   */
+  fencedCommandRequests = 0;
   /** Status polls a new command stays QUEUED for before it finishes; Infinity never finishes. */
   pendingPolls = 0;
   /** CREATE OR REPLACE of these names fails as an incompatible upgrade. */
@@ -130,6 +140,15 @@ export class KsqlDbStandin implements StandinHandler {
       if (notReady) this.ksqlNotReadyRequests--;
       if (notReady || this.initializing()) {
         return send(503, { '@type': 'generic_error', error_code: 50302, message: 'KSQL is not yet ready to serve requests.' });
+      }
+      const isCommand = splitStatements(body.ksql).some((st) => /^\s*(CREATE|DROP|TERMINATE|INSERT)\b/i.test(st));
+      if (isCommand && this.fencedCommandRequests > 0) {
+        this.fencedCommandRequests--;
+        return send(500, {
+          '@type': 'generic_error',
+          error_code: 50000,
+          message: "Producer with transactionalId 'default_' and (producerId=1, epoch=1) has been fenced by another producer with the same transactionalId",
+        });
       }
       if (body.commandSequenceNumber !== undefined && body.commandSequenceNumber > this.sequence) {
         return send(503, { '@type': 'generic_error', error_code: 50301, message: `Timed out waiting for command ${body.commandSequenceNumber}` });

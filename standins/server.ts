@@ -1,6 +1,6 @@
 /**
- * `node standins/server.js <service>`: runs one stand-in (ksqldb, elasticsearch, kibana, grafana,
- * pinot, kafka-ui) on the ports of the service it replaces.
+ * `node standins/server.js <service>`: runs one stand-in (elasticsearch, kibana, grafana, pinot,
+ * kafka-ui) on the ports of the service it replaces.
  *
  * Environment: LAB_STANDIN_SERVICE (set in the images; then every argument is ignored, because the
  * stack passes the replaced image's own command, e.g. Pinot's `QuickStart -type EMPTY`),

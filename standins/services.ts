@@ -7,10 +7,11 @@ import { GrafanaStandin, readGrafanaSetup } from './grafana';
 import type { Listener, StandinHandler } from './http';
 import { KafkaUiStandin } from './kafka-ui';
 import { KibanaStandin } from './kibana';
-import { KsqlDbStandin } from './ksqldb';
 import { PINOT_LISTENERS, PinotStandin } from './pinot';
 
-export const STANDIN_SERVICES = ['ksqldb', 'elasticsearch', 'kibana', 'grafana', 'pinot', 'kafka-ui'] as const;
+// ksqlDB is no longer among them: the rehearsal runs the real ksqlDB 7.9.9 (lab-local/cp-ksqldb-server,
+// scripts/local-images/platform-images.sh). Its stand-in (ksqldb.ts) remains only as the unit tests' fake.
+export const STANDIN_SERVICES = ['elasticsearch', 'kibana', 'grafana', 'pinot', 'kafka-ui'] as const;
 export type StandinService = (typeof STANDIN_SERVICES)[number];
 
 export interface StandinDefinition {
@@ -30,7 +31,6 @@ export interface StandinDefinition {
 }
 
 export const STANDINS: Readonly<Record<StandinService, StandinDefinition>> = {
-  ksqldb: { listeners: [{ name: 'http', port: 8088 }], create: (v) => new KsqlDbStandin(v), defaultVersion: '7.9.11' },
   elasticsearch: { listeners: [{ name: 'http', port: 9200 }], create: (v) => new ElasticsearchStandin(v), defaultVersion: '8.19.26' },
   kibana: { listeners: [{ name: 'http', port: 5601 }], create: (v) => new KibanaStandin(v), defaultVersion: '8.19.26' },
   grafana: { listeners: [{ name: 'http', port: 3000 }], create: (v) => new GrafanaStandin(v, readGrafanaSetup(process.env)), defaultVersion: '13.2.3' },

@@ -4,7 +4,6 @@
  * stack does not deploy.
  */
 import { expectedDeployment } from '../../e2e/expectations';
-import { orderedStatements } from '../../e2e/run';
 import { PIPELINES } from '../../pipelines/catalog';
 import { configWith, synthStack } from '../support/synth';
 
@@ -53,13 +52,32 @@ it('expects the topics under their deployed names on a shared external cluster (
   for (const p of onShared.pipelines) for (const t of [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])]) expect(onShared.topics.map((x) => x.name)).toContain(t);
 });
 
-it('orders the statements with the text the deploy sent, which under a prefix names the prefixed topics', () => {
+it("expects each query's output under the topic ksqlDB writes it to, prefixed on a shared cluster", () => {
+  const local = configWith({ pipelines: ['ratings', 'shop'] });
+  const here = expectedDeployment(synthStack(local), local);
+  expect(here.pipelines.find((p) => p.name === 'ratings')!.outputs).toEqual([
+    { object: 'BAD_RATINGS', topic: 'bad_ratings', emitFinal: false },
+    { object: 'PRODUCT_RATING_RANKING', topic: 'product_rating_ranking', emitFinal: false },
+  ]);
+  expect(here.pipelines.find((p) => p.name === 'shop')!.outputs).toContainEqual({ object: 'SHOP_INCOME_PER_3_SECONDS', topic: 'window_transactions', emitFinal: true });
+
   const shared = configWith({
     pipelines: ['ratings'],
     kafka: { mode: 'external', topicPrefix: 'team1.', external: { bootstrapServers: 'broker.example:9096', securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', manageAcls: true } },
   });
-  const ordered = orderedStatements(shared, expectedDeployment(synthStack(shared), shared));
-  const ratings = ordered.find((s) => s.name === 'RATINGS')!;
-  expect(ratings.statement).toContain("KAFKA_TOPIC='team1.ratings'");
-  expect(ordered.find((s) => s.name === 'BAD_RATINGS')!.after).toContain('RATINGS');
+  const there = expectedDeployment(synthStack(shared), shared);
+  expect(there.pipelines[0].outputs.map((o) => o.topic)).toEqual(['team1.bad_ratings', 'team1.product_rating_ranking']);
+});
+
+it('probes the processing log through the ratings stream on the topic the stack names, and not where the stack gives it no appender', () => {
+  const local = configWith({ pipelines: ['server-logs', 'ratings'] });
+  expect(expectedDeployment(synthStack(local), local).processingLog).toEqual({ topic: 'lab_ksql_processing_log', probe: { stream: 'RATINGS', topic: 'ratings' } });
+  // Without ratings, another JSON source stream that a query reads.
+  const serverLogs = configWith({ pipelines: ['server-logs'] });
+  expect(expectedDeployment(synthStack(serverLogs), serverLogs).processingLog).toEqual({ topic: 'lab_ksql_processing_log', probe: { stream: 'SERVER_LOGS', topic: 'server_logs' } });
+  const secured = configWith({
+    pipelines: ['ratings'],
+    kafka: { mode: 'external', topicPrefix: 'team1.', external: { bootstrapServers: 'broker.example:9096', securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512' } },
+  });
+  expect(expectedDeployment(synthStack(secured), secured).processingLog).toBeUndefined();
 });

@@ -1,9 +1,8 @@
 /**
  * The rehearsal's readiness rules and summary, against observations recorded from services
- * (offsets as kafkajs' admin returns them, topic configs as describeConfigs returns them,
- * statements as a ksqlDB stand-in recorded them).
+ * (offsets as kafkajs' admin returns them, topic configs as describeConfigs returns them).
  */
-import { failureReport, servicesTable, statementOrderProblems, summaryTable, topicDifferences, totalOffsets, type CheckResult } from '../../e2e/summary';
+import { failureReport, servicesTable, summaryTable, topicDifferences, totalOffsets, type CheckResult } from '../../e2e/summary';
 
 describe('totalOffsets', () => {
   it('sums high minus low over partitions (records a topic holds)', () => {
@@ -22,23 +21,6 @@ describe('topicDifferences', () => {
       'partitions 2, declared 1',
       'cleanup.policy=compact, declared compact,delete',
       'retention.ms=(unset), declared 86400000',
-    ]);
-  });
-});
-
-describe('statementOrderProblems', () => {
-  const expected = [
-    { name: 'RATINGS', statement: 'CREATE STREAM RATINGS (...);', after: [] },
-    { name: 'BAD_RATINGS', statement: 'CREATE STREAM BAD_RATINGS AS SELECT * FROM RATINGS;', after: ['RATINGS'] },
-    { name: 'SERVER_LOGS', statement: 'CREATE STREAM SERVER_LOGS (...);', after: [] },
-  ];
-  it('accepts any order that follows the graph (independent statements run in parallel)', () => {
-    expect(statementOrderProblems(expected, ['CREATE STREAM SERVER_LOGS (...);', 'CREATE STREAM RATINGS (...);', 'SHOW STREAMS;', 'CREATE STREAM BAD_RATINGS AS SELECT * FROM RATINGS;'])).toEqual([]);
-  });
-  it('reports a statement never received and one received before what it reads', () => {
-    expect(statementOrderProblems(expected, ['CREATE STREAM BAD_RATINGS AS SELECT * FROM RATINGS;', 'CREATE STREAM RATINGS (...);'])).toEqual([
-      'BAD_RATINGS was received before RATINGS, which it reads',
-      'SERVER_LOGS was never received',
     ]);
   });
 });

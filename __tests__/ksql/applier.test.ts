@@ -283,6 +283,20 @@ describe('waiting for ksqlDB', () => {
     expect(err.message).toContain('ksqlDB kept answering 50302 (KSQL is not yet ready to serve requests.) for 0.2s');
   });
 
+  it('sends a statement again when a concurrent request fenced its command-topic transaction (it was not written)', async () => {
+    fake.fencedCommandRequests = 2;
+    expect(await applier().apply(raw)).toBe('created');
+    expect(fake.fencedCommandRequests).toBe(0);
+    expect(fake.commandsStartingWith('CREATE STREAM PAYMENTS_RAW')).toHaveLength(1);
+  });
+
+  it('gives up when every attempt is fenced, saying how to apply with less parallelism', async () => {
+    fake.fencedCommandRequests = Infinity;
+    const err = await applyFailure(applier({ commandTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));
+    expect(err.message).toMatch(/ksqlDB kept answering 50000 \(Producer with transactionalId 'default_' .* has been fenced by another producer with the same transactionalId\) for 0.2s/);
+    expect(err.message).toContain('terraform apply -parallelism=1');
+  });
+
   it('gives up on a command that stays QUEUED, naming the command and the timeout setting', async () => {
     fake.pendingPolls = Infinity;
     const err = await applyFailure(applier({ commandTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));

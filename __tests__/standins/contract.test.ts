@@ -8,7 +8,6 @@ import { ELASTICSEARCH_PORT } from '../../platform/elasticsearch';
 import { GRAFANA_PORT } from '../../platform/grafana';
 import { KAFKA_UI_PORT } from '../../platform/kafka-ui';
 import { KIBANA_PORT } from '../../platform/kibana';
-import { KSQLDB_PORT } from '../../platform/ksqldb';
 import { PINOT_BROKER_PORT, PINOT_CONTROLLER_PORT } from '../../platform/pinot';
 import { STANDIN_HEADER, StandinServer } from '../../standins/http';
 import { imageTag, standinImages } from '../../standins/images';
@@ -17,7 +16,6 @@ import { parseHealthCheck } from '../support/health-check';
 import { configWith, resourcesOf, synthStack, type Json } from '../support/synth';
 
 const PLATFORM_PORTS: Readonly<Record<StandinService, number[]>> = {
-  ksqldb: [KSQLDB_PORT],
   elasticsearch: [ELASTICSEARCH_PORT],
   kibana: [KIBANA_PORT],
   grafana: [GRAFANA_PORT],

@@ -28,12 +28,12 @@ describe('standins/server.ts', () => {
   });
 
   it('names the valid services when given another', async () => {
-    await expect(main(['ksql'], {})).rejects.toThrow("argument 'ksql' is not a stand-in service: use one of ksqldb, elasticsearch, kibana, grafana, pinot, kafka-ui");
+    await expect(main(['ksql'], {})).rejects.toThrow("argument 'ksql' is not a stand-in service: use one of elasticsearch, kibana, grafana, pinot, kafka-ui");
     await expect(main([], { LAB_STANDIN_SERVICE: 'mariadb' })).rejects.toThrow("LAB_STANDIN_SERVICE='mariadb' is not a stand-in service");
   });
 
   it('refuses a port list that does not fit the listeners', async () => {
     await expect(main(['pinot'], { LAB_STANDIN_PORTS: '9000' })).rejects.toThrow("LAB_STANDIN_PORTS='9000' must be 2 port number(s), for controller, broker");
-    await expect(main(['ksqldb'], { LAB_STANDIN_PORTS: 'x' })).rejects.toThrow('must be 1 port number(s), for http');
+    await expect(main(['elasticsearch'], { LAB_STANDIN_PORTS: 'x' })).rejects.toThrow('must be 1 port number(s), for http');
   });
 });

@@ -17,6 +17,7 @@ export const LOCAL_IMAGES = {
   mariadb: 'lab-local/mariadb:10.11.19',
   schemaRegistry: 'lab-local/cp-schema-registry:7.9.9',
   connectBase: 'lab-local/cp-kafka-connect:7.9.11',
+  ksqldb: 'lab-local/cp-ksqldb-server:7.9.9',
 } as const;
 
 export function docker(...args: string[]): string {
@@ -29,7 +30,7 @@ export function docker(...args: string[]): string {
 }
 
 /** Fails with the fix when no engine answers; builds (or finds up to date) the named images. */
-export async function buildPlatformImages(...names: Array<'mariadb' | 'registry' | 'connect'>): Promise<void> {
+export async function buildPlatformImages(...names: Array<'mariadb' | 'registry' | 'connect' | 'ksqldb'>): Promise<void> {
   try {
     docker('info', '--format', '{{.ServerVersion}}');
   } catch (e) {

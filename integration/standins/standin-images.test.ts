@@ -1,5 +1,5 @@
 /**
- * The stand-in images for ksqlDB and Elasticsearch, built by scripts/local-images/standins.sh and
+ * The stand-in image for Elasticsearch, built by scripts/local-images/standins.sh and
  * run as containers on this machine's Docker engine: the health check the stack synthesizes passes
  * inside them (docker exec of the exact command), and the project's real applier CLIs, run the way
  * the stack's provisioners run them, apply and delete a pipeline's objects through the published
@@ -17,7 +17,8 @@ import { configWith, resourcesOf, synthStack, type Json } from '../../__tests__/
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
-const SERVICES = ['ksqldb', 'elasticsearch'] as const;
+// ksqlDB left the stand-ins: integration/local-images/ksqldb.test.ts runs the real 7.9.9 image.
+const SERVICES = ['elasticsearch'] as const;
 type Service = (typeof SERVICES)[number];
 
 interface RestObjectInput {
@@ -57,7 +58,7 @@ async function getJson(url: string): Promise<{ status: number; headers: Headers;
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
-describe('stand-in images (ksqlDB, Elasticsearch) under the stack and its appliers', () => {
+describe('stand-in image (Elasticsearch) under the stack and its applier', () => {
   const containers: Partial<Record<Service, string>> = {};
   const endpoints: Partial<Record<Service, string>> = {};
   let tf: Json;
@@ -69,11 +70,11 @@ describe('stand-in images (ksqlDB, Elasticsearch) under the stack and its applie
       throw new Error(`no Docker engine answers (${(e as Error).message.split('\n')[0]}): start it (scripts/setup-docker.sh or dockerd as root), then run the integration tests again`);
     }
     await run('bash', [resolve(ROOT, 'scripts/local-images/standins.sh'), ...SERVICES], { cwd: ROOT, timeout: 900_000 });
-    // One pipeline with both a ksqlDB script and an Elasticsearch sink template.
+    // One pipeline with an Elasticsearch sink template.
     tf = synthStack(configWith({ pipelines: ['ratings'] }));
     for (const service of SERVICES) {
       const image = standinImages().find((i) => i.service === service)!;
-      const port = { ksqldb: 8088, elasticsearch: 9200 }[service];
+      const port = { elasticsearch: 9200 }[service];
       const name = `lab-standin-it-${service}-${process.pid}`;
       docker('run', '-d', '--name', name, '-p', `127.0.0.1::${port}`, image.image);
       containers[service] = name;
@@ -101,32 +102,6 @@ describe('stand-in images (ksqlDB, Elasticsearch) under the stack and its applie
     // Docker runs CMD-SHELL as /bin/sh -c; a non-zero exit throws with the command's output.
     expect(() => docker('exec', containers[service]!, '/bin/sh', '-c', test[1])).not.toThrow();
   });
-
-  it('ksqlDB: the ksql CLI applies every statement of the pipeline in dependency order, idempotently, and deletes them', async () => {
-    const objects = restObjects(tf, 'ksql')
-      .map((o) => ({ ...o, parsed: JSON.parse(o.spec) as { file: string; line: number; statement: string; name: string } }))
-      .sort((a, b) => a.parsed.file.localeCompare(b.parsed.file) || a.parsed.line - b.parsed.line);
-    expect(objects.length).toBeGreaterThan(1);
-    const endpoint = endpoints.ksqldb!;
-    for (const o of objects) await provisioner('ksql', 'apply', endpoint, o.spec);
-
-    const state = async (): Promise<{ commands: string[]; sources: Array<{ name: string }>; queries: Array<{ state: string }> }> =>
-      ((await getJson(`${endpoint}/__standin/state`)).body as { state: { commands: string[]; sources: Array<{ name: string }>; queries: Array<{ state: string }> } }).state;
-    const applied = await state();
-    // ksqlDB splits a request on ';' and runs each statement without it.
-    expect(applied.commands).toEqual(objects.map((o) => o.parsed.statement.trim().replace(/;$/, '')));
-    expect(applied.queries.length).toBeGreaterThan(0);
-    expect(applied.queries.every((q) => q.state === 'RUNNING')).toBe(true);
-    const log = (await getJson(`${endpoint}/__standin/requests?path=/ksql`)).body as { requests: Array<{ method: string; body: { ksql: string } }> };
-    expect(log.requests.filter((r) => r.method === 'POST').length).toBeGreaterThanOrEqual(objects.length);
-
-    // A second deploy finds every object up to date and runs nothing.
-    for (const o of objects.slice(0, 2)) expect(await provisioner('ksql', 'apply', endpoint, o.spec)).toContain('is up to date');
-    expect((await state()).commands).toHaveLength(objects.length);
-
-    for (const o of [...objects].reverse()) await provisioner('ksql', 'delete', endpoint, o.spec);
-    expect((await state()).sources).toEqual([]);
-  }, 600_000);
 
   it('Elasticsearch: the elasticsearch CLI puts and deletes the pipeline index template', async () => {
     const [template] = restObjects(tf, 'elasticsearch');

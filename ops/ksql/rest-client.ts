@@ -186,12 +186,22 @@ export class KsqlRestClient {
     const post = (): Promise<HttpResult> => this.post(statements, properties);
     const initialized = (): Promise<HttpResult> =>
       this.retryWhile(KSQL_ERROR.SERVER_NOT_READY, since, 'startupTimeoutMs', 'the server did not finish initializing; read its log', post);
+    const caughtUp = (): Promise<HttpResult> =>
+      this.retryWhile(
+        KSQL_ERROR.COMMAND_QUEUE_CATCHUP_TIMEOUT,
+        since,
+        'commandTimeoutMs',
+        'it did not catch up with its command queue; read its log',
+        initialized,
+      );
+    // Statements sent at once (Terraform applies independent objects in parallel) fence each other's
+    // command-topic transaction; the fenced one was not written, so sending it again is safe.
     const res = await this.retryWhile(
-      KSQL_ERROR.COMMAND_QUEUE_CATCHUP_TIMEOUT,
+      concurrentCommandFenced,
       since,
       'commandTimeoutMs',
-      'it did not catch up with its command queue; read its log',
-      initialized,
+      'another client kept writing to its command topic at the same time; apply with less parallelism (terraform apply -parallelism=1)',
+      caughtUp,
     );
     if (res.status === 200 && Array.isArray(res.body)) {
       const entities = res.body as KsqlEntity[];
@@ -216,9 +226,9 @@ export class KsqlRestClient {
     }
   }
 
-  /** Repeats `send` while ksqlDB answers the transient error `code`, up to the timeout under `limit`. */
+  /** Repeats `send` while ksqlDB answers the transient error `code` (or one `code` recognizes), up to the timeout under `limit`. */
   private retryWhile(
-    code: number,
+    code: number | TransientError,
     since: number,
     limit: 'startupTimeoutMs' | 'commandTimeoutMs',
     fix: string,
@@ -228,9 +238,10 @@ export class KsqlRestClient {
       async () => {
         const res = await send();
         const err = errorBody(res);
-        if (err.error_code !== code) return done(res);
-        this.log(`ksqlDB answered ${code} (${err.message ?? ''}); retrying`);
-        return pending(`${code} (${err.message ?? 'no message'})`);
+        const transient = typeof code === 'number' ? err.error_code === code : code(res.status, err.message ?? '');
+        if (!transient) return done(res);
+        this.log(`ksqlDB answered ${err.error_code ?? res.status} (${err.message ?? ''}); retrying`);
+        return pending(`${err.error_code ?? res.status} (${err.message ?? 'no message'})`);
       },
       {
         timeoutMs: this.options[limit],
@@ -314,6 +325,18 @@ export class KsqlRestClient {
 }
 
 /** The error fields of a /ksql answer (absent from a success, whose body is an array). */
+/** Recognizes a transient error by the HTTP status and ksqlDB's message, where no error code singles it out. */
+type TransientError = (status: number, message: string) => boolean;
+
+/**
+ * ksqlDB writes each statement to its command topic in a transaction whose id is the service id, so
+ * two requests at once fence each other: the loser answers 500 with Kafka's ProducerFencedException
+ * ("Producer with transactionalId '<id>' ... has been fenced by another producer with the same
+ * transactionalId") and its statement is not written. Seen with the real ksqlDB 7.9.9 when Terraform
+ * created independent statements in parallel.
+ */
+export const concurrentCommandFenced: TransientError = (status, message) => status === 500 && /has been fenced by another producer with the same transactionalId/.test(message);
+
 function errorBody(res: HttpResult): KsqlErrorBody {
   return (typeof res.body === 'object' && res.body !== null ? res.body : {}) as KsqlErrorBody;
 }

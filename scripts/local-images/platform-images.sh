@@ -8,6 +8,9 @@
 #   lab-local/cp-kafka-connect:<tag>     Apache Kafka Connect 3.9.1 (Maven Central jars) and a
 #                                        confluent-hub that installs the Elasticsearch sink STAND-IN
 #                                        for confluentinc/cp-kafka-connect:<tag>
+#   lab-local/cp-ksqldb-server:7.9.9     ksqlDB 7.9.9 built from public source (../shared/ksqldb,
+#                                        assembled by scripts/setup-ksqldb.sh) for
+#                                        confluentinc/cp-ksqldb-server:<tag>
 # <tag> is the stack's pin in config/defaults.ts, so a moved pin names a new image.
 #
 # Re-runnable: compiled parts are cached under .cache/images (the stand-in plugin jar, in a
@@ -15,7 +18,7 @@
 # carries a label lab.inputs-sha256 (a hash of everything it is built from); a run that finds the
 # same hash skips the image without sending a build context.
 #
-# Usage: bash scripts/local-images/platform-images.sh [--force] [mariadb|registry|connect ...]
+# Usage: bash scripts/local-images/platform-images.sh [--force] [mariadb|registry|connect|ksqldb ...]
 #   (no names = all; --force rebuilds the images and recompiles the cached parts)
 set -euo pipefail
 
@@ -27,12 +30,15 @@ KAFKA_LIBS="$ROOT/.cache/kafka/libs"
 # Confluent's Schema Registry as ../shared/schema-registry builds it (scripts/setup-schema-registry.sh).
 SCHEMA_REGISTRY_VERSION=7.9.9
 SCHEMA_REGISTRY_HOME="$ROOT/.cache/schema-registry"
+KSQLDB_HOME="$ROOT/.cache/ksqldb"
+# The version ../shared/ksqldb holds (its jars are named after it); the stack pins 7.9.11 upstream.
+KSQLDB_VERSION=7.9.9
 CA_BUNDLE="${LAB_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 
 LOG_PREFIX=platform-images
 # shellcheck source=scripts/local-images/lib.sh
 source "$HERE/lib.sh"
-parse_targets "mariadb registry connect" "$@"
+parse_targets "mariadb registry connect ksqldb" "$@"
 require_engine_and_base
 [[ -s $CA_BUNDLE ]] || fail "no CA bundle at $CA_BUNDLE to copy into the images: set LAB_CA_BUNDLE to this machine's bundle"
 
@@ -188,9 +194,34 @@ build_connect() {
   docker_build "$image" "$hash" "$context" --build-arg "STANDIN_ES_VERSION=$es_version"
 }
 
+# --- lab-local/cp-ksqldb-server -------------------------------------------------------------------
+build_ksqldb() {
+  local image="lab-local/cp-ksqldb-server:$KSQLDB_VERSION" files hash context
+  # Cached and re-runnable itself: a no-op when .cache/ksqldb is complete and current.
+  bash "$ROOT/scripts/setup-ksqldb.sh" ||
+    fail "scripts/setup-ksqldb.sh could not assemble ksqlDB into $KSQLDB_HOME (see above)"
+  [[ -f $KSQLDB_HOME/jars/ksqldb-rest-app-$KSQLDB_VERSION.jar ]] ||
+    fail "$KSQLDB_HOME/jars has no ksqldb-rest-app-$KSQLDB_VERSION.jar: ../shared/ksqldb holds another version; update KSQLDB_VERSION in $0"
+  mapfile -t files < <(find "$HERE/ksqldb" "$HERE/common" -type f | LC_ALL=C sort
+    find "$KSQLDB_HOME/jars" "$KSQLDB_HOME/lib" -name '*.jar' | LC_ALL=C sort)
+  hash="$( (inputs_hash "${files[@]}"; echo "$BASE_ID") | sha)"
+  up_to_date "$image" "$hash" && return
+  new_context ksqldb
+  context="$CONTEXT"
+  cp "$HERE/ksqldb/Dockerfile" "$context/"
+  cp -r "$HERE/ksqldb/docker" "$HERE/ksqldb/bin" "$context/"
+  cp "$HERE/common/env-to-properties" "$context/docker/"
+  mkdir "$context/jars" "$context/lib"
+  # Hard links where the cache shares the filesystem: no 180 MB copy.
+  cp -l "$KSQLDB_HOME"/jars/*.jar "$context/jars/" 2>/dev/null || cp "$KSQLDB_HOME"/jars/*.jar "$context/jars/"
+  cp -l "$KSQLDB_HOME"/lib/*.jar "$context/lib/" 2>/dev/null || cp "$KSQLDB_HOME"/lib/*.jar "$context/lib/"
+  docker_build "$image" "$hash" "$context"
+}
+
 if wants mariadb; then build_mariadb; fi
 if wants registry; then build_registry; fi
 if wants connect; then build_connect; fi
+if wants ksqldb; then build_ksqldb; fi
 log "built: ${BUILT[*]:-nothing}; up to date: ${SKIPPED[*]:-none}"
 docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' |
-  grep -E '^lab-local/(mariadb|cp-schema-registry|cp-kafka-connect):' | sed 's/^/[platform-images] /'
+  grep -E '^lab-local/(mariadb|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server):' | sed 's/^/[platform-images] /'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the stand-in images (standins/, README.md here): for the services that cannot be had on this
-# machine (ksqlDB, Elasticsearch, Kibana, Grafana, Pinot, Kafka UI), an image named
+# machine (Elasticsearch, Kibana, Grafana, Pinot, Kafka UI; ksqlDB is real since 7.9.9 could be built:
+# platform-images.sh), an image named
 #   lab-local/standin-<service>:<tag of the image it replaces in config/defaults.ts>
 # that answers the ports, health checks and REST calls the stack makes. They are NOT the real software.
 #
@@ -9,7 +10,7 @@
 # Re-runnable: each image carries a label lab.inputs-sha256 (a hash of what it is built from); a run
 # that finds the same hash skips it, without compiling or sending a build context.
 #
-# Usage: bash scripts/local-images/standins.sh [--force] [ksqldb|elasticsearch|kibana|grafana|pinot|kafka-ui ...]
+# Usage: bash scripts/local-images/standins.sh [--force] [elasticsearch|kibana|grafana|pinot|kafka-ui ...]
 #   (no names = all of them; --force rebuilds)
 set -euo pipefail
 
@@ -24,7 +25,7 @@ NODE_BIN="${LAB_STANDIN_NODE:-$(command -v node)}"
 LOG_PREFIX=standins
 # shellcheck source=scripts/local-images/lib.sh
 source "$HERE/lib.sh"
-parse_targets "ksqldb elasticsearch kibana grafana pinot kafka-ui" "$@"
+parse_targets "elasticsearch kibana grafana pinot kafka-ui" "$@"
 require_engine_and_base
 [[ -x "$NODE_BIN" ]] || fail "no node binary to copy into the images (command -v node found nothing): install Node 20+ or set LAB_STANDIN_NODE"
 "$NODE_BIN" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
