@@ -184,6 +184,24 @@ describe('services that only some pipelines need', () => {
     }
   });
 
+  // Run before the payments API, the real ksqlDB registers its own upper-case schemas under the
+  // payment_*-value subjects and the API then gets 409 from the registry and stays unhealthy: every
+  // payments statement waits for the API's container (wait = healthy = its schemas registered).
+  it('applies every payments statement after the payments API is healthy', () => {
+    const withPayments = synthesized.filter((s) => s.config.pipelines.includes('payments'));
+    expect(withPayments.length).toBeGreaterThan(0);
+    for (const { name, tf, containers } of withPayments) {
+      const [apiKey, api] = Object.entries(containers).find(([, c]) => c.hostname === 'payments-api')!;
+      expect([name, api.wait]).toEqual([name, true]);
+      const statements = Object.values(resourcesOf(tf, 'terraform_data') as Record<string, { input?: { spec?: string }; depends_on?: string[] }>).filter(
+        (r) => typeof r.input?.spec === 'string' && (JSON.parse(r.input.spec) as { file?: string }).file === 'ksql/payments.sql',
+      );
+      expect(statements.length).toBeGreaterThan(0);
+      const notWaiting = statements.filter((r) => !(r.depends_on ?? []).includes(`docker_container.${apiKey}`)).map((r) => (JSON.parse(r.input!.spec!) as { name: string }).name);
+      expect([name, notWaiting]).toEqual([name, []]);
+    }
+  });
+
   it('runs no broker in external mode and points every client at the external cluster', () => {
     const external = synthesized.find((s) => s.name === 'external')!;
     const all = Object.values(external.containers);
