@@ -14,6 +14,7 @@ import { STANDIN_HEADER } from '../../standins/http';
 import { STANDIN_LABEL, STANDIN_REPLACES_LABEL, standinImages } from '../../standins/images';
 import { parseHealthCheck } from '../../__tests__/support/health-check';
 import { configWith, resourcesOf, synthStack, type Json } from '../../__tests__/support/synth';
+import { waitUntil } from '../support/ports';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
@@ -79,6 +80,13 @@ describe('stand-in image (Elasticsearch) under the stack and its applier', () =>
       docker('run', '-d', '--name', name, '-p', `127.0.0.1::${port}`, image.image);
       containers[service] = name;
       endpoints[service] = `http://${docker('port', name, String(port)).split('\n')[0]}`;
+      // docker-proxy accepts on the published port before the server in the container listens, and
+      // closes such a connection ("other side closed"): wait until the server itself answers.
+      await waitUntil(async () => (await fetch(`${endpoints[service]}/__standin/state`, { signal: AbortSignal.timeout(2_000) })).ok, {
+        what: `the ${service} stand-in container ${name}`,
+        timeoutMs: 60_000,
+        describe: () => docker('logs', '--tail', '20', name),
+      });
     }
   }, 900_000);
 
