@@ -34,6 +34,17 @@ export function processingLogAppenderEnv(kafka: KafkaConnection, topic: string):
 }
 
 /** The ksqlDB server that runs the pipelines' persistent queries. */
+/**
+ * The Kafka client settings as ksqlDB takes them. Its REST server reads the same file and validates
+ * the unprefixed `ssl.*` keys as its own listener's: the real ksqlDB 7.9.9 refused to start with
+ * "Invalid value PEM for configuration ssl.truststore.type: String must be one of: JKS, PKCS12,
+ * BCFKS" (the external SASL_SSL rehearsal). Under `ksql.streams.` they reach the Kafka clients
+ * ksqlDB creates and stay out of the listener's configuration.
+ */
+export function ksqlClientProperties(clientProperties: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(clientProperties).map(([key, value]) => [key.startsWith('ssl.') ? `ksql.streams.${key}` : key, value]));
+}
+
 export class KsqlDb extends Construct implements HttpEndpoints {
   readonly service: Service;
   /** ksqlDB's REST API on the lab network, e.g. http://ksqldb:8088. */
@@ -60,7 +71,7 @@ export class KsqlDb extends Construct implements HttpEndpoints {
       env: {
         KSQL_LISTENERS: `http://0.0.0.0:${KSQLDB_PORT}`,
         KSQL_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
-        ...propertiesAsEnv('KSQL_', props.kafka.clientProperties),
+        ...propertiesAsEnv('KSQL_', ksqlClientProperties(props.kafka.clientProperties)),
         // The service id starts ksqlDB's internal topics and groups (`_confluent-ksql-<id>...`) and its
         // processing log topic (`<id>ksql_processing_log`): with the prefix they stay inside the lab's ACLs.
         KSQL_KSQL_SERVICE_ID: serviceId,
