@@ -290,11 +290,11 @@ describe('waiting for ksqlDB', () => {
     expect(fake.commandsStartingWith('CREATE STREAM PAYMENTS_RAW')).toHaveLength(1);
   });
 
-  it('gives up when every attempt is fenced, saying how to apply with less parallelism', async () => {
+  it('gives up when every attempt is fenced, saying that another client keeps writing', async () => {
     fake.fencedCommandRequests = Infinity;
     const err = await applyFailure(applier({ commandTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));
     expect(err.message).toMatch(/ksqlDB kept answering 50000 \(Producer with transactionalId 'default_' .* has been fenced by another producer with the same transactionalId\) for 0.2s/);
-    expect(err.message).toContain('terraform apply -parallelism=1');
+    expect(err.message).toContain("this stack's applies take turns, so it was another one");
   });
 
   it('gives up on a command that stays QUEUED, naming the command and the timeout setting', async () => {

@@ -4,7 +4,9 @@
  * with the file, line, statement, ksqlDB's message and the fix on stderr. Its timeouts are the
  * KSQL_APPLY_* rows of ops/timeouts.ts.
  */
+import { withEndpointLock } from '../endpoint-lock';
 import { objectCliMain, runAsScript, type ObjectCli, type ObjectRun } from '../object-cli';
+import { TIMEOUTS } from '../timeouts';
 import { KsqlApplier, type KsqlObjectSpec } from './applier';
 import { KsqlRestClient } from './rest-client';
 
@@ -24,6 +26,15 @@ function applier(run: ObjectRun<'ksql', KsqlObjectSpec>): KsqlApplier {
   return new KsqlApplier(new KsqlRestClient({ ...run.timeouts, endpoint: run.endpoint, log: run.log }), run.log);
 }
 
+/**
+ * Runs one verb in this endpoint's turn: ksqlDB fences statements sent at once, and Terraform runs
+ * the objects' provisioners in parallel (ops/endpoint-lock.ts says more).
+ */
+function inTurn<T>(run: ObjectRun<'ksql', KsqlObjectSpec>, work: () => Promise<T>): Promise<T> {
+  const lock = { tool: 'ksql', endpoint: run.endpoint, timeoutMs: run.timeouts.turnTimeoutMs, setting: TIMEOUTS.ksql.turnTimeoutMs };
+  return withEndpointLock({ ...lock, pollMs: run.timeouts.pollIntervalMs, log: run.log }, work);
+}
+
 export const KSQL_CLI: ObjectCli<'ksql', KsqlObjectSpec> = {
   tool: 'ksql',
   service: 'ksqlDB',
@@ -35,8 +46,8 @@ export const KSQL_CLI: ObjectCli<'ksql', KsqlObjectSpec> = {
   },
   readSpec,
   name: (spec) => `${spec.kind} ${spec.name} (${spec.file}:${spec.line})`,
-  apply: (run) => applier(run).apply(run.spec),
-  delete: (run) => applier(run).delete(run.spec),
+  apply: (run) => inTurn(run, () => applier(run).apply(run.spec)),
+  delete: (run) => inTurn(run, () => applier(run).delete(run.spec)),
 };
 
 /** Runs one verb and returns the exit status (for tests); the process runs it below. */

@@ -95,7 +95,7 @@ export class KsqlServerError extends Error {
   }
 }
 
-export type KsqlClientOptions = Omit<Timeouts<'ksql'>, 'probeTimeoutMs'> & {
+export type KsqlClientOptions = Omit<Timeouts<'ksql'>, 'probeTimeoutMs' | 'turnTimeoutMs'> & {
   readonly endpoint: string;
   readonly log?: (line: string) => void;
 };
@@ -194,13 +194,14 @@ export class KsqlRestClient {
         'it did not catch up with its command queue; read its log',
         initialized,
       );
-    // Statements sent at once (Terraform applies independent objects in parallel) fence each other's
-    // command-topic transaction; the fenced one was not written, so sending it again is safe.
+    // Statements sent at once fence each other's command-topic transaction. This stack's applies take
+    // turns (ops/endpoint-lock.ts), but another client, or two applies that both cleared a stale
+    // turn, can still collide; the fenced one was not written, so sending it again is safe.
     const res = await this.retryWhile(
       concurrentCommandFenced,
       since,
       'commandTimeoutMs',
-      'another client kept writing to its command topic at the same time; apply with less parallelism (terraform apply -parallelism=1)',
+      "another client kept writing to its command topic at the same time (this stack's applies take turns, so it was another one); stop it, or wait until it is done and apply again",
       caughtUp,
     );
     if (res.status === 200 && Array.isArray(res.body)) {
