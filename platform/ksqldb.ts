@@ -33,18 +33,30 @@ export function processingLogAppenderEnv(kafka: KafkaConnection, topic: string):
   return { KSQL_LOG4J_PROCESSING_LOG_BROKERLIST: kafka.bootstrapServers, KSQL_LOG4J_PROCESSING_LOG_TOPIC: topic };
 }
 
-/** The ksqlDB server that runs the pipelines' persistent queries. */
+/**
+ * Where ksqlDB's Kafka clients read their settings: Kafka Streams and the admin client under
+ * `ksql.streams.`, the command topic's consumer and producer unprefixed or under their own
+ * prefixes (KsqlRestConfig's getCommandConsumerProperties/getCommandProducerProperties).
+ */
+const SSL_PREFIXES = ['ksql.streams.', 'ksql.server.command.consumer.', 'ksql.server.command.producer.'] as const;
+
 /**
  * The Kafka client settings as ksqlDB takes them. Its REST server reads the same file and validates
  * the unprefixed `ssl.*` keys as its own listener's: the real ksqlDB 7.9.9 refused to start with
  * "Invalid value PEM for configuration ssl.truststore.type: String must be one of: JKS, PKCS12,
- * BCFKS" (the external SASL_SSL rehearsal). Under `ksql.streams.` they reach the Kafka clients
- * ksqlDB creates and stay out of the listener's configuration.
+ * BCFKS" (the external SASL_SSL rehearsal). So `ssl.*` goes to each of ksqlDB's clients under that
+ * client's prefix: under `ksql.streams.` alone, the command topic's consumer had no truststore and
+ * ksqlDB never became healthy on a SASL_SSL cluster.
  */
 export function ksqlClientProperties(clientProperties: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(clientProperties).map(([key, value]) => [key.startsWith('ssl.') ? `ksql.streams.${key}` : key, value]));
+  return Object.fromEntries(
+    Object.entries(clientProperties).flatMap(([key, value]) =>
+      key.startsWith('ssl.') ? SSL_PREFIXES.map((prefix): [string, string] => [`${prefix}${key}`, value]) : [[key, value]],
+    ),
+  );
 }
 
+/** The ksqlDB server that runs the pipelines' persistent queries. */
 export class KsqlDb extends Construct implements HttpEndpoints {
   readonly service: Service;
   /** ksqlDB's REST API on the lab network, e.g. http://ksqldb:8088. */

@@ -91,8 +91,13 @@ describe('external cluster with a private CA and managed ACLs', () => {
   it('hands the CA to the Java clients as a one-line PEM truststore and to the Node clients as PEM', () => {
     const line = caCertOneLine(CA_PEM);
     expect(container('schema-registry').env).toEqual(expect.arrayContaining(['SCHEMA_REGISTRY_KAFKASTORE_SSL_TRUSTSTORE_TYPE=PEM', `SCHEMA_REGISTRY_KAFKASTORE_SSL_TRUSTSTORE_CERTIFICATES=${line}`]));
-    // ksqlDB's REST listener would read unprefixed ssl.* as its own and refuses the PEM type.
-    expect(container('ksqldb').env).toEqual(expect.arrayContaining(['KSQL_KSQL_STREAMS_SSL_TRUSTSTORE_TYPE=PEM', `KSQL_KSQL_STREAMS_SSL_TRUSTSTORE_CERTIFICATES=${line}`]));
+    // ksqlDB's REST listener would read unprefixed ssl.* as its own and refuses the PEM type; each of
+    // its Kafka clients (Streams and admin, the command topic's consumer and producer) gets them under its prefix.
+    for (const client of ['STREAMS', 'SERVER_COMMAND_CONSUMER', 'SERVER_COMMAND_PRODUCER']) {
+      expect(container('ksqldb').env).toEqual(
+        expect.arrayContaining([`KSQL_KSQL_${client}_SSL_TRUSTSTORE_TYPE=PEM`, `KSQL_KSQL_${client}_SSL_TRUSTSTORE_CERTIFICATES=${line}`]),
+      );
+    }
     expect(container('ksqldb').env?.filter((e) => e.startsWith('KSQL_SSL_'))).toEqual([]);
     expect(container('connect').env).toEqual(expect.arrayContaining([`CONNECT_SSL_TRUSTSTORE_CERTIFICATES=${line}`, `CONNECT_PRODUCER_SSL_TRUSTSTORE_CERTIFICATES=${line}`]));
     expect(container('generator-ratings').env).toContain(`KAFKA_SSL_CA=${CA_PEM}`);
