@@ -9,6 +9,9 @@
  * engine knows. Send `variables` first, read each answer with variableValues, and plan again with
  * them; until then such a query is listed with `unresolvedVariables`.
  *
+ * Sending is the rehearsal's: one `_msearch` (lib/search-request.ts msearchPayload, as
+ * application/x-ndjson) per pipeline, then e2e/panel-data.ts panelsWithData over its `responses`.
+ *
  * CLI: `node --require ts-node/register/transpile-only e2e/panel-query-plan.ts [--now=<epoch ms>]
  * [--pipelines=a,b]` prints the plan as JSON.
  */
