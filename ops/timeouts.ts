@@ -41,7 +41,7 @@ export const TIMEOUTS = {
     startupTimeoutMs: seconds('KSQL_APPLY_STARTUP_TIMEOUT_S', 300, 'how long ksqlDB may take to become healthy and serve requests'),
     commandTimeoutMs: seconds('KSQL_APPLY_COMMAND_TIMEOUT_S', 120, 'how long one statement may take to run, and ksqlDB to catch up with its command queue'),
     requestTimeoutMs: seconds('KSQL_APPLY_REQUEST_TIMEOUT_S', 60, 'how long one HTTP request to ksqlDB may take'),
-    turnTimeoutMs: seconds('KSQL_APPLY_TURN_TIMEOUT_S', 900, "how long one object's apply may wait for its turn: applies to one ksqlDB run one at a time, since statements sent at once fence each other"),
+    turnTimeoutMs: seconds('KSQL_APPLY_TURN_TIMEOUT_S', 900, "how long one statement may wait for its turn: the applies send their statements to one ksqlDB one at a time, since statements sent at once fence each other"),
     pollIntervalMs: millis('KSQL_APPLY_POLL_INTERVAL_MS', 1000, 'how often ksqlDB is asked again while waiting'),
     probeTimeoutMs: seconds('KSQL_APPLY_PROBE_TIMEOUT_S', 5, PROBE_MEANING),
   },

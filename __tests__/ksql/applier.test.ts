@@ -290,6 +290,26 @@ describe('waiting for ksqlDB', () => {
     expect(fake.commandsStartingWith('CREATE STREAM PAYMENTS_RAW')).toHaveLength(1);
   });
 
+  it('sends each command-topic write in its turn, and nothing else: reads and the wait for the command run outside it', async () => {
+    const inTurn: string[] = [];
+    let turnsHeld = 0;
+    const turn = async <T>(send: () => Promise<T>): Promise<T> => {
+      turnsHeld++;
+      const before = fake.requests.length;
+      try {
+        return await send();
+      } finally {
+        inTurn.push(...fake.requests.slice(before).map((r) => r.ksql));
+      }
+    };
+    await applier().apply(raw);
+    fake.requests.length = 0;
+    expect(await applier({ inTurn: turn }).apply(big)).toBe('created');
+    expect(inTurn).toEqual([expect.stringMatching(/^CREATE STREAM BIG_PAYMENTS/)]);
+    expect(turnsHeld).toBe(1);
+    expect(fake.requests.some((r) => r.ksql.startsWith('SHOW') || r.ksql.startsWith('DESCRIBE'))).toBe(true);
+  });
+
   it('gives up when every attempt is fenced, saying that another client keeps writing', async () => {
     fake.fencedCommandRequests = Infinity;
     const err = await applyFailure(applier({ commandTimeoutMs: 200, pollIntervalMs: 20 }).apply(raw));

@@ -8,7 +8,7 @@ import { withEndpointLock } from '../endpoint-lock';
 import { objectCliMain, runAsScript, type ObjectCli, type ObjectRun } from '../object-cli';
 import { TIMEOUTS } from '../timeouts';
 import { KsqlApplier, type KsqlObjectSpec } from './applier';
-import { KsqlRestClient } from './rest-client';
+import { KsqlRestClient, type CommandTurn } from './rest-client';
 
 const SPEC_FIELDS: readonly (keyof KsqlObjectSpec)[] = ['file', 'line', 'name', 'kind', 'form', 'statement'];
 
@@ -21,18 +21,22 @@ function readSpec(raw: unknown): KsqlObjectSpec {
   return spec as KsqlObjectSpec;
 }
 
-/** A fresh client per run: each provisioner is its own process, with no sequence number seen yet. */
-function applier(run: ObjectRun<'ksql', KsqlObjectSpec>): KsqlApplier {
-  return new KsqlApplier(new KsqlRestClient({ ...run.timeouts, endpoint: run.endpoint, log: run.log }), run.log);
-}
+/** How often a waiting apply asks for its turn: a turn is one request of a second or so. */
+const TURN_POLL_MS = 100;
 
 /**
- * Runs one verb in this endpoint's turn: ksqlDB fences statements sent at once, and Terraform runs
- * the objects' provisioners in parallel (ops/endpoint-lock.ts says more).
+ * The turn of this run's statements at its ksqlDB: Terraform runs the objects' provisioners in
+ * parallel, and ksqlDB fences statements sent at once (ops/endpoint-lock.ts says more).
  */
-function inTurn<T>(run: ObjectRun<'ksql', KsqlObjectSpec>, work: () => Promise<T>): Promise<T> {
+function turnAt(run: ObjectRun<'ksql', KsqlObjectSpec>): CommandTurn {
   const lock = { tool: 'ksql', endpoint: run.endpoint, timeoutMs: run.timeouts.turnTimeoutMs, setting: TIMEOUTS.ksql.turnTimeoutMs };
-  return withEndpointLock({ ...lock, pollMs: run.timeouts.pollIntervalMs, log: run.log }, work);
+  return (send) => withEndpointLock({ ...lock, pollMs: TURN_POLL_MS, log: run.log }, send);
+}
+
+/** A fresh client per run: each provisioner is its own process, with no sequence number seen yet. */
+function applier(run: ObjectRun<'ksql', KsqlObjectSpec>): KsqlApplier {
+  const client = new KsqlRestClient({ ...run.timeouts, endpoint: run.endpoint, log: run.log, inTurn: turnAt(run) });
+  return new KsqlApplier(client, run.log);
 }
 
 export const KSQL_CLI: ObjectCli<'ksql', KsqlObjectSpec> = {
@@ -46,8 +50,8 @@ export const KSQL_CLI: ObjectCli<'ksql', KsqlObjectSpec> = {
   },
   readSpec,
   name: (spec) => `${spec.kind} ${spec.name} (${spec.file}:${spec.line})`,
-  apply: (run) => inTurn(run, () => applier(run).apply(run.spec)),
-  delete: (run) => inTurn(run, () => applier(run).delete(run.spec)),
+  apply: (run) => applier(run).apply(run.spec),
+  delete: (run) => applier(run).delete(run.spec),
 };
 
 /** Runs one verb and returns the exit status (for tests); the process runs it below. */

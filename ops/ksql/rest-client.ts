@@ -95,9 +95,16 @@ export class KsqlServerError extends Error {
   }
 }
 
+/**
+ * Runs one request that writes ksqlDB's command topic when it is this client's turn: statements sent
+ * at once fence each other (ops/endpoint-lock.ts). Without one, requests go at once.
+ */
+export type CommandTurn = <T>(send: () => Promise<T>) => Promise<T>;
+
 export type KsqlClientOptions = Omit<Timeouts<'ksql'>, 'probeTimeoutMs' | 'turnTimeoutMs'> & {
   readonly endpoint: string;
   readonly log?: (line: string) => void;
+  readonly inTurn?: CommandTurn;
 };
 
 const SETTINGS = TIMEOUTS.ksql;
@@ -266,7 +273,9 @@ export class KsqlRestClient {
    * `properties` are sent as streamsProperties besides STREAMS_PROPERTIES; ksqlDB keeps them with the query it starts.
    */
   async command(statement: string, properties: Readonly<Record<string, string>> = {}): Promise<KsqlEntity> {
-    const entities = await this.ksql(statement, properties);
+    const send = (): Promise<KsqlEntity[]> => this.ksql(statement, properties);
+    // Only the write takes a turn; waiting for the command to run does not hold up the others.
+    const entities = await (this.options.inTurn ? this.options.inTurn(send) : send());
     const entity = entities.find((e) => e.commandStatus !== undefined);
     if (!entity) return entities[0] ?? {};
     await this.waitForCommand(entity);
