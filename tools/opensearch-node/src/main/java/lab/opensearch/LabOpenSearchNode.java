@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.opensearch.analysis.common.CommonAnalysisPlugin;
 import org.opensearch.common.logging.LogConfigurator;
@@ -90,6 +91,9 @@ public final class LabOpenSearchNode {
   }
 
   public static void main(String[] args) throws Exception {
+    // log4j's own shutdown hook would stop the log while the node is still closing (our hook
+    // below); as OpenSearch's launcher does, the log stays open until the JVM ends.
+    System.setProperty("log4j2.shutdownHookEnabled", "false");
     Assembled assembled;
     try {
       assembled = assemble(args, System.getenv());
@@ -124,6 +128,8 @@ public final class LabOpenSearchNode {
       try {
         // Flushes and closes the shards, so the next start on the same data replays nothing.
         node.close();
+        if (node.awaitClose(30, TimeUnit.SECONDS)) System.out.println("[lab-opensearch] closed");
+        else System.err.println("[lab-opensearch] threads still running 30 s after close");
       } catch (Exception e) {
         System.err.println("[lab-opensearch] close failed: " + e);
       } finally {
