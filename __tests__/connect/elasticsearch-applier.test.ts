@@ -1,5 +1,5 @@
 /** The index template applier against a fake Elasticsearch (see fake-elasticsearch.ts for why a fake). */
-import { ElasticsearchApplier, validateIndexTemplateSpec, type ElasticsearchApplierOptions } from '../../ops/elasticsearch/applier';
+import { ElasticsearchApplier, elasticsearchErrorMessage, validateIndexTemplateSpec, type ElasticsearchApplierOptions } from '../../ops/elasticsearch/applier';
 import { applyFailure } from '../support/ops-cli';
 import { FakeElasticsearch } from './fake-elasticsearch';
 
@@ -46,6 +46,26 @@ describe('ElasticsearchApplier', () => {
     fake.rejectTemplateWith = 'index template [pipeline-ratings] has index patterns [ratings_per_product] matching patterns from existing templates';
     await expect(applier().putTemplate(SPEC)).rejects.toThrow(
       'put index template "pipeline-ratings" failed\nElasticsearch says: HTTP 400: illegal_argument_exception: index template [pipeline-ratings] has index patterns',
+    );
+  });
+
+  it('keeps the causes of a refusal: the refused mapping parameter is only in caused_by', () => {
+    // The shape of a real answer (OpenSearch 2.19.6 to a template with `subobjects`, integration/opensearch).
+    const body = {
+      error: {
+        type: 'illegal_argument_exception',
+        reason: 'composable template [t] template after composition is invalid',
+        caused_by: {
+          type: 'mapper_parsing_exception',
+          reason: 'Failed to parse mapping [_doc]: Root mapping definition has unsupported parameters:  [subobjects : false]',
+          caused_by: { type: 'mapper_parsing_exception', reason: 'Root mapping definition has unsupported parameters:  [subobjects : false]' },
+        },
+      },
+      status: 400,
+    };
+    expect(elasticsearchErrorMessage(body)).toBe(
+      'illegal_argument_exception: composable template [t] template after composition is invalid; caused by ' +
+        'mapper_parsing_exception: Failed to parse mapping [_doc]: Root mapping definition has unsupported parameters:  [subobjects : false]',
     );
   });
 

@@ -30,13 +30,23 @@ function template(name: string): AppliedObject {
   return { label: `index template "${name}"` };
 }
 
-/** Elasticsearch errors are {error: {type, reason, root_cause}, status}; older or proxy answers may be text. */
+/**
+ * Elasticsearch errors are {error: {type, reason, root_cause, caused_by}, status}; older or proxy
+ * answers may be text. The causes are kept: a refused template's top reason is often only
+ * "template after composition is invalid", and the mapping parameter refused is in `caused_by`.
+ */
 export function elasticsearchErrorMessage(body: unknown): string {
   if (body && typeof body === 'object' && 'error' in body) {
     const error = (body as { error: unknown }).error;
     if (error && typeof error === 'object') {
-      const { type, reason } = error as { type?: unknown; reason?: unknown };
-      return `${String(type ?? 'error')}: ${String(reason ?? JSON.stringify(error))}`;
+      const parts: string[] = [];
+      for (let cause: unknown = error; cause && typeof cause === 'object' && parts.length < 5; cause = (cause as { caused_by?: unknown }).caused_by) {
+        const { type, reason } = cause as { type?: unknown; reason?: unknown };
+        const text = String(reason ?? JSON.stringify(cause));
+        // Elasticsearch repeats a cause inside its wrapper's reason ("Failed to parse mapping: <cause>").
+        if (!parts.some((p) => p.includes(text))) parts.push(`${String(type ?? 'error')}: ${text}`);
+      }
+      return parts.join('; caused by ');
     }
     return String(error);
   }

@@ -11,6 +11,8 @@
 #   lab-local/cp-ksqldb-server:7.9.9     ksqlDB 7.9.9 built from public source (../shared/ksqldb,
 #                                        assembled by scripts/setup-ksqldb.sh) for
 #                                        confluentinc/cp-ksqldb-server:<tag>
+#   lab-local/opensearch-node:2.19.6     a REAL search engine, OpenSearch 2.19.6 (Maven Central jars,
+#                                        assembled by scripts/setup-opensearch.sh), for elasticsearch:<tag>
 # <tag> is the stack's pin in config/defaults.ts, so a moved pin names a new image.
 #
 # Re-runnable: compiled parts are cached under .cache/images (the stand-in plugin jar, in a
@@ -18,7 +20,7 @@
 # carries a label lab.inputs-sha256 (a hash of everything it is built from); a run that finds the
 # same hash skips the image without sending a build context.
 #
-# Usage: bash scripts/local-images/platform-images.sh [--force] [mariadb|registry|connect|ksqldb ...]
+# Usage: bash scripts/local-images/platform-images.sh [--force] [mariadb|registry|connect|ksqldb|opensearch ...]
 #   (no names = all; --force rebuilds the images and recompiles the cached parts)
 set -euo pipefail
 
@@ -33,12 +35,16 @@ SCHEMA_REGISTRY_HOME="$ROOT/.cache/schema-registry"
 KSQLDB_HOME="$ROOT/.cache/ksqldb"
 # The version ../shared/ksqldb holds (its jars are named after it); the stack pins 7.9.11 upstream.
 KSQLDB_VERSION=7.9.9
+OPENSEARCH_HOME="$ROOT/.cache/opensearch"
+# The version tools/opensearch-node/pom.xml resolves; the image is named after it, not after the
+# Elasticsearch pin it stands in for.
+OPENSEARCH_VERSION=2.19.6
 CA_BUNDLE="${LAB_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 
 LOG_PREFIX=platform-images
 # shellcheck source=scripts/local-images/lib.sh
 source "$HERE/lib.sh"
-parse_targets "mariadb registry connect ksqldb" "$@"
+parse_targets "mariadb registry connect ksqldb opensearch" "$@"
 require_engine_and_base
 [[ -s $CA_BUNDLE ]] || fail "no CA bundle at $CA_BUNDLE to copy into the images: set LAB_CA_BUNDLE to this machine's bundle"
 
@@ -218,10 +224,34 @@ build_ksqldb() {
   docker_build "$image" "$hash" "$context"
 }
 
+# --- lab-local/opensearch-node -------------------------------------------------------------------
+build_opensearch() {
+  local image="lab-local/opensearch-node:$OPENSEARCH_VERSION" files hash context
+  # Cached and re-runnable itself: a no-op when .cache/opensearch is complete and current.
+  bash "$ROOT/scripts/setup-opensearch.sh" ||
+    fail "scripts/setup-opensearch.sh could not assemble OpenSearch into $OPENSEARCH_HOME (see above)"
+  [[ -f $OPENSEARCH_HOME/lib/opensearch-$OPENSEARCH_VERSION.jar ]] ||
+    fail "$OPENSEARCH_HOME/lib has no opensearch-$OPENSEARCH_VERSION.jar: tools/opensearch-node/pom.xml names another version; update OPENSEARCH_VERSION in $0"
+  mapfile -t files < <(find "$HERE/opensearch" -type f | LC_ALL=C sort
+    find "$OPENSEARCH_HOME/classes" "$OPENSEARCH_HOME/config" -type f | LC_ALL=C sort
+    find "$OPENSEARCH_HOME/lib" -name '*.jar' | LC_ALL=C sort)
+  hash="$( (inputs_hash "${files[@]}"; echo "$BASE_ID") | sha)"
+  up_to_date "$image" "$hash" && return
+  new_context opensearch
+  context="$CONTEXT"
+  cp "$HERE/opensearch/Dockerfile" "$context/"
+  cp -r "$HERE/opensearch/docker" "$OPENSEARCH_HOME/classes" "$context/"
+  mkdir "$context/config" "$context/lib"
+  cp "$HERE/opensearch/config/"* "$OPENSEARCH_HOME/config/"* "$context/config/"
+  cp -l "$OPENSEARCH_HOME"/lib/*.jar "$context/lib/" 2>/dev/null || cp "$OPENSEARCH_HOME"/lib/*.jar "$context/lib/"
+  docker_build "$image" "$hash" "$context"
+}
+
 if wants mariadb; then build_mariadb; fi
 if wants registry; then build_registry; fi
 if wants connect; then build_connect; fi
 if wants ksqldb; then build_ksqldb; fi
+if wants opensearch; then build_opensearch; fi
 log "built: ${BUILT[*]:-nothing}; up to date: ${SKIPPED[*]:-none}"
 docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' |
-  grep -E '^lab-local/(mariadb|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server):' | sed 's/^/[platform-images] /'
+  grep -E '^lab-local/(mariadb|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server|opensearch-node):' | sed 's/^/[platform-images] /'
