@@ -2,8 +2,11 @@
  * One round of the rehearsal's checks over a deployed lab: every container healthy, every topic as
  * declared, producers and CDC writing, the payments API answering, every persistent query RUNNING
  * on ksqlDB and every object they write holding rows, ksqlDB's processing log holding the bad
- * record the rehearsal sent on purpose, every connector and task RUNNING, every sink
- * index receiving documents, every provisioned Grafana dashboard and data source served, every Kibana saved object and Pinot table present, the Kafka UI listing
+ * record the rehearsal sent on purpose, every connector and task RUNNING, every sink index
+ * receiving documents and created from its declared index template (index-checks.ts), every
+ * Grafana panel's and Kibana saved search's query answered with data by the search engine
+ * (panel-checks.ts), every provisioned Grafana dashboard and data source served, every Kibana saved
+ * object and Pinot table present, the Kafka UI listing
  * the cluster with Schema Registry, ksqlDB and Connect. The runner repeats rounds until all pass or
  * its time is up.
  *
@@ -13,6 +16,9 @@
  */
 import type { ExpectedDeployment, ExpectedKafkaUi, ExpectedPipeline, ExpectedProcessingLog } from './expectations';
 import { grafanaChecks, type GrafanaAccess } from './grafana-checks';
+import { indexTemplateChecks } from './index-checks';
+import { msearchAt, panelChecks, panelTimeFields, type Planner } from './panel-checks';
+import { panelQueryPlan } from './panel-query-plan';
 import { processingLogFindings } from './processing-log';
 import { brief, containerHealth, containerLogTail, http, type KafkaProbe } from './probes';
 import { topicDifferences, type CheckResult, type PipelineFigures } from './summary';
@@ -233,6 +239,11 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
   const shown = await http('POST', `${input.urls.ksqldb}/ksql`, { ksql: 'SHOW QUERIES;', streamsProperties: {} }, 'application/vnd.ksql.v1+json');
   const queries = (Array.isArray(shown.body) ? (shown.body[0] as { queries?: ShownQuery[] }).queries : undefined) ?? [];
 
+  // The dashboards as they are looked at now: each round asks for the newest data, as a refresh does.
+  const now = Date.now();
+  const plan: Planner = (variableValues) => panelQueryPlan({ now, pipelines: input.expected.pipelines.map((p) => p.name), variableValues });
+  const timeFields = panelTimeFields(plan());
+
   const figures: PipelineFigures[] = [];
   for (const p of input.expected.pipelines) {
     const topics = [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])];
@@ -274,6 +285,7 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
       documents += count;
       results.push(result(p.name, `index ${index} receives documents`, answer.status === 200 && count > 0, answer.status === 200 ? `${count} documents` : brief(answer)));
     }
+    results.push(...(await indexTemplateChecks(p, input.expected.indexTemplates, input.urls.elasticsearch, timeFields)));
     const first = topics.map((t) => input.firstData.get(t)).filter((s): s is number => s !== undefined);
     figures.push({
       pipeline: p.name,
@@ -281,7 +293,11 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
       rowsOut: outputs.rows,
       documentsIndexed: documents,
       firstDataSeconds: first.length ? Math.min(...first) : undefined,
+      panels: undefined,
     });
   }
-  return { results, figures, notes };
+  // Last, once every index was counted: a panel of an index without documents cannot have data.
+  const panels = await panelChecks(plan, msearchAt(input.urls.elasticsearch));
+  results.push(...panels.results);
+  return { results, figures: figures.map((f) => ({ ...f, panels: panels.figures.get(f.pipeline) })), notes };
 }

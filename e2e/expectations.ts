@@ -1,7 +1,7 @@
 /**
  * What a deploy must have produced, read from the synthesized Terraform JSON the deploy applied
- * (containers, topics with their settings, ksqlDB statements, connectors, Kibana objects, Pinot
- * tables, what the Kafka UI is wired to) and grouped by pipeline
+ * (containers, topics with their settings, ksqlDB statements, connectors, index templates, Kibana
+ * objects, Pinot tables, what the Kafka UI is wired to) and grouped by pipeline
  * through the catalog, so the rehearsal checks the same declarations the stack was built from.
  */
 import type { LabConfig } from '../config/types';
@@ -10,6 +10,7 @@ import { deployedTopicName } from '../config/topic-prefix';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
 import { pinotTableName } from '../pipelines/pinot-tables';
+import { validateIndexTemplateSpec, type IndexTemplateSpec } from '../ops/elasticsearch/applier';
 import { parseScript, type KsqlStatement } from '../ops/ksql/parser';
 import { statementTopic } from '../ops/ksql/validator';
 import { DASHBOARDS_DIR, PROVISIONING_DIR } from '../dashboards/provisioning';
@@ -118,6 +119,8 @@ export interface ExpectedDeployment {
   /** Absent when the stack runs no Kafka UI. */
   readonly kafkaUi?: ExpectedKafkaUi;
   readonly grafana: ExpectedGrafana;
+  /** Every index template the deploy puts (one per pipeline with sinks), as its provisioner gets it. */
+  readonly indexTemplates: readonly IndexTemplateSpec[];
   /**
    * Absent when the stack gives ksqlDB no processing-log appender (a secured external cluster,
    * platform/ksqldb.ts) or no pipeline has a JSON source stream to probe it with.
@@ -220,6 +223,8 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
     .sort((a, b) => a.name.localeCompare(b.name));
   const statements = restSpecs<ExpectedStatement>(tf, 'ksql_');
   const connectors = restSpecs<{ name: string; config: Record<string, string> }>(tf, 'connect_');
+  // Read through the applier's own validation: a spec it would refuse fails here, before the deploy.
+  const indexTemplates = restSpecs<unknown>(tf, 'elasticsearch_').map(validateIndexTemplateSpec);
   const savedObjects = restSpecs<ExpectedSavedObject>(tf, 'kibana_').map(({ type, id }) => ({ type, id }));
   const pinotTables = restSpecs<{ schema: { schemaName: string }; tableConfig: { tableName: string; tableType: string } }>(tf, 'pinot_');
   const builtImages = Object.values(section(tf, 'docker_image'))
@@ -267,6 +272,7 @@ export function expectedDeployment(tf: Json, config: LabConfig): ExpectedDeploym
     network: `${config.project}-net`,
     kafkaUi: expectedKafkaUi(tf),
     grafana: expectedGrafana(tf),
+    indexTemplates,
     processingLog: expectedProcessingLog(tf, statements),
   };
 }

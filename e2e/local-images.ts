@@ -13,17 +13,12 @@ export interface LocalImage {
   readonly runs: string;
 }
 
-/** Elasticsearch's place today: a stand-in that keeps templates, bulk writes and counts in memory. */
-export const ELASTICSEARCH_STANDIN: LocalImage = {
-  image: 'lab-local/standin-elasticsearch:8.19.26',
-  kind: 'stand-in',
-  runs: 'index templates, bulk writes and counts in memory',
-};
-
 /**
- * A real search engine for Elasticsearch's place: OpenSearch 2.19.6 from Maven Central jars
+ * A real search engine in Elasticsearch's place: OpenSearch 2.19.6 from Maven Central jars
  * (scripts/local-images/platform-images.sh opensearch; README-platform-images.md says what it answers
- * differently). Not used yet: the rehearsal switches to it by `elasticsearch: OPENSEARCH_NODE` below.
+ * differently). The rehearsal sends it the dashboards' own queries (panel-checks.ts), which the
+ * Elasticsearch stand-in could not answer. That stand-in (standins/elasticsearch.ts) stays as the
+ * fake of the applier's unit tests, which run without Docker or Java (__tests__/connect/).
  */
 export const OPENSEARCH_NODE: LocalImage = {
   image: 'lab-local/opensearch-node:2.19.6',
@@ -35,8 +30,8 @@ export const LOCAL_IMAGES: Readonly<Record<ImageName, LocalImage>> = {
   kafka: { image: 'lab-local/kafka:3.9.1', kind: 'real', runs: 'Apache Kafka 3.9.1 broker (Maven Central jars), apache/kafka image contract' },
   schemaRegistry: { image: 'lab-local/cp-schema-registry:7.9.9', kind: 'real', runs: 'Confluent Schema Registry 7.9.9 built from public source' },
   ksqldb: { image: 'lab-local/cp-ksqldb-server:7.9.9', kind: 'real', runs: 'ksqlDB 7.9.9 built from public source (the deploy pins 7.9.11 upstream)' },
-  connectBase: { image: 'lab-local/cp-kafka-connect:7.9.11', kind: 'real', runs: 'Kafka Connect 3.9.1 worker; the Elasticsearch sink plugin is a stand-in' },
-  elasticsearch: ELASTICSEARCH_STANDIN,
+  connectBase: { image: 'lab-local/cp-kafka-connect:7.9.11', kind: 'real', runs: 'Kafka Connect 3.9.1 worker; the Elasticsearch sink plugin is a stand-in (plain JSON _bulk)' },
+  elasticsearch: OPENSEARCH_NODE,
   kibana: { image: 'lab-local/standin-kibana:8.19.26', kind: 'stand-in', runs: 'status API' },
   grafana: { image: 'lab-local/standin-grafana:13.2.3', kind: 'stand-in', runs: 'health API, provisioned dashboards and data sources' },
   mariadb: { image: 'lab-local/mariadb:10.11.19', kind: 'real', runs: "Debian's MariaDB 10.11, mariadb image contract" },

@@ -157,11 +157,24 @@ export interface HttpAnswer {
 
 /** One HTTP call with a timeout; a network failure becomes status 0 with the reason as body. */
 export async function http(method: string, url: string, body?: unknown, contentType = 'application/json', headers: Readonly<Record<string, string>> = {}): Promise<HttpAnswer> {
+  const sent = body === undefined ? undefined : { text: JSON.stringify(body), contentType };
+  return call(method, url, sent, headers);
+}
+
+/**
+ * A POST of a body sent as written (not JSON-encoded), e.g. the NDJSON of `_msearch` as
+ * `application/x-ndjson`, the plain type both Elasticsearch and OpenSearch take.
+ */
+export function postText(url: string, text: string, contentType: string): Promise<HttpAnswer> {
+  return call('POST', url, { text, contentType }, {});
+}
+
+async function call(method: string, url: string, body: { readonly text: string; readonly contentType: string } | undefined, headers: Readonly<Record<string, string>>): Promise<HttpAnswer> {
   try {
     const response = await fetch(url, {
       method,
-      headers: { ...(body === undefined ? { Accept: 'application/json' } : { 'Content-Type': contentType, Accept: 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...(body === undefined ? { Accept: 'application/json' } : { 'Content-Type': body.contentType, Accept: 'application/json' }), ...headers },
+      body: body?.text,
       signal: AbortSignal.timeout(15_000),
     });
     const text = await response.text();

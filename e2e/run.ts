@@ -33,8 +33,9 @@ checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
 that must show no changes, destroys, and checks that nothing is left.
 
   --local-images   use the images scripts/local-images/ builds on this machine
-                   (real Kafka, ksqlDB, Connect, MariaDB, Node, Schema Registry;
-                   stand-ins for Elasticsearch, Kibana, Grafana, Pinot, Kafka UI)
+                   (real Kafka, ksqlDB, Connect, MariaDB, Node, Schema Registry,
+                   OpenSearch 2.19.6 in Elasticsearch's place; stand-ins for
+                   Kibana, Grafana, Pinot, Kafka UI and the Elasticsearch sink plugin)
   --external-kafka deploy in kafka.mode=external against a Kafka broker this run
                    starts (Maven Central jars, scripts/setup-integration.sh) that
                    speaks SASL_SSL only (SCRAM-SHA-512, a CA made for the run, ACLs
@@ -48,7 +49,7 @@ Uses OpenTofu from .cache/terraform (scripts/setup-terraform.sh) when present,
 else TERRAFORM_BINARY_NAME or terraform. The project name defaults to "e2e" so a
 lab of your own ("lab") is not touched. Exit status 0 only if every step passed.`;
 
-interface Options {
+export interface Options {
   readonly localImages: boolean;
   /** Deploy against a secured broker started for the run (external-kafka.ts). */
   readonly externalKafka: boolean;
@@ -154,13 +155,14 @@ function pinProvidersToMirror(toolchain: TofuToolchain): string[] {
   return changes;
 }
 
-function serviceKinds(config: LabConfig, options: Options): ServiceKind[] {
+export function serviceKinds(config: LabConfig, options: Options): ServiceKind[] {
   // In external mode the lab runs no broker: the cluster is the run's secured broker.
   const names = (Object.keys(LOCAL_IMAGES) as ImageName[]).filter((name) => name !== 'kafka' || config.kafka.mode === 'local');
   return names.map((name) => ({
     service: name,
     kind: options.localImages ? LOCAL_IMAGES[name].kind : 'real',
     image: config.images[name],
+    runs: options.localImages ? LOCAL_IMAGES[name].runs : 'the pinned upstream image',
   }));
 }
 

@@ -23,6 +23,8 @@ export interface PipelineFigures {
   readonly documentsIndexed: number | undefined;
   /** Seconds from the deploy's start to the first record in a producer topic. */
   readonly firstDataSeconds: number | undefined;
+  /** Grafana panels and Kibana saved searches of the pipeline whose query the engine answered with data. */
+  readonly panels: { readonly withData: number; readonly total: number } | undefined;
 }
 
 export interface ServiceKind {
@@ -30,6 +32,8 @@ export interface ServiceKind {
   /** `real` software, or a `stand-in` that answers the same API without the real behaviour. */
   readonly kind: 'real' | 'stand-in';
   readonly image: string;
+  /** What runs in it: e2e/local-images.ts says it for each local image. */
+  readonly runs: string;
 }
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
@@ -53,16 +57,17 @@ export function summaryTable(figures: readonly PipelineFigures[], results: reado
       String(f.messagesIn),
       show(f.rowsOut),
       show(f.documentsIndexed),
+      f.panels ? `${f.panels.withData}/${f.panels.total}` : '-',
       f.firstDataSeconds === undefined ? '-' : `${f.firstDataSeconds.toFixed(0)} s`,
       `${own.filter((r) => r.verdict === 'pass').length}/${own.length}`,
       failed ? `FAIL (${failed})` : 'ok',
     ];
   });
-  return table(['pipeline', 'messages in', 'rows out', 'documents', 'first data', 'checks', 'status'], rows);
+  return table(['pipeline', 'messages in', 'rows out', 'documents', 'panels with data', 'first data', 'checks', 'status'], rows);
 }
 
 export function servicesTable(services: readonly ServiceKind[]): string {
-  return table(['service', 'ran', 'image'], services.map((s) => [s.service, s.kind === 'real' ? 'real software' : 'STAND-IN', s.image]));
+  return table(['service', 'ran', 'image', 'what runs'], services.map((s) => [s.service, s.kind === 'real' ? 'real software' : 'STAND-IN', s.image, s.runs]));
 }
 
 /** Every failed check, one line each: pipeline, check, and what was seen. */

@@ -1,5 +1,6 @@
 /** The rehearsal's command line and the environment it deploys with. */
-import { deployEnv, parseArgs } from '../../e2e/run';
+import { deployEnv, parseArgs, serviceKinds } from '../../e2e/run';
+import { servicesTable } from '../../e2e/summary';
 import { LOCAL_IMAGES } from '../../e2e/local-images';
 import { parseMemory } from '../../e2e/stats';
 import { loadConfig } from '../../config/load';
@@ -35,6 +36,24 @@ describe('deployEnv', () => {
     const env = deployEnv({}, { ...NO_FLAGS, localImages: true });
     const config = loadConfig(env, '/nonexistent');
     for (const [name, local] of Object.entries(LOCAL_IMAGES)) expect(config.images[name as keyof typeof config.images]).toBe(local.image);
+  });
+});
+
+describe('the services table of a --local-images rehearsal', () => {
+  const options = { ...NO_FLAGS, localImages: true };
+  const rows = servicesTable(serviceKinds(loadConfig(deployEnv({}, options), '/nonexistent'), options)).split('\n');
+
+  it('runs the real search engine in Elasticsearch\'s place, and says so', () => {
+    expect(rows.find((r) => r.startsWith('elasticsearch '))?.split(/\s{2,}/)).toEqual([
+      'elasticsearch',
+      'real software',
+      'lab-local/opensearch-node:2.19.6',
+      'real search engine: OpenSearch 2.19.6 standing in for Elasticsearch 8.19.26',
+    ]);
+  });
+
+  it('still names each stand-in as one', () => {
+    expect(rows.filter((r) => r.includes('STAND-IN')).map((r) => r.split(/\s+/)[0])).toEqual(['kibana', 'grafana', 'pinot', 'kafkaUi']);
   });
 });
 

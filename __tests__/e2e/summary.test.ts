@@ -34,27 +34,31 @@ describe('the summary', () => {
   it('has a row per pipeline with its figures and the count of passed checks', () => {
     const text = summaryTable(
       [
-        { pipeline: 'ratings', messagesIn: 51, rowsOut: undefined, documentsIndexed: 0, firstDataSeconds: 42.4 },
-        { pipeline: 'shop', messagesIn: 12, rowsOut: 3, documentsIndexed: undefined, firstDataSeconds: undefined },
+        { pipeline: 'ratings', messagesIn: 51, rowsOut: undefined, documentsIndexed: 0, firstDataSeconds: 42.4, panels: { withData: 3, total: 4 } },
+        { pipeline: 'shop', messagesIn: 12, rowsOut: 3, documentsIndexed: undefined, firstDataSeconds: undefined, panels: undefined },
       ],
       results,
     );
     expect(text.split('\n')).toEqual([
-      'pipeline  messages in  rows out  documents  first data  checks  status',
-      '--------  -----------  --------  ---------  ----------  ------  --------',
-      'ratings   51           -         0          42 s        1/2     FAIL (1)',
-      'shop      12           3         -          -           1/1     ok',
+      'pipeline  messages in  rows out  documents  panels with data  first data  checks  status',
+      '--------  -----------  --------  ---------  ----------------  ----------  ------  --------',
+      'ratings   51           -         0          3/4               42 s        1/2     FAIL (1)',
+      'shop      12           3         -          -                 -           1/1     ok',
     ]);
   });
   it('lists each failure with pipeline, check and the service message', () => {
     expect(failureReport(results)).toEqual(['ratings: connector es-sink-bad_ratings RUNNING: task 0 FAILED: org.apache.kafka.connect.errors.ConnectException: boom']);
   });
   it('says service by service whether the real software ran', () => {
-    expect(servicesTable([{ service: 'kafka', kind: 'real', image: 'lab-local/kafka:3.9.1' }, { service: 'ksqldb', kind: 'stand-in', image: 'lab-local/standin-ksqldb:7.9.11' }]).split('\n')).toEqual([
-      'service  ran            image',
-      '-------  -------------  -------------------------------',
-      'kafka    real software  lab-local/kafka:3.9.1',
-      'ksqldb   STAND-IN       lab-local/standin-ksqldb:7.9.11',
+    const services = [
+      { service: 'kafka', kind: 'real' as const, image: 'lab-local/kafka:3.9.1', runs: 'Kafka' },
+      { service: 'ksqldb', kind: 'stand-in' as const, image: 'lab-local/standin-ksqldb:7.9.11', runs: 'REST API' },
+    ];
+    expect(servicesTable(services).split('\n')).toEqual([
+      'service  ran            image                            what runs',
+      '-------  -------------  -------------------------------  ---------',
+      'kafka    real software  lab-local/kafka:3.9.1            Kafka',
+      'ksqldb   STAND-IN       lab-local/standin-ksqldb:7.9.11  REST API',
     ]);
   });
 });
