@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DATASET_NAMES } from '../generators/schema';
 import { PIPELINE_NAMES } from '../pipelines/types';
@@ -122,9 +122,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 
   const explicitFile = env.LAB_CONFIG;
   const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, DEFAULT_CONFIG_FILE);
-  if (explicitFile || existsSync(file)) {
+  // lstat, not exists: a dangling or looping lab.config.json symlink exists as an entry; ignoring
+  // it would deploy the defaults where the user meant their settings.
+  if (explicitFile || lstatSync(file, { throwIfNoEntry: false }) !== undefined) {
     const label = `file ${explicitFile ?? DEFAULT_CONFIG_FILE}`;
-    const fromFile = readConfigFile(file, label);
+    const fix = explicitFile
+      ? 'set LAB_CONFIG to a readable JSON file, or unset it'
+      : `make ${DEFAULT_CONFIG_FILE} a readable JSON file, or remove it to use the defaults`;
+    const fromFile = readConfigFile(file, label, fix);
     recordSources(fromFile, '', label, sources);
     if (!isRecord(fromFile)) throw new ConfigError([`${label}: got ${JSON.stringify(fromFile)}; allowed: a JSON object of settings`]);
     merged = merge(merged, fromFile);

@@ -4,7 +4,7 @@ import { isLoopbackAddress } from '../payments/load';
 import { ProblemListError } from '../lib/problem-list-error';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { DEFAULT_CONFIG } from './defaults';
-import { CA_CERT_RULE, caCertPem, caCertProblem } from './ca-cert';
+import { CA_CERT_RULE, readCaCert } from './ca-cert';
 import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';
 import { TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE } from './topic-prefix';
 import {
@@ -125,15 +125,23 @@ function hostPortListProblem(value: unknown): string | undefined {
 
 const EXTERNAL_KEYS = ['bootstrapServers', 'securityProtocol', 'saslMechanism', 'caCert', 'manageAcls', 'replicationFactor'];
 
-/** Checks kafka.external; `topicPrefix` is the validated kafka.topicPrefix, or undefined when it is bad. */
-function checkExternal(c: Checker, ext: Raw, topicPrefix: unknown, cwd: string): void {
+/**
+ * Checks kafka.external; `topicPrefix` is the validated kafka.topicPrefix, or undefined when it is
+ * bad. Returns the CA certificates' PEM when caCert is set and readable.
+ */
+function checkExternal(c: Checker, ext: Raw, topicPrefix: unknown, cwd: string): string | undefined {
   c.check('kafka.external.bootstrapServers', ext.bootstrapServers, hostPortListProblem(ext.bootstrapServers), `a comma-separated list of ${HOST_PORT_RULE}`);
   c.oneOf('kafka.external.securityProtocol', ext.securityProtocol, SECURITY_PROTOCOLS);
   c.oneOf('kafka.external.saslMechanism', ext.saslMechanism, SASL_MECHANISMS);
   const tls = typeof ext.securityProtocol === 'string' && ext.securityProtocol.endsWith('SSL');
+  let caCert: string | undefined;
   if (ext.caCert !== undefined) {
     if (!tls) c.fail('kafka.external.caCert', ext.caCert, 'no CA certificate unless kafka.external.securityProtocol is SSL or SASL_SSL (plaintext has no TLS to verify)');
-    else c.check('kafka.external.caCert', ext.caCert, caCertProblem(ext.caCert, cwd), CA_CERT_RULE);
+    else {
+      const read = readCaCert(ext.caCert, cwd);
+      if (read.ok) caCert = read.pem;
+      else c.check('kafka.external.caCert', ext.caCert, read.problem, CA_CERT_RULE);
+    }
   }
   if (ext.replicationFactor !== undefined) c.integer('kafka.external.replicationFactor', ext.replicationFactor, 1, 7);
   if (ext.manageAcls !== undefined && typeof ext.manageAcls !== 'boolean') c.fail('kafka.external.manageAcls', ext.manageAcls, 'true or false');
@@ -145,6 +153,7 @@ function checkExternal(c: Checker, ext: Raw, topicPrefix: unknown, cwd: string):
     // The ACLs grant topics and groups by prefix: an empty one would grant the whole cluster.
     if (topicPrefix === '') c.fail('kafka.external.manageAcls', ext.manageAcls, 'false unless kafka.topicPrefix is set (the ACLs cover the topics and groups that start with it)');
   }
+  return caCert;
 }
 
 /**
@@ -181,9 +190,7 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
       if (ext === undefined) {
         c.fail('kafka.external', ext, 'an object with bootstrapServers, securityProtocol and saslMechanism when kafka.mode is "external"');
       } else if (c.knownKeys('kafka.external', ext, EXTERNAL_KEYS)) {
-        const problemsBefore = c.problems.length;
-        checkExternal(c, ext, kafka.topicPrefix, cwd);
-        if (typeof ext.caCert === 'string' && c.problems.length === problemsBefore) caCert = caCertPem(ext.caCert, cwd);
+        caCert = checkExternal(c, ext, kafka.topicPrefix, cwd);
       }
       if (kafka.brokers !== 1 && kafka.brokers !== undefined) c.fail('kafka.brokers', kafka.brokers, '1 when kafka.mode is "external" (the stack runs no broker then)');
     }

@@ -130,7 +130,7 @@ describe('invalid configuration fails with the setting, the value and what is al
     ['bootstrap list with an empty entry', { ...EXTERNAL, LAB_KAFKA_BOOTSTRAP_SERVERS: 'b1:9092,' }, "('' is not host:port)"],
     ['number too large for a double', { LAB_RATE_RATINGS: `1${'0'.repeat(400)}` }, 'rates.ratings (from env LAB_RATE_RATINGS): got a number out of range (Infinity); allowed: an integer from 0 to 100000'],
     ['project name with capitals', { LAB_PROJECT: 'MyLab' }, "project (from env LAB_PROJECT): got 'MyLab'; allowed: lower-case letters"],
-    ['missing config file', { LAB_CONFIG: 'nope.json' }, "LAB_CONFIG: cannot read '"],
+    ['missing config file', { LAB_CONFIG: 'nope.json' }, "file nope.json: '"],
   ];
 
   it.each(cases)('%s', (_, env, message) => {
@@ -146,7 +146,7 @@ describe('invalid configuration fails with the setting, the value and what is al
   it('rejects a config file that is not JSON', () => {
     const dir = emptyDir();
     writeFileSync(join(dir, 'lab.config.json'), '{ pipelines: [');
-    expect(loadError({}, dir).message).toContain("config file '");
+    expect(loadError({}, dir).message).toContain("file lab.config.json ('");
   });
 
   it('reports every problem at once', () => {
@@ -169,7 +169,8 @@ describe('invalid configuration fails with the setting, the value and what is al
   });
 
   it('refuses a file nested too deep with a ConfigError, not a stack overflow', () => {
-    const depth = 200_000;
+    // Deep enough to overflow a recursive walk, small enough (900 kB) to stay under the file size limit.
+    const depth = 150_000;
     const error = loadError({}, dirWithFile(`{ "kafka": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)} }`));
     expect(error.message).toContain(`file lab.config.json: got objects or arrays nested more than ${MAX_CONFIG_DEPTH} levels deep; allowed: at most ${MAX_CONFIG_DEPTH}`);
   });
