@@ -1,5 +1,5 @@
 /** Reading the JSON config file: its errors name the file and say how to fix it. */
-import { duplicateKeyName, findDuplicateKey } from '../lib/json-duplicate-keys';
+import { duplicateKeyName, scanJsonText } from '../lib/json-text-scan';
 import { readRegularFile } from './regular-file';
 import { ConfigError } from './validate';
 
@@ -45,8 +45,9 @@ export function readConfigFile(path: string, label: string, fix: string): unknow
   } catch (e) {
     throw new ConfigError([`${label} ('${path}'): not valid JSON (${(e as Error).message}); fix the file or ${fix.replace(/^./, (c) => c.toLowerCase())}`]);
   }
-  const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined) {
+  // Without integerKeys the only problem the scan reports is a duplicate key.
+  const duplicate = scanJsonText(text);
+  if (duplicate?.kind === 'duplicate-key') {
     throw new ConfigError([
       `${duplicateKeyName(duplicate)} (from ${label}): set twice, on lines ${duplicate.firstLine} and ${duplicate.line}; ` +
         'JSON readers disagree on which one counts (this one would take the last), so keep exactly one',
