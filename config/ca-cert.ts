@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { shorten } from '../lib/shorten';
 import { readRegularFile } from './regular-file';
 
 /** One PEM certificate block; a bundle holds one or more. */
@@ -26,12 +27,12 @@ export function readCaCert(value: unknown, cwd: string = process.cwd()): CaCertR
   if (!looksLikePem(value)) {
     const file = resolve(cwd, value);
     const read = readRegularFile(file);
-    if (!read.ok) return { ok: false, problem: `${file} ${read.problem}` };
+    if (!read.ok) return { ok: false, problem: `${shorten(file)} ${read.problem}` };
     text = read.text;
   }
   const blocks = certificateBlocks(text);
   if (blocks.length > 0) return { ok: true, pem: `${blocks.join('\n')}\n` };
-  return { ok: false, problem: looksLikePem(value) ? 'PEM text without a complete CERTIFICATE block' : `${resolve(cwd, value)} holds no PEM CERTIFICATE block` };
+  return { ok: false, problem: looksLikePem(value) ? 'PEM text without a complete CERTIFICATE block' : `${shorten(resolve(cwd, value))} holds no PEM CERTIFICATE block` };
 }
 
 /**

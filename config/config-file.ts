@@ -1,5 +1,6 @@
 /** Reading the JSON config file: its errors name the file and say how to fix it. */
 import { duplicateKeyName, scanJsonText } from '../lib/json-text-scan';
+import { shorten } from '../lib/shorten';
 import { readRegularFile } from './regular-file';
 import { ConfigError } from './validate';
 
@@ -33,7 +34,7 @@ export function jsonDepth(text: string, limit: number): number {
  */
 export function readConfigFile(path: string, label: string, fix: string): unknown {
   const read = readRegularFile(path);
-  if (!read.ok) throw new ConfigError([`${label}: '${path}' ${read.problem}; ${fix}`]);
+  if (!read.ok) throw new ConfigError([`${label}: '${shorten(path)}' ${read.problem}; ${fix}`]);
   const text = read.text;
   // Checked on the text, before parsing: nothing recursive has seen the value yet.
   if (jsonDepth(text, MAX_CONFIG_DEPTH) > MAX_CONFIG_DEPTH) {
@@ -43,13 +44,13 @@ export function readConfigFile(path: string, label: string, fix: string): unknow
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError([`${label} ('${path}'): not valid JSON (${(e as Error).message}); fix the file or ${fix.replace(/^./, (c) => c.toLowerCase())}`]);
+    throw new ConfigError([`${label} ('${shorten(path)}'): not valid JSON (${(e as Error).message}); fix the file or ${fix.replace(/^./, (c) => c.toLowerCase())}`]);
   }
   // Without integerKeys the only problem the scan reports is a duplicate key.
   const duplicate = scanJsonText(text);
   if (duplicate?.kind === 'duplicate-key') {
     throw new ConfigError([
-      `${duplicateKeyName(duplicate)} (from ${label}): set twice, on lines ${duplicate.firstLine} and ${duplicate.line}; ` +
+      `${shorten(duplicateKeyName(duplicate))} (from ${label}): set twice, on lines ${duplicate.firstLine} and ${duplicate.line}; ` +
         'JSON readers disagree on which one counts (this one would take the last), so keep exactly one',
     ]);
   }

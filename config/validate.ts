@@ -2,10 +2,12 @@ import { HOST_PORT_RULE, hostPortProblem } from '../generators/host-port';
 import { DATASET_NAMES } from '../generators/schema';
 import { isLoopbackAddress } from '../payments/load';
 import { ProblemListError } from '../lib/problem-list-error';
+import { shorten } from '../lib/shorten';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { DEFAULT_CONFIG } from './defaults';
 import { CA_CERT_RULE, readCaCert } from './ca-cert';
 import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';
+import { MEMORY_MINIMUMS } from './memory-minimums';
 import { TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE } from './topic-prefix';
 import {
   BROKER_COUNTS,
@@ -31,10 +33,12 @@ type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** JSON has no Infinity: a number too large for a double (1e400) parses as one, and JSON.stringify would call it null. */
 const showNumber = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? `${v}` : v);
+/** A value as a message echoes it, cut short (lib/shorten.ts). */
 const show = (v: unknown): string => {
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return `'${shorten(v)}'`;
   if (typeof v === 'number' && !Number.isFinite(v)) return `a number out of range (${v})`;
-  return JSON.stringify(v, showNumber);
+  // undefined has no JSON form; it reads as itself.
+  return shorten(JSON.stringify(v, showNumber) ?? String(v));
 };
 
 /** Collects problems while checking one raw configuration object. */
@@ -43,9 +47,10 @@ class Checker {
 
   constructor(private readonly sources: ReadonlyMap<string, string>) {}
 
-  fail(setting: string, value: unknown, allowed: string): void {
+  /** `shown`: the setting as the message names it, when its full name is too long to echo. */
+  fail(setting: string, value: unknown, allowed: string, shown: string = setting): void {
     const source = this.sourceOf(setting);
-    this.problems.push(`${setting}${source ? ` (from ${source})` : ''}: got ${show(value)}; allowed: ${allowed}`);
+    this.problems.push(`${shown}${source ? ` (from ${source})` : ''}: got ${show(value)}; allowed: ${allowed}`);
   }
 
   /** Where a setting came from: its own entry, or the nearest section that was set as a whole. */
@@ -88,8 +93,9 @@ class Checker {
       return false;
     }
     for (const key of Object.keys(value)) {
-      const setting = section === TOP ? key : `${section}.${key}`;
-      if (!allowed.includes(key)) this.fail(setting, key, `one of the keys ${allowed.join(', ')}`);
+      if (allowed.includes(key)) continue;
+      const prefix = section === TOP ? '' : `${section}.`;
+      this.fail(`${prefix}${key}`, key, `one of the keys ${allowed.join(', ')}`, `${prefix}${shorten(key)}`);
     }
     return true;
   }
@@ -118,7 +124,7 @@ function hostPortListProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'not a string';
   for (const entry of value.split(',')) {
     const problem = hostPortProblem(entry);
-    if (problem) return `'${entry}' ${problem}`;
+    if (problem) return `'${shorten(entry)}' ${problem}`;
   }
   return undefined;
 }
@@ -225,7 +231,10 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
   }
 
   if (c.knownKeys('memoryMb', raw.memoryMb, SERVICE_NAMES)) {
-    for (const name of SERVICE_NAMES) c.integer(`memoryMb.${name}`, raw.memoryMb[name], 64, 65536);
+    for (const name of SERVICE_NAMES) {
+      const minimum = MEMORY_MINIMUMS[name];
+      c.integer(`memoryMb.${name}`, raw.memoryMb[name], minimum.mb, 65536, ` (at least ${minimum.mb} MiB for ${name}: ${minimum.why})`);
+    }
   }
 
   if (c.knownKeys('rates', raw.rates, DATASET_NAMES)) {
@@ -255,7 +264,7 @@ function grafanaConfig(c: Checker, value: unknown, bindAddress: unknown): unknow
   }
   if (!anonymous || (typeof bindAddress === 'string' && isLoopbackAddress(bindAddress))) return value;
   if (c.isSet('grafana.anonymousViewing')) {
-    c.fail('grafana.anonymousViewing', anonymous, `false when bindAddress (${String(bindAddress)}) is not a loopback address (127.x.x.x): anonymous viewers would be anyone on that network`);
+    c.fail('grafana.anonymousViewing', anonymous, `false when bindAddress (${shorten(String(bindAddress))}) is not a loopback address (127.x.x.x): anonymous viewers would be anyone on that network`);
     return value;
   }
   return { ...value, anonymousViewing: false };

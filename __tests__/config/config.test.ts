@@ -104,7 +104,7 @@ describe('invalid configuration fails with the setting, the value and what is al
     ['second broker port collides', { LAB_KAFKA_BROKERS: '3', LAB_PORT_SCHEMA_REGISTRY: '9093' }, 'ports.schemaRegistry (from env LAB_PORT_SCHEMA_REGISTRY): got 9093; allowed: a port not used by ports.kafka'],
     ['image tag latest', { LAB_IMAGE_GRAFANA: 'grafana/grafana:latest' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'grafana/grafana:latest'; allowed: an image with a pinned tag or digest"],
     ['image without tag', { LAB_IMAGE_KSQLDB: 'confluentinc/cp-ksqldb-server' }, "images.ksqldb (from env LAB_IMAGE_KSQLDB): got 'confluentinc/cp-ksqldb-server'; allowed: an image with a pinned tag or digest"],
-    ['memory too small', { LAB_MEMORY_ELASTICSEARCH: '32' }, 'memoryMb.elasticsearch (from env LAB_MEMORY_ELASTICSEARCH): got 32; allowed: an integer from 64 to 65536'],
+    ['memory too small', { LAB_MEMORY_ELASTICSEARCH: '32' }, 'memoryMb.elasticsearch (from env LAB_MEMORY_ELASTICSEARCH): got 32; allowed: an integer from 128 to 65536 (at least 128 MiB for elasticsearch:'],
     ['fractional rate', { LAB_RATE_RATINGS: '2.5' }, 'rates.ratings (from env LAB_RATE_RATINGS): got 2.5; allowed: an integer from 0 to 100000'],
     ['anonymous Grafana on a LAN address', { LAB_BIND_ADDRESS: '192.168.56.10', LAB_GRAFANA_ANONYMOUS_VIEWING: 'true' }, "grafana.anonymousViewing (from env LAB_GRAFANA_ANONYMOUS_VIEWING): got true; allowed: false when bindAddress (192.168.56.10) is not a loopback address"],
     ['non-boolean anonymous viewing', { LAB_GRAFANA_ANONYMOUS_VIEWING: 'yes' }, "grafana.anonymousViewing (from env LAB_GRAFANA_ANONYMOUS_VIEWING): got 'yes'; allowed: true or false"],
