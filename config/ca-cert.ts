@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { shorten } from '../lib/shorten';
+import { readRegularFile } from './regular-file';
 
 /** One PEM certificate block; a bundle holds one or more. */
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
@@ -13,22 +14,25 @@ function certificateBlocks(pem: string): string[] {
   return pem.match(CERTIFICATE_BLOCK) ?? [];
 }
 
-/** Why `value` names no usable CA certificate, or undefined. A path is read relative to `cwd`. */
-export function caCertProblem(value: unknown, cwd: string = process.cwd()): string | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return 'not a non-empty string';
-  if (looksLikePem(value)) return certificateBlocks(value).length > 0 ? undefined : 'PEM text without a complete CERTIFICATE block';
-  const file = resolve(cwd, value);
-  if (!existsSync(file)) return `no file ${file}`;
-  return certificateBlocks(readFileSync(file, 'utf8')).length > 0 ? undefined : `${file} holds no PEM CERTIFICATE block`;
-}
+export type CaCertRead = { readonly ok: true; readonly pem: string } | { readonly ok: false; readonly problem: string };
 
 /**
- * The CA certificates of the setting (the PEM itself, or the file it names) as PEM blocks joined by
- * newlines. A CA certificate is public: it may sit in the synthesized configuration.
+ * The CA certificates of the setting (the PEM itself, or the file it names, relative to `cwd`) as
+ * PEM blocks joined by newlines, or why there are none. The file is read once, as a regular file of
+ * bounded size. A CA certificate is public: it may sit in the synthesized configuration.
  */
-export function caCertPem(value: string, cwd: string = process.cwd()): string {
-  const text = looksLikePem(value) ? value : readFileSync(resolve(cwd, value), 'utf8');
-  return `${certificateBlocks(text).join('\n')}\n`;
+export function readCaCert(value: unknown, cwd: string = process.cwd()): CaCertRead {
+  if (typeof value !== 'string' || value.trim() === '') return { ok: false, problem: 'not a non-empty string' };
+  let text = value;
+  if (!looksLikePem(value)) {
+    const file = resolve(cwd, value);
+    const read = readRegularFile(file);
+    if (!read.ok) return { ok: false, problem: `${shorten(file)} ${read.problem}` };
+    text = read.text;
+  }
+  const blocks = certificateBlocks(text);
+  if (blocks.length > 0) return { ok: true, pem: `${blocks.join('\n')}\n` };
+  return { ok: false, problem: looksLikePem(value) ? 'PEM text without a complete CERTIFICATE block' : `${shorten(resolve(cwd, value))} holds no PEM CERTIFICATE block` };
 }
 
 /**

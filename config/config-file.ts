@@ -1,5 +1,7 @@
 /** Reading the JSON config file: its errors name the file and say how to fix it. */
-import { readFileSync } from 'node:fs';
+import { duplicateKeyName, scanJsonText } from '../lib/json-text-scan';
+import { shorten } from '../lib/shorten';
+import { readRegularFile } from './regular-file';
 import { ConfigError } from './validate';
 
 /**
@@ -26,20 +28,31 @@ export function jsonDepth(text: string, limit: number): number {
   return deepest;
 }
 
-export function readConfigFile(path: string, label: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError([`LAB_CONFIG: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set LAB_CONFIG to an existing JSON file or unset it`]);
-  }
+/**
+ * The parsed config file. `label` names it in messages ("file lab.config.json"); `fix` says what to
+ * do when it cannot be read (point LAB_CONFIG elsewhere, or remove the file that is in the way).
+ */
+export function readConfigFile(path: string, label: string, fix: string): unknown {
+  const read = readRegularFile(path);
+  if (!read.ok) throw new ConfigError([`${label}: '${shorten(path)}' ${read.problem}; ${fix}`]);
+  const text = read.text;
   // Checked on the text, before parsing: nothing recursive has seen the value yet.
   if (jsonDepth(text, MAX_CONFIG_DEPTH) > MAX_CONFIG_DEPTH) {
     throw new ConfigError([`${label}: got objects or arrays nested more than ${MAX_CONFIG_DEPTH} levels deep; allowed: at most ${MAX_CONFIG_DEPTH} (the settings go 3 deep, e.g. kafka.external.bootstrapServers)`]);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError([`config file '${path}': not valid JSON (${(e as Error).message}); fix the file or unset LAB_CONFIG`]);
+    throw new ConfigError([`${label} ('${shorten(path)}'): not valid JSON (${(e as Error).message}); fix the file or ${fix.replace(/^./, (c) => c.toLowerCase())}`]);
   }
+  // Without integerKeys the only problem the scan reports is a duplicate key.
+  const duplicate = scanJsonText(text);
+  if (duplicate?.kind === 'duplicate-key') {
+    throw new ConfigError([
+      `${shorten(duplicateKeyName(duplicate))} (from ${label}): set twice, on lines ${duplicate.firstLine} and ${duplicate.line}; ` +
+        'JSON readers disagree on which one counts (this one would take the last), so keep exactly one',
+    ]);
+  }
+  return parsed;
 }

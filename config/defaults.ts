@@ -47,7 +47,8 @@ export const DEFAULT_PORTS: Readonly<Record<PortName, number>> = {
 
 /**
  * Memory limits in MiB. With every pipeline on and one broker they add up to at most 8 GiB
- * (README, "Memory"); JVM heaps are derived from them in platform/jvm.ts.
+ * (README, "Memory"); JVM heaps are derived from them by lib/jvm-heap.ts, and config/memory-minimums.ts
+ * holds the smallest limit of each.
  */
 export const DEFAULT_MEMORY_MB: Readonly<Record<ServiceName, number>> = {
   // The broker's own heap is 320m; the room the health check's JVM needed is gone with it (README, "Memory").

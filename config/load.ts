@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DATASET_NAMES } from '../generators/schema';
+import { shorten } from '../lib/shorten';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { readConfigFile } from './config-file';
 import { DEFAULT_CONFIG } from './defaults';
@@ -18,7 +19,7 @@ const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null &
 export const envSuffix = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 /** A numeric-looking env value becomes a number; anything else stays a string for the validator to report. */
-const numberOrString = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
+const numberOrString = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
 
 interface EnvSetting {
   readonly env: string;
@@ -28,9 +29,8 @@ interface EnvSetting {
 
 const str = (v: string): string => v;
 /** 'true' / 'false' become booleans; anything else stays a string for the validator to report. */
-const bool = (v: string): boolean | string => (v.trim() === 'true' ? true : v.trim() === 'false' ? false : v);
-const list = (v: string): string[] | string =>
-  v.trim() === 'all' ? [...PIPELINE_NAMES] : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+const bool = (v: string): boolean | string => (v === 'true' ? true : v === 'false' ? false : v);
+const list = (v: string): string[] | string => (v === 'all' ? [...PIPELINE_NAMES] : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
 
 /** Every environment variable the configuration reads, with the setting it overrides. */
 export const ENV_SETTINGS: readonly EnvSetting[] = [
@@ -102,8 +102,8 @@ export function unknownEnvWarnings(env: NodeJS.ProcessEnv): string[] {
     .map((name) => {
       const closest = closestName(name, KNOWN_ENV);
       return closest
-        ? `${name} is not a setting; did you mean ${closest}?`
-        : `${name} is not a setting and is ignored; the LAB_* settings are listed in README.md, "Configuration"`;
+        ? `${shorten(name)} is not a setting; did you mean ${closest}?`
+        : `${shorten(name)} is not a setting and is ignored; the LAB_* settings are listed in README.md, "Configuration"`;
     });
 }
 
@@ -122,17 +122,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 
   const explicitFile = env.LAB_CONFIG;
   const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, DEFAULT_CONFIG_FILE);
-  if (explicitFile || existsSync(file)) {
-    const label = `file ${explicitFile ?? DEFAULT_CONFIG_FILE}`;
-    const fromFile = readConfigFile(file, label);
+  // lstat, not exists: a dangling or looping lab.config.json symlink exists as an entry; ignoring
+  // it would deploy the defaults where the user meant their settings.
+  if (explicitFile || lstatSync(file, { throwIfNoEntry: false }) !== undefined) {
+    const label = `file ${shorten(explicitFile ?? DEFAULT_CONFIG_FILE)}`;
+    const fix = explicitFile
+      ? 'set LAB_CONFIG to a readable JSON file, or unset it'
+      : `make ${DEFAULT_CONFIG_FILE} a readable JSON file, or remove it to use the defaults`;
+    const fromFile = readConfigFile(file, label, fix);
     recordSources(fromFile, '', label, sources);
-    if (!isRecord(fromFile)) throw new ConfigError([`${label}: got ${JSON.stringify(fromFile)}; allowed: a JSON object of settings`]);
+    if (!isRecord(fromFile)) throw new ConfigError([`${label}: got ${shorten(JSON.stringify(fromFile))}; allowed: a JSON object of settings`]);
     merged = merge(merged, fromFile);
   }
 
   const fromEnv: Raw = {};
   for (const setting of ENV_SETTINGS) {
-    const value = env[setting.env];
+    // One rule for every variable: surrounding whitespace (a stray space, a newline from a file) is
+    // dropped, and a variable that is empty or only whitespace is unset.
+    const value = env[setting.env]?.trim();
     if (value === undefined || value === '') continue;
     setPath(fromEnv, setting.path, setting.parse(value));
     sources.set(setting.path.join('.'), `env ${setting.env}`);

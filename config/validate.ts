@@ -2,10 +2,12 @@ import { HOST_PORT_RULE, hostPortProblem } from '../generators/host-port';
 import { DATASET_NAMES } from '../generators/schema';
 import { isLoopbackAddress } from '../payments/load';
 import { ProblemListError } from '../lib/problem-list-error';
+import { shorten } from '../lib/shorten';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { DEFAULT_CONFIG } from './defaults';
-import { CA_CERT_RULE, caCertPem, caCertProblem } from './ca-cert';
+import { CA_CERT_RULE, readCaCert } from './ca-cert';
 import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';
+import { MEMORY_MINIMUMS } from './memory-minimums';
 import { TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE } from './topic-prefix';
 import {
   BROKER_COUNTS,
@@ -31,10 +33,12 @@ type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** JSON has no Infinity: a number too large for a double (1e400) parses as one, and JSON.stringify would call it null. */
 const showNumber = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? `${v}` : v);
+/** A value as a message echoes it, cut short (lib/shorten.ts). */
 const show = (v: unknown): string => {
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return `'${shorten(v)}'`;
   if (typeof v === 'number' && !Number.isFinite(v)) return `a number out of range (${v})`;
-  return JSON.stringify(v, showNumber);
+  // undefined has no JSON form; it reads as itself.
+  return shorten(JSON.stringify(v, showNumber) ?? String(v));
 };
 
 /** Collects problems while checking one raw configuration object. */
@@ -43,9 +47,10 @@ class Checker {
 
   constructor(private readonly sources: ReadonlyMap<string, string>) {}
 
-  fail(setting: string, value: unknown, allowed: string): void {
+  /** `shown`: the setting as the message names it, when its full name is too long to echo. */
+  fail(setting: string, value: unknown, allowed: string, shown: string = setting): void {
     const source = this.sourceOf(setting);
-    this.problems.push(`${setting}${source ? ` (from ${source})` : ''}: got ${show(value)}; allowed: ${allowed}`);
+    this.problems.push(`${shown}${source ? ` (from ${source})` : ''}: got ${show(value)}; allowed: ${allowed}`);
   }
 
   /** Where a setting came from: its own entry, or the nearest section that was set as a whole. */
@@ -88,8 +93,9 @@ class Checker {
       return false;
     }
     for (const key of Object.keys(value)) {
-      const setting = section === TOP ? key : `${section}.${key}`;
-      if (!allowed.includes(key)) this.fail(setting, key, `one of the keys ${allowed.join(', ')}`);
+      if (allowed.includes(key)) continue;
+      const prefix = section === TOP ? '' : `${section}.`;
+      this.fail(`${prefix}${key}`, key, `one of the keys ${allowed.join(', ')}`, `${prefix}${shorten(key)}`);
     }
     return true;
   }
@@ -118,22 +124,30 @@ function hostPortListProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'not a string';
   for (const entry of value.split(',')) {
     const problem = hostPortProblem(entry);
-    if (problem) return `'${entry}' ${problem}`;
+    if (problem) return `'${shorten(entry)}' ${problem}`;
   }
   return undefined;
 }
 
 const EXTERNAL_KEYS = ['bootstrapServers', 'securityProtocol', 'saslMechanism', 'caCert', 'manageAcls', 'replicationFactor'];
 
-/** Checks kafka.external; `topicPrefix` is the validated kafka.topicPrefix, or undefined when it is bad. */
-function checkExternal(c: Checker, ext: Raw, topicPrefix: unknown, cwd: string): void {
+/**
+ * Checks kafka.external; `topicPrefix` is the validated kafka.topicPrefix, or undefined when it is
+ * bad. Returns the CA certificates' PEM when caCert is set and readable.
+ */
+function checkExternal(c: Checker, ext: Raw, topicPrefix: unknown, cwd: string): string | undefined {
   c.check('kafka.external.bootstrapServers', ext.bootstrapServers, hostPortListProblem(ext.bootstrapServers), `a comma-separated list of ${HOST_PORT_RULE}`);
   c.oneOf('kafka.external.securityProtocol', ext.securityProtocol, SECURITY_PROTOCOLS);
   c.oneOf('kafka.external.saslMechanism', ext.saslMechanism, SASL_MECHANISMS);
   const tls = typeof ext.securityProtocol === 'string' && ext.securityProtocol.endsWith('SSL');
+  let caCert: string | undefined;
   if (ext.caCert !== undefined) {
     if (!tls) c.fail('kafka.external.caCert', ext.caCert, 'no CA certificate unless kafka.external.securityProtocol is SSL or SASL_SSL (plaintext has no TLS to verify)');
-    else c.check('kafka.external.caCert', ext.caCert, caCertProblem(ext.caCert, cwd), CA_CERT_RULE);
+    else {
+      const read = readCaCert(ext.caCert, cwd);
+      if (read.ok) caCert = read.pem;
+      else c.check('kafka.external.caCert', ext.caCert, read.problem, CA_CERT_RULE);
+    }
   }
   if (ext.replicationFactor !== undefined) c.integer('kafka.external.replicationFactor', ext.replicationFactor, 1, 7);
   if (ext.manageAcls !== undefined && typeof ext.manageAcls !== 'boolean') c.fail('kafka.external.manageAcls', ext.manageAcls, 'true or false');
@@ -145,6 +159,7 @@ function checkExternal(c: Checker, ext: Raw, topicPrefix: unknown, cwd: string):
     // The ACLs grant topics and groups by prefix: an empty one would grant the whole cluster.
     if (topicPrefix === '') c.fail('kafka.external.manageAcls', ext.manageAcls, 'false unless kafka.topicPrefix is set (the ACLs cover the topics and groups that start with it)');
   }
+  return caCert;
 }
 
 /**
@@ -181,9 +196,7 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
       if (ext === undefined) {
         c.fail('kafka.external', ext, 'an object with bootstrapServers, securityProtocol and saslMechanism when kafka.mode is "external"');
       } else if (c.knownKeys('kafka.external', ext, EXTERNAL_KEYS)) {
-        const problemsBefore = c.problems.length;
-        checkExternal(c, ext, kafka.topicPrefix, cwd);
-        if (typeof ext.caCert === 'string' && c.problems.length === problemsBefore) caCert = caCertPem(ext.caCert, cwd);
+        caCert = checkExternal(c, ext, kafka.topicPrefix, cwd);
       }
       if (kafka.brokers !== 1 && kafka.brokers !== undefined) c.fail('kafka.brokers', kafka.brokers, '1 when kafka.mode is "external" (the stack runs no broker then)');
     }
@@ -218,7 +231,10 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
   }
 
   if (c.knownKeys('memoryMb', raw.memoryMb, SERVICE_NAMES)) {
-    for (const name of SERVICE_NAMES) c.integer(`memoryMb.${name}`, raw.memoryMb[name], 64, 65536);
+    for (const name of SERVICE_NAMES) {
+      const minimum = MEMORY_MINIMUMS[name];
+      c.integer(`memoryMb.${name}`, raw.memoryMb[name], minimum.mb, 65536, ` (at least ${minimum.mb} MiB for ${name}: ${minimum.why})`);
+    }
   }
 
   if (c.knownKeys('rates', raw.rates, DATASET_NAMES)) {
@@ -248,7 +264,7 @@ function grafanaConfig(c: Checker, value: unknown, bindAddress: unknown): unknow
   }
   if (!anonymous || (typeof bindAddress === 'string' && isLoopbackAddress(bindAddress))) return value;
   if (c.isSet('grafana.anonymousViewing')) {
-    c.fail('grafana.anonymousViewing', anonymous, `false when bindAddress (${String(bindAddress)}) is not a loopback address (127.x.x.x): anonymous viewers would be anyone on that network`);
+    c.fail('grafana.anonymousViewing', anonymous, `false when bindAddress (${shorten(String(bindAddress))}) is not a loopback address (127.x.x.x): anonymous viewers would be anyone on that network`);
     return value;
   }
   return { ...value, anonymousViewing: false };

@@ -34,6 +34,8 @@ export interface CliOptions {
   readonly viaApi?: string;
   readonly batchSize: number;
   readonly deliveryTimeoutMs: number;
+  /** After SIGINT/SIGTERM, the longest wait for the sends in flight before the report and exit. */
+  readonly shutdownTimeoutMs: number;
   readonly progressMs: number;
   readonly healthFile?: string;
   readonly flags: FlagValues;
@@ -66,7 +68,9 @@ export const DEFAULT_BROKERS = 'localhost:9092';
 const NUMERIC_OPTIONS = {
   workers: { name: 'workers', kind: 'integer', default: 1, min: 1, max: 256, description: 'parallel producers (Kafka producers, database connections, HTTP clients); at most --count' },
   batchSize: { name: 'batch-size', kind: 'integer', default: 500, min: 1, max: 100_000, description: 'most messages per send' },
-  deliveryTimeoutMs: { name: 'delivery-timeout-ms', kind: 'integer', default: 120_000, min: 1000, description: 'a send not acknowledged within this is reported as undelivered' },
+  deliveryTimeoutMs: { name: 'delivery-timeout-ms', kind: 'integer', default: 120_000, min: 1000, description: 'a send not acknowledged within this stops the run; its messages are reported as unconfirmed (they may still be written)' },
+  // 8 s: the report must be printed before Docker's stop timeout (10 s for the generator containers) kills the process.
+  shutdownTimeoutMs: { name: 'shutdown-timeout-ms', kind: 'integer', default: 8000, min: 100, max: 3_600_000, description: 'after SIGINT/SIGTERM, wait at most this for the sends in flight; those still unanswered are reported as unconfirmed' },
   progressMs: { name: 'progress-ms', kind: 'integer', default: 5000, min: 0, description: 'progress line on stderr every N ms; 0 = none' },
 } as const satisfies Record<string, NumericOption>;
 
@@ -84,6 +88,7 @@ const COMMON_OPTIONS: ReadonlyArray<CommonOption | NumericOption> = [
   { name: 'via-api', value: 'URL', description: 'payments: POST the payments to the payments API at URL instead of producing them to Kafka' },
   NUMERIC_OPTIONS.batchSize,
   NUMERIC_OPTIONS.deliveryTimeoutMs,
+  NUMERIC_OPTIONS.shutdownTimeoutMs,
   NUMERIC_OPTIONS.progressMs,
   { name: 'health-file', value: 'PATH', description: 'touch PATH every few seconds while healthy (for the container health check)' },
   { name: 'help', description: 'show this help (after a dataset name: also its own flags)' },
@@ -92,9 +97,11 @@ const COMMON_OPTIONS: ReadonlyArray<CommonOption | NumericOption> = [
 const HEADER = `Usage: lab-generate <dataset> [options]     (npm run generate -- <dataset> [options])
 
 Produces a dataset's records to Kafka (the moodle_logs rows to MariaDB) with an idempotent,
-acks=all producer. SIGINT/SIGTERM finish the sends in flight and exit 0; SIGUSR1 triggers the
-dataset's on-demand anomaly (server_logs burst, bank_transactions spree). Exit codes: 0 done,
-1 messages not delivered or a runtime error, 2 bad arguments.
+acks=all producer. SIGINT/SIGTERM finish the sends in flight (at most --shutdown-timeout-ms) and
+exit; SIGUSR1 triggers the dataset's on-demand anomaly (server_logs burst, bank_transactions
+spree). Exit codes: 0 done, 1 messages not delivered (refused: not written) or a runtime error,
+2 bad arguments, 3 messages unconfirmed (sent without an answer: they may still be written, so
+re-sending them may duplicate them).
 
 Datasets: ${DATASET_NAMES.join(', ')}`;
 
@@ -284,6 +291,7 @@ export function parseGeneratorArgs(argv: readonly string[], env: Readonly<Record
       viaApi,
       batchSize: number(NUMERIC_OPTIONS.batchSize),
       deliveryTimeoutMs: number(NUMERIC_OPTIONS.deliveryTimeoutMs),
+      shutdownTimeoutMs: number(NUMERIC_OPTIONS.shutdownTimeoutMs),
       progressMs: number(NUMERIC_OPTIONS.progressMs),
       healthFile: text('health-file'),
       flags,

@@ -15,14 +15,15 @@ import { RecordSource } from './runtime/source';
 import { PaymentsApiSink } from './sinks/api-sink';
 import { DatabaseSink, parseDatabaseUrl } from './sinks/database-sink';
 import { KafkaSink } from './sinks/kafka-sink';
-import { describeError, type Sink } from './sinks/sink';
+import { describeError, withTimeout, type Sink } from './sinks/sink';
 import { StdoutSink } from './sinks/stdout-sink';
 import { ensureTopic } from './sinks/topic';
 
 /** A send stuck longer than this makes the generator unhealthy (the broker or database is unreachable). */
 const STUCK_SEND_MS = 15_000;
 
-export const EXIT = { ok: 0, undelivered: 1, usage: 2 } as const;
+/** 3: nothing refused, but some messages were sent without an answer and may still be written. */
+export const EXIT = { ok: 0, undelivered: 1, usage: 2, unconfirmed: 3 } as const;
 
 interface Output {
   out: (text: string) => void;
@@ -107,14 +108,18 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
   const runner = new Runner({ schema, source, clock, sinks: destination.sinks, rate: options.rate, batchSize: options.batchSize });
   const progress = new Progress(label);
   let signals = 0;
+  let shutdownDeadline: number | undefined;
   const onStop = (signal: NodeJS.Signals): void => {
     signals += 1;
     if (signals > 1) {
       output.err(`[${label}] ${signal} again: exiting without waiting; ${runner.stats().inFlight} messages in flight are unconfirmed\n`);
       process.exit(EXIT.undelivered);
     }
-    output.err(`[${label}] ${signal}: finishing ${runner.stats().inFlight} messages in flight, then exiting\n`);
+    output.err(`[${label}] ${signal}: finishing ${runner.stats().inFlight} messages in flight (at most ${options.shutdownTimeoutMs} ms), then exiting\n`);
     runner.stop();
+    shutdownDeadline = Date.now() + options.shutdownTimeoutMs;
+    // A frozen broker answers nothing: the report must still come before the container is killed.
+    setTimeout(() => runner.giveUp(), options.shutdownTimeoutMs).unref();
   };
   const onTrigger = (): void => {
     if (generator.trigger) {
@@ -136,7 +141,7 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
   const stopHealth = options.healthFile
     ? startHealthFile(options.healthFile, () => {
         const stats = runner.stats();
-        return stats.failed === 0 && stats.oldestInFlightMs < STUCK_SEND_MS;
+        return stats.failed === 0 && stats.unconfirmed === 0 && stats.oldestInFlightMs < STUCK_SEND_MS;
       })
     : () => {};
   const progressTimer = options.progressMs > 0 ? setInterval(() => output.err(`${progress.line(runner.stats())}\n`), options.progressMs) : undefined;
@@ -147,7 +152,10 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
   clearInterval(progressTimer);
   stopHealth();
   try {
-    await destination.close();
+    // After a signal the close gets what is left of the shutdown time (and a moment at least): a
+    // frozen broker holds a producer's disconnect as long as it holds its sends.
+    const closeMs = shutdownDeadline === undefined ? undefined : Math.max(500, shutdownDeadline - Date.now());
+    await (closeMs === undefined ? destination.close() : withTimeout(destination.close(), closeMs, () => new Error(`did not close within the shutdown timeout (${closeMs} ms left)`)));
   } catch (error) {
     output.err(`[${label}] closing ${destination.describe}: ${describeError(error)}\n`);
   }
@@ -155,8 +163,9 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
   process.off('SIGTERM', onStop);
   process.off('SIGUSR1', onTrigger);
   for (const error of stats.errors) output.err(`[${label}] NOT DELIVERED: ${error}\n`);
+  for (const error of stats.unconfirmedErrors) output.err(`[${label}] UNCONFIRMED: ${error}\n`);
   output.err(`${progress.summary(stats)}\n`);
-  return stats.failed > 0 ? EXIT.undelivered : EXIT.ok;
+  return stats.failed > 0 ? EXIT.undelivered : stats.unconfirmed > 0 ? EXIT.unconfirmed : EXIT.ok;
 }
 
 if (require.main === module) {

@@ -10,11 +10,11 @@ import { paymentsSchema } from '../generators/datasets/payments.schema';
 import { SchemaRegistryError } from '../generators/formats/registry-client';
 import { AckTimeoutError, BatcherClosedError, type OutgoingRecord } from './batcher';
 import type { PaymentEndpoint } from './endpoints';
-import { BadRequest, ClientGone, parseJson, readBody, requireJsonContentType, send, UnsupportedMediaType } from './http';
+import { BadRequest, ClientGone, parseJson, PayloadTooLarge, readBody, requireDeclaredLengthWithin, requireJsonContentType, send, UnsupportedMediaType } from './http';
 import { fingerprintOf, type IdempotencyStore, type StoredAnswer } from './idempotency';
 import { KafkaUnavailableError } from './kafka-sender';
 import type { SchemasStatus } from './schemas';
-import { validatePayment, type CreatedAtWindow } from './validation';
+import { INTEGER_FIELDS, validatePayment, type CreatedAtWindow } from './validation';
 
 export interface PaymentsAppDeps {
   readonly endpoints: readonly PaymentEndpoint[];
@@ -36,6 +36,12 @@ export interface PaymentsAppDeps {
 
 export interface PaymentsApp {
   readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
+  /**
+   * For the server's 'checkContinue' event (a request with `Expect: 100-continue`): a POST with
+   * the wrong Content-Type or a declared length over the limit is answered 415 / 413 at once,
+   * without inviting the upload; anything else gets 100 Continue and is handled as usual.
+   */
+  readonly handleExpectContinue: (request: IncomingMessage, response: ServerResponse) => void;
   /** From now on every answer says Connection: close, so keep-alive clients let go during shutdown. */
   startDraining(): void;
   /** Requests received and not answered yet. */
@@ -49,9 +55,12 @@ const MAY_BE_WRITTEN =
   'The payment may still be written. Retry with the same body (same id): within the idempotency window the API answers ' +
   "the first request's outcome instead of writing the payment twice.";
 
-/** The fields that identify what a client asked for, in schema order; an omitted created_at stays omitted. */
-function requestFingerprint(endpoint: PaymentEndpoint, body: unknown): string {
-  const fields = body as Readonly<Record<string, unknown>>;
+/**
+ * The fields that identify what a client asked for, in schema order: the id in its canonical
+ * (lower-case) form, the others as sent, so an omitted created_at stays omitted.
+ */
+function requestFingerprint(endpoint: PaymentEndpoint, body: unknown, id: string): string {
+  const fields: Readonly<Record<string, unknown>> = { ...(body as Readonly<Record<string, unknown>>), id };
   return fingerprintOf([endpoint.path, ...paymentsSchema.fields.map((field) => fields[field.name] ?? null)]);
 }
 
@@ -104,12 +113,12 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
 
   async function handlePost(endpoint: PaymentEndpoint, request: IncomingMessage, response: ServerResponse): Promise<void> {
     requireJsonContentType(request);
-    const body = parseJson(await readBody(request, deps.maxBodyBytes));
+    const body = parseJson(await readBody(request, deps.maxBodyBytes), INTEGER_FIELDS);
     const checked = validatePayment(body, now(), deps.createdAtWindow);
     if (!checked.ok) throw new BadRequest(checked.field, checked.message);
     const payment = checked.record;
     const id = payment.id as string;
-    const fingerprint = requestFingerprint(endpoint, body);
+    const fingerprint = requestFingerprint(endpoint, body, id);
     const known = deps.idempotency.lookup(id);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) {
@@ -147,10 +156,12 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
     if (error instanceof ClientGone) {
       log(`payments-api: ${error.message}; nothing written`);
     } else if (error instanceof BadRequest) {
-      send(response, 400, { error: 'invalid_payment', field: error.field, message: `${error.field} ${error.message}` }, error.closeConnection ? { connection: 'close' } : close);
+      send(response, 400, { error: 'invalid_payment', field: error.field, message: `${error.field} ${error.message}` }, close);
     } else if (error instanceof UnsupportedMediaType) {
       // The body was not read: the connection cannot carry another request.
       send(response, 415, { error: 'unsupported_media_type', message: error.message }, { connection: 'close' });
+    } else if (error instanceof PayloadTooLarge) {
+      send(response, 413, { error: 'payload_too_large', message: error.message }, { connection: 'close' });
     } else if (error instanceof IdempotencyConflict) {
       send(response, 409, { error: 'idempotency_conflict', field: 'id', message: error.message }, close);
     } else if (error instanceof AckTimeoutError) {
@@ -201,8 +212,24 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
     send(response, 404, { error: 'not_found', message: `no endpoint ${path}; the endpoints are ${[...byPath.keys()].join(', ')} and /healthz` });
   }
 
+  function handleExpectContinue(request: IncomingMessage, response: ServerResponse): void {
+    const endpoint = byPath.get((request.url ?? '/').split('?', 1)[0]);
+    if (endpoint !== undefined && request.method === 'POST') {
+      try {
+        requireJsonContentType(request);
+        requireDeclaredLengthWithin(request, deps.maxBodyBytes);
+      } catch (error) {
+        fail(response, error);
+        return;
+      }
+    }
+    response.writeContinue();
+    handle(request, response);
+  }
+
   return {
     handle,
+    handleExpectContinue,
     startDraining: () => {
       draining = true;
     },

@@ -52,7 +52,7 @@ const SETTINGS = {
   },
   lingerMs: { flag: 'linger-ms', env: 'PAYMENTS_LINGER_MS', fallback: '2', description: 'how long a payment waits for others to share its produce request' },
   maxBatchRecords: { flag: 'max-batch', env: 'PAYMENTS_MAX_BATCH', fallback: '1000', description: 'most payments per produce request' },
-  maxBodyBytes: { flag: 'max-body-bytes', env: 'PAYMENTS_MAX_BODY_BYTES', fallback: '16384', description: 'largest accepted POST body; bigger ones get 400' },
+  maxBodyBytes: { flag: 'max-body-bytes', env: 'PAYMENTS_MAX_BODY_BYTES', fallback: '16384', description: 'largest accepted POST body; bigger ones get 413' },
   registryTimeoutMs: { flag: 'registry-timeout-ms', env: 'SCHEMA_REGISTRY_TIMEOUT_MS', fallback: '5000', description: 'timeout of a Schema Registry request' },
   ackTimeoutMs: { flag: 'ack-timeout-ms', env: 'PAYMENTS_ACK_TIMEOUT_MS', fallback: '5000', description: "longest wait for Kafka's acknowledgement; then 503" },
   // Below Docker's default 10 s stop timeout, so the shutdown report is written before a SIGKILL.

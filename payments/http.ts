@@ -1,18 +1,17 @@
 /**
  * The HTTP plumbing of the payments API: answering in JSON, reading a bounded body, and telling a
- * client's mistake (400, 415) or a client's departure from a fault of the server.
+ * client's mistake (400, 413, 415) or a client's departure from a fault of the server.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { duplicateKeyName, scanJsonText } from '../lib/json-text-scan';
 
 export type Json = Readonly<Record<string, unknown>>;
 
-/** The client sent something the API cannot accept: 400 naming `field`. */
+/** The client sent something the API cannot accept: 400 naming `field`. The body was read whole. */
 export class BadRequest extends Error {
   constructor(
     readonly field: string,
     message: string,
-    /** The body was not read to its end: the connection cannot carry another request. */
-    readonly closeConnection = false,
   ) {
     super(message);
   }
@@ -20,6 +19,9 @@ export class BadRequest extends Error {
 
 /** 415: a POST that does not say its body is JSON. */
 export class UnsupportedMediaType extends Error {}
+
+/** 413: a body over the limit. It is not read to its end, so the connection is closed. */
+export class PayloadTooLarge extends Error {}
 
 /** The client closed the connection before its request was complete: expected, nobody to answer. */
 export class ClientGone extends Error {}
@@ -51,11 +53,18 @@ export function requireJsonContentType(request: IncomingMessage): void {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Throws PayloadTooLarge when the request declares a body over `limit` bytes. */
+export function requireDeclaredLengthWithin(request: IncomingMessage, limit: number): void {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLarge(`the body is ${declared} bytes; at most ${limit} bytes are accepted`);
+}
+
 /** Reads the body up to `limit` bytes; a bigger one is refused without reading the rest. */
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new BadRequest('(body)', `is ${declared} bytes; at most ${limit} bytes are accepted`, true));
+  try {
+    requireDeclaredLengthWithin(request, limit);
+  } catch (error) {
+    return Promise.reject(error as Error);
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -72,7 +81,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       size += chunk.length;
       if (size > limit) {
         request.pause();
-        finish(new BadRequest('(body)', `is more than ${limit} bytes; at most ${limit} bytes are accepted`, true));
+        finish(new PayloadTooLarge(`the body is more than ${limit} bytes; at most ${limit} bytes are accepted`));
         return;
       }
       chunks.push(chunk);
@@ -85,7 +94,12 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
   });
 }
 
-export function parseJson(body: Buffer): unknown {
+/**
+ * The body as JSON. Refused besides what JSON.parse refuses: a key given twice (JSON.parse keeps
+ * the last, other readers the first), and a fraction in a number under `integerKeys` (JSON.parse
+ * rounds 9007199254740990.5 to an integer). One more pass over a body of at most the size limit.
+ */
+export function parseJson(body: Buffer, integerKeys?: ReadonlySet<string>): unknown {
   if (body.length === 0) throw new BadRequest('(body)', 'is empty; POST a payment as a JSON object');
   let text: string;
   try {
@@ -94,9 +108,22 @@ export function parseJson(body: Buffer): unknown {
     // Decoding leniently would turn the bad bytes into U+FFFD: a payment other than the one sent.
     throw new BadRequest('(body)', 'is not valid UTF-8; send the JSON encoded as UTF-8');
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     throw new BadRequest('(body)', `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
+  const problem = scanJsonText(text, { integerKeys });
+  if (problem?.kind === 'duplicate-key') {
+    throw new BadRequest(
+      duplicateKeyName(problem).slice(0, 100),
+      `is given twice (lines ${problem.firstLine} and ${problem.line}); send each field once: JSON readers disagree on which one counts`,
+    );
+  }
+  if (problem?.kind === 'not-an-integer') {
+    const shown = problem.literal.length > 60 ? `${problem.literal.slice(0, 60)}… (${problem.literal.length} characters)` : problem.literal;
+    throw new BadRequest(problem.key, `must be an integer (no fraction), got ${shown}`);
+  }
+  return parsed;
 }

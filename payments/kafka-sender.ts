@@ -31,6 +31,12 @@ export interface KafkaSenderOptions {
    * Default 5,000 ms.
    */
   readonly probeTimeoutMs?: number;
+  /**
+   * The bytes the client of `kafka` wrote to its connections (its socketFactory's WireBytes).
+   * With it a failed send that wrote nothing is reported as not written; without it every failed
+   * send is 'unknown'.
+   */
+  readonly wire?: { total(): number };
   readonly log?: (line: string) => void;
 }
 
@@ -53,6 +59,7 @@ export class KafkaBatchSender implements BatchSender {
   private readonly ackTimeoutMs: number;
   private readonly reconnectMs: number;
   private readonly probeTimeoutMs: number;
+  private readonly wire: { total(): number } | undefined;
   private readonly log: (line: string) => void;
 
   constructor(
@@ -63,6 +70,7 @@ export class KafkaBatchSender implements BatchSender {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.reconnectMs = options.reconnectMs ?? 2_000;
     this.probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
+    this.wire = options.wire;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.producer = kafka.producer({
       // Idempotence makes kafkajs retry without duplicates; it implies acks=all and one request in flight.
@@ -128,6 +136,7 @@ export class KafkaBatchSender implements BatchSender {
     if (!this.connected) {
       throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} is unavailable (${this.lastError})`);
     }
+    const wroteBefore = this.wire?.total();
     try {
       await this.producer.sendBatch({
         acks: -1,
@@ -144,6 +153,10 @@ export class KafkaBatchSender implements BatchSender {
     } catch (error) {
       this.lastSendFailed = true;
       this.lastError = error instanceof Error ? error.message : String(error);
+      // Not one byte written during the send (every attempt refused, say): no broker has the batch.
+      if (wroteBefore !== undefined && this.wire?.total() === wroteBefore) {
+        throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} could not be reached to send the batch (${this.lastError}); nothing was sent`, false);
+      }
       throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} did not acknowledge the batch: ${this.lastError}`, 'unknown');
     }
   }

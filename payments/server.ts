@@ -18,6 +18,7 @@ import { endpointsOf } from './endpoints';
 import { IdempotencyStore } from './idempotency';
 import { KafkaBatchSender } from './kafka-sender';
 import { EndpointSchemas } from './schemas';
+import { WireBytes } from './wire-bytes';
 
 export interface ShutdownReport {
   /** Requests still unanswered at the deadline: their connections were closed without an answer. */
@@ -66,13 +67,16 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
 export async function startPaymentsServer(config: PaymentsConfig, options: StartOptions = {}): Promise<RunningPaymentsServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const endpoints = endpointsOf(paymentsSchema, config.topicPrefix);
+  // Tells a send that failed before writing anything (not written) from one that may have been written.
+  const wire = new WireBytes();
   const kafka = new Kafka({
     ...kafkaConfig('payments-api', config.brokers, options.env ?? process.env),
+    socketFactory: wire.socketFactory,
     // Each connection attempt gives up within seconds; the sender's own loop tries again until stopped.
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
     ...(options.kafkaLogLevel !== undefined ? { logLevel: options.kafkaLogLevel } : {}),
   });
-  const sender = new KafkaBatchSender(kafka, config.brokers, { log, probeTimeoutMs: config.ackTimeoutMs });
+  const sender = new KafkaBatchSender(kafka, config.brokers, { log, probeTimeoutMs: config.ackTimeoutMs, wire });
   const batcher = new ProduceBatcher(sender, { lingerMs: config.lingerMs, maxBatchRecords: config.maxBatchRecords });
   const registryClient = new SchemaRegistryClient({ url: config.schemaRegistryUrl, timeoutMs: config.registryTimeoutMs });
   const schemas = new EndpointSchemas(registryClient, endpoints, { log });
@@ -103,6 +107,8 @@ export async function startPaymentsServer(config: PaymentsConfig, options: Start
   schemas.registerAll();
 
   const server = createServer({ keepAliveTimeout: 30_000, headersTimeout: 35_000, requestTimeout: 60_000 }, app.handle);
+  // Without this listener node answers every `Expect: 100-continue` with 100 Continue at once.
+  server.on('checkContinue', app.handleExpectContinue);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new Error(`payments-api cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}; choose another --port / PORT`)),

@@ -31,6 +31,11 @@ const invalid = (field: string, message: string): ValidationResult => ({ ok: fal
 
 const LONG_FIELDS = paymentsSchema.fields.filter((f) => f.type === 'bigint' || f.type === 'timestamp_ms').map((f) => f.name);
 
+/** Fields whose JSON numbers must be written without a fraction (checked on the text: see parseJson). */
+export const INTEGER_FIELDS: ReadonlySet<string> = new Set(
+  paymentsSchema.fields.filter((f) => f.type === 'int' || f.type === 'bigint' || f.type === 'timestamp_ms').map((f) => f.name),
+);
+
 function describeDuration(ms: number): string {
   if (ms === 0) return '0 ms';
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000} days`;
@@ -55,8 +60,10 @@ export function validatePayment(body: unknown, receivedAt: number, window: Creat
   const checked = validateRecord(paymentsSchema, body, { maxStringLength: MAX_TEXT_LENGTH, mayOmit: ['created_at'] });
   if (!checked.ok) return checked;
   const payment = checked.record;
-  const id = payment.id as string;
-  if (!UUID.test(id)) return invalid('id', `must be a UUID (8-4-4-4-12 hex digits), got '${id.slice(0, 60)}'`);
+  const given = payment.id as string;
+  if (!UUID.test(given)) return invalid('id', `must be a UUID (8-4-4-4-12 hex digits), got '${given.slice(0, 60)}'`);
+  // The id is the idempotency key and the Kafka key: one UUID written in two cases is one payment.
+  const id = given.toLowerCase();
   if ((payment.payee_bank as string).trim() === '') return invalid('payee_bank', 'must not be empty');
   const amount = payment.payment_amount as number;
   if (amount <= 0) return invalid('payment_amount', `must be greater than 0, got ${amount}`);
@@ -77,6 +84,6 @@ export function validatePayment(body: unknown, receivedAt: number, window: Creat
       return invalid(field, `must be at most ${MAX_LONG} (2^53 - 2, the largest integer the Avro serializer writes exactly), got ${value}`);
     }
   }
-  const record: DatasetRecord = payment.created_at === undefined ? { ...payment, created_at: receivedAt } : payment;
+  const record: DatasetRecord = { ...payment, id, created_at: payment.created_at ?? receivedAt };
   return { ok: true, record };
 }

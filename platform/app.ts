@@ -9,7 +9,7 @@ import { Service, type HttpEndpoints, type ServiceContext } from './service';
 import { LocalImage } from './local-image';
 
 /** What the app image is built from (the project's Dockerfile); a change to any of it rebuilds. */
-export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'generators', 'payments'];
+export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'generators', 'payments', 'lib/json-text-scan.ts'];
 
 export const PAYMENTS_API_PORT = 8000;
 const HEALTH_FILE = '/tmp/generator-healthy';

@@ -88,7 +88,7 @@ export class KafkaConnect extends Construct implements HttpEndpoints {
         // Connector configs name secrets as ${env:VAR}; the values stay out of Terraform's JSON and Connect's topics.
         CONNECT_CONFIG_PROVIDERS: 'env',
         CONNECT_CONFIG_PROVIDERS_ENV_CLASS: 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
-        KAFKA_HEAP_OPTS: heapOpts(props.memoryMb),
+        KAFKA_HEAP_OPTS: heapOpts(props.memoryMb, 'connect'),
         ...props.secretEnv,
       },
       ports: [{ container: CONNECT_PORT, host: props.hostPort }],

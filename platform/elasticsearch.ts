@@ -35,7 +35,7 @@ export class Elasticsearch extends Construct implements HttpEndpoints {
         'xpack.security.enabled': 'false',
         // Laptop disks are often above the default 90% watermark, which would block every index.
         'cluster.routing.allocation.disk.threshold_enabled': 'false',
-        ES_JAVA_OPTS: heapOpts(props.memoryMb),
+        ES_JAVA_OPTS: heapOpts(props.memoryMb, 'elasticsearch'),
       },
       ports: [{ container: ELASTICSEARCH_PORT, host: props.hostPort }],
       volumes: [{ name: 'elasticsearch-data', containerPath: '/usr/share/elasticsearch/data' }],

@@ -43,7 +43,7 @@ export class KafkaUi extends Construct {
         [`${cluster}KAFKACONNECT_0_NAME`]: 'connect',
         [`${cluster}KAFKACONNECT_0_ADDRESS`]: props.connect.internalUrl,
         DYNAMIC_CONFIG_ENABLED: 'false',
-        JAVA_OPTS: heapOpts(props.memoryMb),
+        JAVA_OPTS: heapOpts(props.memoryMb, 'kafkaUi'),
       },
       ports: [{ container: KAFKA_UI_PORT, host: props.hostPort }],
       // The UI starts once every service it shows answers.

@@ -78,7 +78,7 @@ export class KafkaBrokers extends Construct {
           KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
           // Topics are declared as Terraform resources; a typo in a producer must fail, not create a topic.
           KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
-          KAFKA_HEAP_OPTS: heapOpts(props.memoryMb),
+          KAFKA_HEAP_OPTS: heapOpts(props.memoryMb, 'kafka'),
         },
         ports: [{ container: HOST_LISTENER_PORT, host: hostPort }],
         volumes: [{ name: `${hostname(n)}-data`, containerPath: '/var/lib/kafka/data' }],

@@ -107,7 +107,7 @@ export class KsqlDb extends Construct implements HttpEndpoints {
         // remaining 45% of the limit.
         KSQL_KSQL_STREAMS_NUM_STREAM_THREADS: '1',
         KSQL_KSQL_STREAMS_CACHE_MAX_BYTES_BUFFERING: '2000000',
-        KSQL_HEAP_OPTS: heapOpts(props.memoryMb, 0.55),
+        KSQL_HEAP_OPTS: heapOpts(props.memoryMb, 'ksqldb'),
       },
       ports: [{ container: KSQLDB_PORT, host: props.hostPort }],
       dependsOn: [...props.kafka.brokers, props.schemaRegistry.service, props.connect.service],

@@ -41,7 +41,7 @@ export class Pinot extends Construct {
       image: props.image,
       memoryMb: props.memoryMb,
       command: ['QuickStart', '-type', 'EMPTY'],
-      env: { JAVA_OPTS: `${heapOpts(props.memoryMb, 0.6)} -XX:+UseG1GC` },
+      env: { JAVA_OPTS: `${heapOpts(props.memoryMb, 'pinot')} -XX:+UseG1GC` },
       ports: [
         { container: PINOT_CONTROLLER_PORT, host: props.controllerHostPort },
         { container: PINOT_BROKER_PORT, host: props.brokerHostPort },

@@ -45,7 +45,7 @@ export class SchemaRegistry extends Construct implements HttpEndpoints {
           ? { SCHEMA_REGISTRY_KAFKASTORE_TOPIC: topicOn(props.kafka, '_schemas'), SCHEMA_REGISTRY_SCHEMA_REGISTRY_GROUP_ID: topicOn(props.kafka, 'schema-registry') }
           : {}),
         ...propertiesAsEnv('SCHEMA_REGISTRY_KAFKASTORE_', props.kafka.clientProperties),
-        SCHEMA_REGISTRY_HEAP_OPTS: heapOpts(props.memoryMb),
+        SCHEMA_REGISTRY_HEAP_OPTS: heapOpts(props.memoryMb, 'schemaRegistry'),
       },
       ports: [{ container: SCHEMA_REGISTRY_PORT, host: props.hostPort }],
       dependsOn: props.kafka.brokers,

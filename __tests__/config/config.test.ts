@@ -104,7 +104,7 @@ describe('invalid configuration fails with the setting, the value and what is al
     ['second broker port collides', { LAB_KAFKA_BROKERS: '3', LAB_PORT_SCHEMA_REGISTRY: '9093' }, 'ports.schemaRegistry (from env LAB_PORT_SCHEMA_REGISTRY): got 9093; allowed: a port not used by ports.kafka'],
     ['image tag latest', { LAB_IMAGE_GRAFANA: 'grafana/grafana:latest' }, "images.grafana (from env LAB_IMAGE_GRAFANA): got 'grafana/grafana:latest'; allowed: an image with a pinned tag or digest"],
     ['image without tag', { LAB_IMAGE_KSQLDB: 'confluentinc/cp-ksqldb-server' }, "images.ksqldb (from env LAB_IMAGE_KSQLDB): got 'confluentinc/cp-ksqldb-server'; allowed: an image with a pinned tag or digest"],
-    ['memory too small', { LAB_MEMORY_ELASTICSEARCH: '32' }, 'memoryMb.elasticsearch (from env LAB_MEMORY_ELASTICSEARCH): got 32; allowed: an integer from 64 to 65536'],
+    ['memory too small', { LAB_MEMORY_ELASTICSEARCH: '32' }, 'memoryMb.elasticsearch (from env LAB_MEMORY_ELASTICSEARCH): got 32; allowed: an integer from 128 to 65536 (at least 128 MiB for elasticsearch:'],
     ['fractional rate', { LAB_RATE_RATINGS: '2.5' }, 'rates.ratings (from env LAB_RATE_RATINGS): got 2.5; allowed: an integer from 0 to 100000'],
     ['anonymous Grafana on a LAN address', { LAB_BIND_ADDRESS: '192.168.56.10', LAB_GRAFANA_ANONYMOUS_VIEWING: 'true' }, "grafana.anonymousViewing (from env LAB_GRAFANA_ANONYMOUS_VIEWING): got true; allowed: false when bindAddress (192.168.56.10) is not a loopback address"],
     ['non-boolean anonymous viewing', { LAB_GRAFANA_ANONYMOUS_VIEWING: 'yes' }, "grafana.anonymousViewing (from env LAB_GRAFANA_ANONYMOUS_VIEWING): got 'yes'; allowed: true or false"],
@@ -130,7 +130,7 @@ describe('invalid configuration fails with the setting, the value and what is al
     ['bootstrap list with an empty entry', { ...EXTERNAL, LAB_KAFKA_BOOTSTRAP_SERVERS: 'b1:9092,' }, "('' is not host:port)"],
     ['number too large for a double', { LAB_RATE_RATINGS: `1${'0'.repeat(400)}` }, 'rates.ratings (from env LAB_RATE_RATINGS): got a number out of range (Infinity); allowed: an integer from 0 to 100000'],
     ['project name with capitals', { LAB_PROJECT: 'MyLab' }, "project (from env LAB_PROJECT): got 'MyLab'; allowed: lower-case letters"],
-    ['missing config file', { LAB_CONFIG: 'nope.json' }, "LAB_CONFIG: cannot read '"],
+    ['missing config file', { LAB_CONFIG: 'nope.json' }, "file nope.json: '"],
   ];
 
   it.each(cases)('%s', (_, env, message) => {
@@ -146,7 +146,7 @@ describe('invalid configuration fails with the setting, the value and what is al
   it('rejects a config file that is not JSON', () => {
     const dir = emptyDir();
     writeFileSync(join(dir, 'lab.config.json'), '{ pipelines: [');
-    expect(loadError({}, dir).message).toContain("config file '");
+    expect(loadError({}, dir).message).toContain("file lab.config.json ('");
   });
 
   it('reports every problem at once', () => {
@@ -169,7 +169,8 @@ describe('invalid configuration fails with the setting, the value and what is al
   });
 
   it('refuses a file nested too deep with a ConfigError, not a stack overflow', () => {
-    const depth = 200_000;
+    // Deep enough to overflow a recursive walk, small enough (900 kB) to stay under the file size limit.
+    const depth = 150_000;
     const error = loadError({}, dirWithFile(`{ "kafka": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)} }`));
     expect(error.message).toContain(`file lab.config.json: got objects or arrays nested more than ${MAX_CONFIG_DEPTH} levels deep; allowed: at most ${MAX_CONFIG_DEPTH}`);
   });

@@ -49,7 +49,7 @@ describe('kafka.external.caCert', () => {
   });
 
   it('refuses a missing file, a file without a certificate, and a CA on a plaintext protocol', () => {
-    expect(problems({ ...EXTERNAL, LAB_KAFKA_CA_CERT: 'missing.pem' })[0]).toMatch(/^kafka\.external\.caCert \(from env LAB_KAFKA_CA_CERT\): got 'missing\.pem'; allowed: a PEM file path.*\(no file .*missing\.pem\)$/);
+    expect(problems({ ...EXTERNAL, LAB_KAFKA_CA_CERT: 'missing.pem' })[0]).toMatch(/^kafka\.external\.caCert \(from env LAB_KAFKA_CA_CERT\): got 'missing\.pem'; allowed: a PEM file path.*\(.*missing\.pem does not exist \(or is a symbolic link to nothing\) \(ENOENT\)\)$/);
     expect(problems({ ...EXTERNAL, LAB_KAFKA_CA_CERT: 'not-a-cert.pem' })[0]).toMatch(/holds no PEM CERTIFICATE block\)$/);
     expect(problems({ ...EXTERNAL, LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', LAB_KAFKA_CA_CERT: 'ca.pem' })[0]).toMatch(/kafka\.external\.caCert .*allowed: no CA certificate unless kafka\.external\.securityProtocol is SSL or SASL_SSL/);
   });

@@ -115,7 +115,7 @@ describe('lab-generate CLI', () => {
     const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
-    expect(stderr).toMatch(/SIGTERM: finishing \d+ messages in flight, then exiting/);
+    expect(stderr).toMatch(/SIGTERM: finishing \d+ messages in flight \(at most 8000 ms\), then exiting/);
     const printed = jsonLines(stdout).length;
     expect(stderr).toContain(`done: sent ${printed}, not delivered 0`);
   });

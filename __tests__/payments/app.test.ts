@@ -67,8 +67,8 @@ describe('invalid POST bodies: 400 naming the field, nothing produced', () => {
   it('a huge payload with Content-Length over the limit is refused without reading it', async () => {
     const huge = JSON.stringify({ ...VALID, payee_bank: 'B'.repeat(100_000) });
     const answer = await h.call('POST', path, huge);
-    expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ field: '(body)', message: expect.stringContaining(`at most ${MAX_BODY} bytes`) });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ error: 'payload_too_large', message: expect.stringContaining(`at most ${MAX_BODY} bytes`) });
     expect(answer.headers.connection).toBe('close');
     expect(h.sender.produced).toHaveLength(0);
   });
@@ -76,8 +76,8 @@ describe('invalid POST bodies: 400 naming the field, nothing produced', () => {
   it('a huge chunked payload (no Content-Length) is cut off at the limit', async () => {
     const huge = JSON.stringify({ ...VALID, payee_bank: 'B'.repeat(100_000) });
     const answer = await h.call('POST', path, huge, { chunked: true });
-    expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ field: '(body)', message: expect.stringContaining(`more than ${MAX_BODY} bytes`) });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ error: 'payload_too_large', message: expect.stringContaining(`more than ${MAX_BODY} bytes`) });
     expect(h.sender.produced).toHaveLength(0);
   });
 

@@ -17,6 +17,9 @@ export class Progress {
 
   summary(stats: RunStats): string {
     const seconds = (Date.now() - this.started) / 1000;
-    return `[${this.label}] ${stats.failed > 0 ? 'FAILED' : 'done'}: sent ${stats.sent}, not delivered ${stats.failed}, ${seconds.toFixed(1)} s, ${(stats.sent / Math.max(seconds, 0.001)).toFixed(1)}/s`;
+    const verdict = stats.failed > 0 ? 'FAILED' : stats.unconfirmed > 0 ? 'UNCONFIRMED' : 'done';
+    // Unconfirmed messages may be in the topic already or appear later: re-sending them may duplicate them.
+    const unconfirmed = stats.unconfirmed > 0 ? `, unconfirmed ${stats.unconfirmed} (may still be written)` : '';
+    return `[${this.label}] ${verdict}: sent ${stats.sent}, not delivered ${stats.failed}${unconfirmed}, ${seconds.toFixed(1)} s, ${(stats.sent / Math.max(seconds, 0.001)).toFixed(1)}/s`;
   }
 }

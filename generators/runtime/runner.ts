@@ -25,11 +25,17 @@ export interface RunnerOptions {
 
 export interface RunStats {
   readonly sent: number;
+  /** Messages the destination refused: not written. */
   readonly failed: number;
+  /** Messages sent without an answer (a timeout, or abandoned at shutdown): they may still be written. */
+  readonly unconfirmed: number;
   readonly inFlight: number;
   /** Age of the oldest send still in flight, 0 when none. */
   readonly oldestInFlightMs: number;
+  /** Why messages were not delivered (refused). */
   readonly errors: readonly string[];
+  /** Why messages are unconfirmed (sent, no answer). */
+  readonly unconfirmedErrors: readonly string[];
 }
 
 export class Runner {
@@ -37,8 +43,12 @@ export class Runner {
   private readonly pacer: Pacer;
   private sent = 0;
   private failed = 0;
+  private unconfirmed = 0;
+  private abandon: (() => void) | undefined;
+  private readonly abandoned = new Promise<void>((resolve) => (this.abandon = resolve));
   private readonly inFlight = new Map<number, { count: number; since: number }>();
   private readonly errors: string[] = [];
+  private readonly unconfirmedErrors: string[] = [];
   private sendIds = 0;
 
   constructor(private readonly options: RunnerOptions) {
@@ -62,12 +72,25 @@ export class Runner {
       count += send.count;
       oldest = Math.max(oldest, now - send.since);
     }
-    return { sent: this.sent, failed: this.failed, inFlight: count, oldestInFlightMs: oldest, errors: [...this.errors] };
+    return { sent: this.sent, failed: this.failed, unconfirmed: this.unconfirmed, inFlight: count, oldestInFlightMs: oldest, errors: [...this.errors], unconfirmedErrors: [...this.unconfirmedErrors] };
+  }
+
+  /**
+   * Ends the run now, without waiting for the sends in flight: they count as unconfirmed (sent,
+   * no answer yet, so they may still be written), and whatever they do later changes nothing.
+   */
+  giveUp(): void {
+    this.stop();
+    this.abandon?.();
   }
 
   async run(): Promise<RunStats> {
-    await Promise.all(this.options.sinks.map((sink) => this.work(sink)));
-    return this.stats();
+    const finished = Promise.all(this.options.sinks.map((sink) => this.work(sink))).then(() => this.stats());
+    const gaveUp = this.abandoned.then((): RunStats => {
+      const stats = this.stats();
+      return { ...stats, unconfirmed: stats.unconfirmed + stats.inFlight, inFlight: 0 };
+    });
+    return Promise.race([finished, gaveUp]);
   }
 
   private async work(sink: Sink): Promise<void> {
@@ -90,9 +113,15 @@ export class Runner {
         await sink.send(messages);
         this.sent += messages.length;
       } catch (error) {
-        this.failed += error instanceof DeliveryError ? error.undelivered : messages.length;
-        this.sent += error instanceof DeliveryError ? messages.length - error.undelivered : 0;
-        this.errors.push(describeError(error));
+        const missing = error instanceof DeliveryError ? error.undelivered : messages.length;
+        if (error instanceof DeliveryError && error.fate === 'unknown') {
+          this.unconfirmed += missing;
+          this.unconfirmedErrors.push(describeError(error));
+        } else {
+          this.failed += missing;
+          this.errors.push(describeError(error));
+        }
+        this.sent += messages.length - missing;
         this.stop();
       } finally {
         this.inFlight.delete(id);

@@ -3,6 +3,22 @@ import type { OutMessage } from '../runtime/message';
 import { DeliveryError, describeError, withTimeout, type Sink } from './sink';
 
 /**
+ * Whether the broker answered the send's last attempt with an error (kafkajs' KafkaJSProtocolError,
+ * possibly wrapped by its retrier): then the batch was not appended, as an idempotent producer's
+ * retry of a batch an earlier attempt did append is answered as a duplicate, not an error.
+ * Anything else (no answer in time, a connection lost or refused) leaves the batch's fate unknown.
+ */
+function brokerRefused(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current.name === 'KafkaJSProtocolError') return true;
+    if (current.name !== 'KafkaJSNonRetriableError' && current.name !== 'KafkaJSNumberOfRetriesExceeded') return false;
+    current = current.cause ?? (current as Error & { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
+/**
  * One idempotent kafkajs producer (acks=all, one request in flight, so retries neither duplicate
  * nor reorder). kafkajs retries an idempotent send without limit; the delivery timeout bounds it,
  * like Java's delivery.timeout.ms, and the send is then reported as undelivered.
@@ -37,7 +53,14 @@ export class KafkaSink implements Sink {
     try {
       await withTimeout(send, this.deliveryTimeoutMs, () => new Error(`not acknowledged within the delivery timeout of ${this.deliveryTimeoutMs} ms`));
     } catch (error) {
-      throw new DeliveryError(`${messages.length} messages to topic '${this.topic}' not delivered: ${describeError(error)}`, messages.length, { cause: error });
+      if (brokerRefused(error)) {
+        throw new DeliveryError(`${messages.length} messages to topic '${this.topic}' not delivered: ${describeError(error)}`, messages.length, { cause: error });
+      }
+      throw new DeliveryError(
+        `${messages.length} messages to topic '${this.topic}' unconfirmed, may still be written: ${describeError(error)}`,
+        messages.length,
+        { cause: error, fate: 'unknown' },
+      );
     }
   }
 

@@ -10,16 +10,26 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-/** The messages of a send could not be delivered; says where to and why. */
+/**
+ * What became of the messages of a failed send. 'not-written': the destination refused them (or
+ * they never left). 'unknown': they were sent and no answer came (a frozen or killed broker, a
+ * timeout), so they may still be written: re-sending them could duplicate them.
+ */
+export type SendFate = 'not-written' | 'unknown';
+
+/** The messages of a send could not be confirmed; says where to, why, and what became of them. */
 export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly undelivered: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fate?: SendFate },
   ) {
     super(message, options);
     this.name = 'DeliveryError';
+    this.fate = options?.fate ?? 'not-written';
   }
+
+  readonly fate: SendFate;
 }
 
 export function describeError(error: unknown): string {

@@ -163,7 +163,7 @@ export async function consumeTopic(bootstrap: string, topic: string, timeoutMs =
 
 /** The `sent N` figure of the CLI's final summary line: what the broker acknowledged. */
 export function acknowledged(stderr: string): number {
-  const match = stderr.match(/(?:done|FAILED): sent (\d+), not delivered (\d+)/);
+  const match = stderr.match(/(?:done|FAILED|UNCONFIRMED): sent (\d+), not delivered (\d+)/);
   if (!match) throw new Error(`no summary line in lab-generate's stderr:\n${stderr}`);
   return Number(match[1]);
 }

@@ -210,7 +210,7 @@ it("a Protobuf payment's schema id is found again by the schema's text without c
   expect({ status: lookup.status, body: (await lookup.json()) as unknown }).toMatchObject({ status: 200, body: { id: schemaId, subject: protobuf.subject } });
 });
 
-it('invalid POST bodies get 400 naming the field and write nothing to the real topic', async () => {
+it('invalid POST bodies get 400 naming the field (413 when too big) and write nothing to the real topic', async () => {
   const path = '/payment_avro';
   const before = await recordCount('payment_avro');
   const { payment_amount: _amount, ...missing } = payment(5000);
@@ -218,13 +218,14 @@ it('invalid POST bodies get 400 naming the field and write nothing to the real t
     [JSON.stringify(missing), 'payment_amount'],
     [JSON.stringify({ ...payment(5001), payor_account_no: 'abc' }), 'payor_account_no'],
     [JSON.stringify({ ...payment(5002), payment_amount: -10 }), 'payment_amount'],
-    [JSON.stringify({ ...payment(5003), payee_bank: 'B'.repeat(100_000) }), '(body)'],
     ['not json at all', '(body)'],
   ];
   for (const [body, field] of invalid) {
     const answer = await post(path, body);
     expect(answer).toMatchObject({ status: 400, json: { error: 'invalid_payment', field } });
   }
+  // Over the body limit: 413, not read.
+  expect(await post(path, JSON.stringify({ ...payment(5003), payee_bank: 'B'.repeat(100_000) }))).toMatchObject({ status: 413, json: { error: 'payload_too_large' } });
   const marker = payment(5999);
   expect((await post(path, JSON.stringify(marker))).status).toBe(201);
   // Only the marker was written: the topic grew by exactly one record, and it is the marker.
@@ -278,6 +279,26 @@ it('a frozen broker (SIGSTOP): 503 within the ack timeout saying whether written
   const records = await consumeAll('payment_json', before + 2);
   expect(records.filter((record) => record.key === sent.id)).toHaveLength(1);
   expect(records.filter((record) => record.key === queued.id)).toHaveLength(1);
+});
+
+it('a killed broker (connections refused): 503 saying written: false, and the retry after the restart writes the payment once', async () => {
+  await healthUntil(api.url, (status) => status === 200, 30_000);
+  const refused = payment(9050);
+  const before = await recordCount('payment_json');
+  await kafka.kill();
+  let answer: { status: number; json: Record<string, unknown> };
+  try {
+    answer = await post('/payment_json', JSON.stringify(refused));
+  } finally {
+    await kafka.restart();
+  }
+  // Not one byte of the batch reached a broker: false is known, not "unknown".
+  expect(answer).toMatchObject({ status: 503, json: { written: false, message: expect.stringContaining('not written') } });
+  await healthUntil(api.url, (status) => status === 200, 60_000);
+  expect((await post('/payment_json', JSON.stringify(refused))).status).toBe(201);
+  expect(await recordCount('payment_json')).toBe(before + 1);
+  const records = await consumeAll('payment_json', before + 1);
+  expect(records.filter((record) => record.key === refused.id)).toHaveLength(1);
 });
 
 it('SIGTERM while the broker is frozen: the API process exits 1 within the shutdown timeout, naming what was not flushed', async () => {
