@@ -17,6 +17,7 @@ import { deployedTopicName } from '../config/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
 import type { KsqlStatement } from '../ops/ksql/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { PipelineDecl } from './types';
 
 export const ELASTICSEARCH_SINK_CLASS = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector';
@@ -45,6 +46,29 @@ export interface SinkTarget {
   readonly index: string;
   readonly valueFormat: string;
   readonly id: SinkIdStrategy;
+  /** Record fields the sink renames to the object's columns, [field, column] (see fieldRenames). */
+  readonly renames: readonly (readonly [string, string])[];
+}
+
+/**
+ * A sink of a declared source (CREATE STREAM over a generator's topic, no query) indexes the
+ * records as the generator wrote them. ksqlDB reads their fields without regard to case, but index
+ * fields are case-sensitive, and the dashboards query the object's columns: OpenSearch answered
+ * no Moodle prediction panel ('created_date' indexed, 'CREATED_DATE' queried). So the sink renames
+ * every field whose spelling differs from its column; a query's output already carries the columns.
+ */
+export function fieldRenames(s: KsqlStatement, pipeline: PipelineDecl): [string, string][] {
+  if (s.form !== 'CREATE') return [];
+  const topic = objectTopic(s);
+  const dataset = pipeline.datasets
+    .map((d) => DATASET_SCHEMAS[d])
+    .find((d) => d.sink.kind === 'kafka' && (d.sink.topic === topic || Object.values(d.sink.topicByFormat ?? {}).includes(topic)));
+  if (!dataset) return [];
+  return s.columns.flatMap((c): [string, string][] => {
+    if (c.role) return [];
+    const field = dataset.fields.find((f) => f.name.toUpperCase() === c.name.toUpperCase());
+    return field && field.name !== c.name ? [[field.name, c.name]] : [];
+  });
 }
 
 export interface SinkProblem {
@@ -131,7 +155,7 @@ export function resolveSinkTargets(pipeline: PipelineDecl, statements: readonly 
     }
     if (valueFormat) {
       const id: SinkIdStrategy = s.kind === 'STREAM' ? 'offset' : 'key-bytes';
-      targets.push({ pipeline: pipeline.name, object: s.name, kind: s.kind, topic: objectTopic(s), index, valueFormat, id });
+      targets.push({ pipeline: pipeline.name, object: s.name, kind: s.kind, topic: objectTopic(s), index, valueFormat, id, renames: fieldRenames(s, pipeline) });
     }
   }
   if (problems.length) throw new SinkDeclarationError(problems);
@@ -202,6 +226,13 @@ export function elasticsearchSinkConnector(target: SinkTarget, options: SinkConn
       'transforms.keyToId.type': 'org.apache.kafka.connect.transforms.Cast$Key',
       'transforms.keyToId.spec': 'string',
       'behavior.on.null.values': 'delete',
+    });
+  }
+  if (target.renames.length) {
+    transforms.push('toColumns');
+    Object.assign(config, {
+      'transforms.toColumns.type': 'org.apache.kafka.connect.transforms.ReplaceField$Value',
+      'transforms.toColumns.renames': target.renames.map(([field, column]) => `${field}:${column}`).join(','),
     });
   }
   transforms.push('toIndex');

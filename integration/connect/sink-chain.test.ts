@@ -1,6 +1,7 @@
 /**
  * The record handling of the Elasticsearch sink configs on a real Connect 3.9.1 worker: converters,
- * Cast$Key and RegexRouter over ksqlDB-style binary windowed keys and tombstones. The Confluent
+ * Cast$Key and RegexRouter over ksqlDB-style binary windowed keys and tombstones, ReplaceField
+ * renaming a generator's fields to the columns of a declared source stream. The Confluent
  * Elasticsearch sink itself cannot be installed here (not on a reachable registry), so Kafka's
  * FileStreamSinkConnector stands in for the connector class; every other setting is the generated one.
  */
@@ -9,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ConnectApplier } from '../../ops/connect/applier';
-import { elasticsearchSinkConnector, type SinkTarget } from '../../pipelines/elasticsearch-sinks';
+import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { PIPELINES } from '../../pipelines/catalog';
+import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../../pipelines/elasticsearch-sinks';
 import { type LocalConnect, startConnect } from '../support/connect';
 import { type LocalKafka, startKafka } from '../support/kafka';
 import { waitUntil } from '../support/ports';
@@ -47,6 +50,7 @@ describe('Elasticsearch sink record handling on a real Connect worker (FileStrea
       index: 'server_error_anomalies',
       valueFormat: 'JSON',
       id: 'key-bytes',
+      renames: [],
     };
     const generated = elasticsearchSinkConnector(target, { elasticsearchUrl: 'http://elasticsearch:9200' });
     expect(generated.config.transforms).toBe('keyToId,toIndex');
@@ -90,6 +94,40 @@ describe('Elasticsearch sink record handling on a real Connect worker (FileStrea
     // Still running after every record went through the converters and transforms.
     const status = await applier.waitUntilRunning(spec.name);
     expect(status.tasks.map((t) => t.state)).toEqual(['RUNNING']);
+    await applier.delete(spec.name);
+  });
+  it("renames a declared source stream's fields to its columns, as the dashboards query them (moodle predictions)", async () => {
+    const moodle = PIPELINES.moodle;
+    const target = resolveSinkTargets(moodle, loadPipelineScript(moodle).statements).find((t) => t.object === 'MOODLE_PREDICTIONS');
+    expect(target?.renames).toEqual([['userid', 'USERID'], ['prediction', 'PREDICTION'], ['created_date', 'CREATED_DATE']]);
+    const generated = elasticsearchSinkConnector(target!, { elasticsearchUrl: 'http://elasticsearch:9200' });
+    const file = join(mkdtempSync(join(tmpdir(), 'lab-sink-renames-')), 'documents.txt');
+    const config = Object.fromEntries(Object.entries(generated.config).filter(([key]) => !ELASTICSEARCH_ONLY.includes(key)));
+    const spec = { name: generated.name, config: { ...config, 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', file } };
+
+    const client = new Kafka({ clientId: 'sink-renames', brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: target!.topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = client.producer();
+    await producer.connect();
+    // As the moodle_predictions generator writes them (generators/datasets/moodle_predictions.schema.ts).
+    await producer.send({ topic: target!.topic, messages: [{ key: '7', value: JSON.stringify({ userid: 7, prediction: 0.82, created_date: 1_700_000_000_000 }) }] });
+    await producer.disconnect();
+
+    const applier = new ConnectApplier(connect.url, { settleMs: 2_000, log: () => undefined });
+    await expect(applier.apply(spec)).resolves.toBe('created');
+    await waitUntil(async () => existsSync(file) && readFileSync(file, 'utf8').trim().length > 0, {
+      what: `1 record written by ${spec.name}`,
+      timeoutMs: 60_000,
+      describe: () => (existsSync(file) ? readFileSync(file, 'utf8') : 'no file yet'),
+    });
+    const line = readFileSync(file, 'utf8').trim();
+    expect(line).toContain('USERID=7');
+    expect(line).toContain('PREDICTION=0.82');
+    expect(line).toContain('CREATED_DATE=1700000000000');
+    expect(line).not.toMatch(/userid|prediction|created_date/);
     await applier.delete(spec.name);
   });
 });
