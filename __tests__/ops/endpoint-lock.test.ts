@@ -13,6 +13,8 @@ import { WaitTimeout } from '../../ops/poll';
 import { TIMEOUTS } from '../../ops/timeouts';
 
 const ENDPOINT = 'http://127.0.0.1:8088';
+/** Tests that start a Node process: on a loaded 2-core machine a start can take seconds. */
+const SPAWNING_TEST_MS = 60_000;
 let dir: string;
 let lines: string[];
 /** Holder processes a test started: killed after each test, so a failing test cannot leave one running. */
@@ -82,14 +84,16 @@ it('waits while another live process holds the turn, and takes it when that proc
   const waiting = withEndpointLock(options(), async () => {
     ran = true;
   });
-  await sleep(300);
+  const waitingLine = `waiting for pid ${holder.pid}, which is applying to ${ENDPOINT} (one at a time)`;
+  // Polled rather than slept: on a loaded machine the first look can take a while.
+  for (let i = 0; i < 200 && !lines.includes(waitingLine); i++) await sleep(50);
+  expect(lines).toContain(waitingLine);
   expect(ran).toBe(false);
-  expect(lines).toContain(`waiting for pid ${holder.pid}, which is applying to ${ENDPOINT} (one at a time)`);
   holder.kill('SIGKILL');
   await waiting;
   expect(ran).toBe(true);
   expect(lines).toContain(`removing ${path}: the apply that held it is no longer running`);
-});
+}, SPAWNING_TEST_MS);
 
 it('lets go of the turn when the work fails', async () => {
   await expect(withEndpointLock(options(), () => Promise.reject(new Error('rejected statement')))).rejects.toThrow('rejected statement');
@@ -108,7 +112,7 @@ it('takes over a turn left by a process that died, and one left half written lon
   const old = new Date(Date.now() - 60_000);
   utimesSync(path, old, old);
   await expect(withEndpointLock(options({ timeoutMs: 200 }), () => Promise.resolve('after empty file'))).resolves.toBe('after empty file');
-});
+}, SPAWNING_TEST_MS);
 
 it('waits for a file without a pid that was just created (its holder is writing it)', async () => {
   writeFileSync(lockPath('ksql', ENDPOINT, dir), '');
