@@ -92,6 +92,13 @@ new_context() {
 }
 CONTEXTS=()
 trap 'rm -rf "${CONTEXTS[@]}"' EXIT
+# link_jars DEST JAR...: the jars into a build context, as hard links where the cache shares the
+# filesystem (no copy of 100-180 MB), else copied.
+link_jars() {
+  local dest=$1
+  shift
+  cp -l "$@" "$dest/" 2>/dev/null || cp "$@" "$dest/"
+}
 BASE_ID="$(docker image inspect --format '{{.Id}}' "$BASE_IMAGE")"
 
 # --- lab-local/mariadb ---------------------------------------------------------------------------
@@ -127,9 +134,7 @@ build_registry() {
   cp "$HERE/common/env-to-properties" "$context/docker/"
   cp "$CA_BUNDLE" "$context/ca-certificates.crt"
   mkdir "$context/jars"
-  # Hard links where the cache shares the filesystem: no 104 MB copy.
-  cp -l "$SCHEMA_REGISTRY_HOME"/jars/*.jar "$SCHEMA_REGISTRY_HOME"/lib/*.jar "$context/jars/" 2>/dev/null ||
-    cp "$SCHEMA_REGISTRY_HOME"/jars/*.jar "$SCHEMA_REGISTRY_HOME"/lib/*.jar "$context/jars/"
+  link_jars "$context/jars" "$SCHEMA_REGISTRY_HOME"/jars/*.jar "$SCHEMA_REGISTRY_HOME"/lib/*.jar
   docker_build "$image" "$hash" "$context"
 }
 
@@ -195,7 +200,7 @@ build_connect() {
   cp "$HERE/common/env-to-properties" "$context/docker/"
   cp "$CA_BUNDLE" "$context/ca-certificates.crt"
   mkdir -p "$context/libs" "$context/standins"
-  cp -l "$KAFKA_LIBS"/*.jar "$context/libs/" 2>/dev/null || cp "$KAFKA_LIBS"/*.jar "$context/libs/"
+  link_jars "$context/libs" "$KAFKA_LIBS"/*.jar
   cp -r "$plugin" "$context/standins/"
   docker_build "$image" "$hash" "$context" --build-arg "STANDIN_ES_VERSION=$es_version"
 }
@@ -218,9 +223,8 @@ build_ksqldb() {
   cp -r "$HERE/ksqldb/docker" "$HERE/ksqldb/bin" "$context/"
   cp "$HERE/common/env-to-properties" "$context/docker/"
   mkdir "$context/jars" "$context/lib"
-  # Hard links where the cache shares the filesystem: no 180 MB copy.
-  cp -l "$KSQLDB_HOME"/jars/*.jar "$context/jars/" 2>/dev/null || cp "$KSQLDB_HOME"/jars/*.jar "$context/jars/"
-  cp -l "$KSQLDB_HOME"/lib/*.jar "$context/lib/" 2>/dev/null || cp "$KSQLDB_HOME"/lib/*.jar "$context/lib/"
+  link_jars "$context/jars" "$KSQLDB_HOME"/jars/*.jar
+  link_jars "$context/lib" "$KSQLDB_HOME"/lib/*.jar
   docker_build "$image" "$hash" "$context"
 }
 
@@ -243,7 +247,7 @@ build_opensearch() {
   cp -r "$HERE/opensearch/docker" "$OPENSEARCH_HOME/classes" "$context/"
   mkdir "$context/config" "$context/lib"
   cp "$HERE/opensearch/config/"* "$OPENSEARCH_HOME/config/"* "$context/config/"
-  cp -l "$OPENSEARCH_HOME"/lib/*.jar "$context/lib/" 2>/dev/null || cp "$OPENSEARCH_HOME"/lib/*.jar "$context/lib/"
+  link_jars "$context/lib" "$OPENSEARCH_HOME"/lib/*.jar
   docker_build "$image" "$hash" "$context"
 }
 
