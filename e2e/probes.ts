@@ -91,11 +91,12 @@ export class KafkaProbe {
   }
 
   /** Writes one record (a value only), acknowledged by the brokers. */
-  async produce(topic: string, value: string): Promise<void> {
+  /** `key`: a compacted topic (a table's) refuses a record without one. */
+  async produce(topic: string, value: string, key?: string): Promise<void> {
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
-      await producer.send({ topic, messages: [{ value }] });
+      await producer.send({ topic, messages: [{ key, value }] });
     } finally {
       await producer.disconnect();
     }

@@ -190,7 +190,8 @@ async function sendBadRecord(expected: ExpectedDeployment, kafka: KafkaProbe): P
   if (!log) return undefined;
   const sentAt = Date.now();
   try {
-    await kafka.produce(log.probe.topic, BAD_RECORD);
+    // Keyed: the probe stream may read a table's compacted topic (payments alone: PAYMENT_STRUCTURING_ALERTS).
+    await kafka.produce(log.probe.topic, BAD_RECORD, 'lab-e2e-bad-record');
   } catch (e) {
     process.stdout.write(`could not send the bad record to ${log.probe.topic}: ${(e as Error).message}\n`);
     return undefined;

@@ -8,10 +8,13 @@
  * appliers therefore take turns: a lock file, created exclusively, that names its holder's pid.
  *
  * A holder that died (a deploy stopped with Ctrl-C) leaves its file behind; a waiter that finds
- * its pid gone removes it. Two waiters may both do so at the same moment and then both run: the
- * lock makes fencing rare, and the applier's retry on a fenced statement stays the backstop. A live
- * holder is bounded by its own timeouts, so waiting for it ends; the wait has a bound of its own
- * all the same, naming the holder and the file.
+ * its pid gone removes it, but only if the file still names that pid. A waiter that read the pid of
+ * a holder which then let go and exited must not remove the file the next holder has since created:
+ * CI saw exactly that (the holder's process ends as soon as its statement ran), and the two applies
+ * then in their turn at once fenced each other until one gave up. Two waiters that remove the same
+ * dead holder's file can still both run; the applier's retry on a fenced statement stays the
+ * backstop. A live holder is bounded by its own timeouts, so waiting for it ends; the wait has a
+ * bound of its own all the same, naming the holder and the file.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -32,6 +35,8 @@ export interface EndpointLockOptions {
   readonly log: (line: string) => void;
   /** Where the lock files live; the system's temporary folder unless a test passes another. */
   readonly dir?: string;
+  /** Whether a holder's process runs; tests pass their own to reproduce a race. */
+  readonly isAlive?: (pid: number) => boolean;
 }
 
 /** The lock file of one tool and endpoint. */
@@ -57,17 +62,38 @@ export function processAlive(pid: number): boolean {
 /** A file without a pid this old was left by a process that died while writing it. */
 const HALF_WRITTEN_MS = 10_000;
 
-/** Who holds the lock: a pid, 'gone' (no file), or 'unknown' (a file without a pid, being written). */
-async function holderOf(path: string): Promise<number | 'gone' | 'unknown' | 'dead'> {
+/** The lock file's text and age; undefined when there is none. */
+async function readLock(path: string): Promise<{ readonly text: string; readonly ageMs: number } | undefined> {
   try {
     const [text, stat] = await Promise.all([fs.readFile(path, 'utf8'), fs.stat(path)]);
-    const pid = Number.parseInt(text.trim(), 10);
-    if (Number.isInteger(pid) && pid > 0) return processAlive(pid) ? pid : 'dead';
-    return Date.now() - stat.mtimeMs > HALF_WRITTEN_MS ? 'dead' : 'unknown';
+    return { text, ageMs: Date.now() - stat.mtimeMs };
   } catch (e) {
-    if (errorCode(e) === 'ENOENT') return 'gone';
+    if (errorCode(e) === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+type Holder = { readonly state: 'gone' | 'unknown' } | { readonly state: 'alive'; readonly pid: number } | { readonly state: 'dead'; readonly text: string };
+
+/** Who holds the lock: a live pid, none (no file), 'unknown' (a file without a pid, being written), or a dead holder's file. */
+async function holderOf(path: string, isAlive: (pid: number) => boolean): Promise<Holder> {
+  const lock = await readLock(path);
+  if (!lock) return { state: 'gone' };
+  const pid = Number.parseInt(lock.text.trim(), 10);
+  if (Number.isInteger(pid) && pid > 0) return isAlive(pid) ? { state: 'alive', pid } : { state: 'dead', text: lock.text };
+  return lock.ageMs > HALF_WRITTEN_MS ? { state: 'dead', text: lock.text } : { state: 'unknown' };
+}
+
+/**
+ * Removes a dead holder's file if it still holds what was read: by now its holder may have let go
+ * and the next one created the file anew. (The window left, between this read and the removal, is
+ * two system calls long instead of a liveness check and a scheduling delay.)
+ */
+async function removeIfUnchanged(path: string, text: string): Promise<boolean> {
+  const now = await readLock(path);
+  if (now?.text !== text) return false;
+  await fs.rm(path, { force: true });
+  return true;
 }
 
 /** Creates the file if nobody holds it; true when this process now holds it. */
@@ -84,24 +110,25 @@ async function tryCreate(path: string): Promise<boolean> {
 /** Waits for the lock, runs `work`, and lets go of the lock whatever `work` did. */
 export async function withEndpointLock<T>(options: EndpointLockOptions, work: () => Promise<T>): Promise<T> {
   const path = lockPath(options.tool, options.endpoint, options.dir);
+  const isAlive = options.isAlive ?? processAlive;
   const deadline = Date.now() + options.timeoutMs;
   let waitingFor: number | undefined;
   for (;;) {
     if (await tryCreate(path)) break;
-    const holder = await holderOf(path);
-    if (holder === 'gone') continue;
-    if (holder === 'dead') {
-      options.log(`removing ${path}: the apply that held it is no longer running`);
-      await fs.rm(path, { force: true });
+    const holder = await holderOf(path, isAlive);
+    if (holder.state === 'gone') continue;
+    if (holder.state === 'dead') {
+      if (await removeIfUnchanged(path, holder.text)) options.log(`removed ${path}: the apply that held it is no longer running`);
       continue;
     }
-    if (holder !== 'unknown' && holder !== waitingFor) {
-      options.log(`waiting for pid ${holder}, which is applying to ${options.endpoint} (one at a time)`);
-      waitingFor = holder;
+    if (holder.state === 'alive' && holder.pid !== waitingFor) {
+      options.log(`waiting for pid ${holder.pid}, which is applying to ${options.endpoint} (one at a time)`);
+      waitingFor = holder.pid;
     }
     if (Date.now() + options.pollMs > deadline) {
+      const who = holder.state === 'alive' ? `pid ${holder.pid}` : 'a holder still writing its pid';
       throw new WaitTimeout(
-        `another apply to ${options.endpoint} (pid ${holder}) held ${path} for ${options.timeoutMs / 1000}s`,
+        `another apply to ${options.endpoint} (${who}) held ${path} for ${options.timeoutMs / 1000}s`,
         timeoutFix(`check whether that process still makes progress; remove ${path} if it is not one of this stack's applies`, options.setting, options.timeoutMs),
       );
     }

@@ -33,6 +33,11 @@ export interface PollOptions {
   readonly timedOut: (last: string, seconds: number) => string;
   /** What to check when the wait ran out; the advice to raise the setting is appended. */
   readonly fix: string;
+  /**
+   * Sleep a random 0.5 to 1.5 intervals instead of one: two clients that collide and retry after the
+   * same fixed interval collide again, every time.
+   */
+  readonly jitter?: boolean;
 }
 
 /** A wait ran out. Appliers turn it into an ApplyError that names their object. */
@@ -62,9 +67,10 @@ export async function poll<T>(attempt: () => Promise<Attempt<T>>, options: PollO
   for (;;) {
     const result = await attempt();
     if (result.done) return result.value;
-    if (Date.now() + options.intervalMs > deadline) {
+    const wait = options.jitter ? Math.round(options.intervalMs * (0.5 + Math.random())) : options.intervalMs;
+    if (Date.now() + wait > deadline) {
       throw new WaitTimeout(options.timedOut(result.last, options.timeoutMs / 1000), timeoutFix(options.fix, options.setting, options.timeoutMs));
     }
-    await sleep(options.intervalMs);
+    await sleep(wait);
   }
 }

@@ -71,9 +71,11 @@ export class KsqlDbStandin implements StandinHandler {
   /**
    * Command requests (CREATE, DROP, TERMINATE, INSERT) answered 500 ProducerFencedException without
    * running, as the real ksqlDB answers a statement whose command-topic transaction another request
-   * fenced (Infinity: always).
+   * fenced (Infinity: always). The answers alternate between the two messages the real one gives: a
+   * fenced send's, then a fenced commit's.
    */
   fencedCommandRequests = 0;
+  private fencedAnswers = 0;
   /** Status polls a new command stays QUEUED for before it finishes; Infinity never finishes. */
   pendingPolls = 0;
   /** CREATE OR REPLACE of these names fails as an incompatible upgrade. */
@@ -144,11 +146,11 @@ export class KsqlDbStandin implements StandinHandler {
       const isCommand = splitStatements(body.ksql).some((st) => /^\s*(CREATE|DROP|TERMINATE|INSERT)\b/i.test(st));
       if (isCommand && this.fencedCommandRequests > 0) {
         this.fencedCommandRequests--;
-        return send(500, {
-          '@type': 'generic_error',
-          error_code: 50000,
-          message: "Producer with transactionalId 'default_' and (producerId=1, epoch=1) has been fenced by another producer with the same transactionalId",
-        });
+        const message =
+          this.fencedAnswers++ % 2 === 0
+            ? "Producer with transactionalId 'default_' and (producerId=1, epoch=1) has been fenced by another producer with the same transactionalId"
+            : 'There is a newer producer with the same transactionalId which fences the current one.';
+        return send(500, { '@type': 'generic_error', error_code: 50000, message });
       }
       if (body.commandSequenceNumber !== undefined && body.commandSequenceNumber > this.sequence) {
         return send(503, { '@type': 'generic_error', error_code: 50301, message: `Timed out waiting for command ${body.commandSequenceNumber}` });

@@ -92,7 +92,7 @@ it('waits while another live process holds the turn, and takes it when that proc
   holder.kill('SIGKILL');
   await waiting;
   expect(ran).toBe(true);
-  expect(lines).toContain(`removing ${path}: the apply that held it is no longer running`);
+  expect(lines).toContain(`removed ${path}: the apply that held it is no longer running`);
 }, SPAWNING_TEST_MS);
 
 it('lets go of the turn when the work fails', async () => {
@@ -113,6 +113,30 @@ it('takes over a turn left by a process that died, and one left half written lon
   utimesSync(path, old, old);
   await expect(withEndpointLock(options({ timeoutMs: 200 }), () => Promise.resolve('after empty file'))).resolves.toBe('after empty file');
 }, SPAWNING_TEST_MS);
+
+it('does not remove the next holder\'s file when the holder it read let go and exited meanwhile', async () => {
+  // The race CI hit: a waiter reads holder A's pid; A lets go and its process ends; C takes the turn;
+  // the waiter then finds A dead. Removing the file now would remove C's turn and run beside C.
+  const path = lockPath('ksql', ENDPOINT, dir);
+  const A = 1_000_001;
+  const C = 1_000_002;
+  writeFileSync(path, `${A}\n`);
+  let cHolds = false;
+  const isAlive = (pid: number): boolean => {
+    if (pid === A && !cHolds) {
+      rmSync(path);
+      writeFileSync(path, `${C}\n`, { flag: 'wx' });
+      cHolds = true;
+      return false;
+    }
+    return pid === C;
+  };
+  const err: unknown = await withEndpointLock(options({ timeoutMs: 150, isAlive }), () => Promise.resolve('ran beside C')).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(WaitTimeout);
+  expect((err as Error).message).toContain(`(pid ${C})`);
+  expect(lines).toContain(`waiting for pid ${C}, which is applying to ${ENDPOINT} (one at a time)`);
+  expect(lines.filter((l) => l.startsWith('removed'))).toEqual([]);
+});
 
 it('waits for a file without a pid that was just created (its holder is writing it)', async () => {
   writeFileSync(lockPath('ksql', ENDPOINT, dir), '');

@@ -210,6 +210,7 @@ export class KsqlRestClient {
       'commandTimeoutMs',
       "another client kept writing to its command topic at the same time (this stack's applies take turns, so it was another one); stop it, or wait until it is done and apply again",
       caughtUp,
+      true,
     );
     if (res.status === 200 && Array.isArray(res.body)) {
       const entities = res.body as KsqlEntity[];
@@ -241,6 +242,7 @@ export class KsqlRestClient {
     limit: 'startupTimeoutMs' | 'commandTimeoutMs',
     fix: string,
     send: () => Promise<HttpResult>,
+    jitter = false,
   ): Promise<HttpResult> {
     return poll(
       async () => {
@@ -258,6 +260,7 @@ export class KsqlRestClient {
         since,
         timedOut: (last, seconds) => `ksqlDB kept answering ${last} for ${seconds}s`,
         fix,
+        jitter,
       },
     );
   }
@@ -341,11 +344,14 @@ type TransientError = (status: number, message: string) => boolean;
 /**
  * ksqlDB writes each statement to its command topic in a transaction whose id is the service id, so
  * two requests at once fence each other: the loser answers 500 with Kafka's ProducerFencedException
- * ("Producer with transactionalId '<id>' ... has been fenced by another producer with the same
- * transactionalId") and its statement is not written. Seen with the real ksqlDB 7.9.9 when Terraform
- * created independent statements in parallel.
+ * and its statement is not written (the transaction never committed). The message depends on the
+ * call that was fenced: a send gives "Producer with transactionalId '<id>' ... has been fenced by
+ * another producer with the same transactionalId", the commit "There is a newer producer with the
+ * same transactionalId which fences the current one". Both seen with the real ksqlDB 7.9.9 in CI.
  */
-export const concurrentCommandFenced: TransientError = (status, message) => status === 500 && /has been fenced by another producer with the same transactionalId/.test(message);
+const FENCED_MESSAGES = [/has been fenced by another producer with the same transactionalId/, /There is a newer producer with the same transactionalId which fences the current one/];
+
+export const concurrentCommandFenced: TransientError = (status, message) => status === 500 && FENCED_MESSAGES.some((m) => m.test(message));
 
 function errorBody(res: HttpResult): KsqlErrorBody {
   return (typeof res.body === 'object' && res.body !== null ? res.body : {}) as KsqlErrorBody;
