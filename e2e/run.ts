@@ -22,6 +22,7 @@ import { grafanaLeftover } from './grafana-checks';
 import { clearLeftovers, leftovers } from './leftovers';
 import { idleStats } from './stats';
 import { errorBlocks, runTee, type TeeResult } from './tf-output';
+import { criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport } from './apply-timeline';
 
 const ROOT = join(__dirname, '..');
 const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
@@ -277,6 +278,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   let deployed = false;
   // Why the run failed, repeated after the destroy's output so the end of a CI log shows it.
   const reasons: string[] = [];
+  // The apply's and the destroy's critical paths, repeated in the summary at the end.
+  const criticalPaths: string[] = [];
+  let dependencies = new Map<string, Set<string>>();
   const tfTee = (args: readonly string[]): Promise<TeeResult> => runTee(cli.binary, args, cli.env, STACK_DIR);
   try {
     if (!process.env.LAB_PROJECT) {
@@ -292,11 +296,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       const changes = pinProvidersToMirror(cli.toolchain);
       if (changes.length) process.stdout.write(`provider pins moved to the offline mirror: ${changes.join(', ')}\n`);
     }
-    const expected = expectedDeployment(JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>, config);
+    const synthesized = JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
+    const expected = expectedDeployment(synthesized, config);
+    dependencies = resourceDependencies(synthesized);
     phases.run('init', () => must(tf(['init', '-input=false', '-no-color']), `${cli.binary} init`));
     deployed = true;
     await phases.runAsync('deploy (apply)', async () => {
       const apply = await tfTee(['apply', '-auto-approve', '-input=false', '-no-color']);
+      const spans = resourceSpans(apply.lines);
+      process.stdout.write(`\n${timelineReport('Apply timeline', spans, dependencies)}\n`);
+      criticalPaths.push(`apply: ${criticalPathLine(spans, dependencies)}`);
       if (apply.status !== 0) {
         const errors = errorBlocks(apply.output);
         reasons.push(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal})${errors.length ? ':' : ', with no Error block in its output'}`, ...errors);
@@ -338,6 +347,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (deployed && !options.keep) {
       await phases.runAsync('destroy', async () => {
         const r = await tfTee(['destroy', '-auto-approve', '-input=false', '-no-color']);
+        const spans = resourceSpans(r.lines);
+        process.stdout.write(`\n${timelineReport('Destroy timeline', spans, reversed(dependencies))}\n`);
+        criticalPaths.push(`destroy: ${criticalPathLine(spans, reversed(dependencies))}`);
         if (r.status !== 0) {
           ok = false;
           process.stderr.write(`${cli.binary} destroy failed (exit ${r.status ?? r.signal})\n`);
@@ -354,6 +366,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (external) await external.stop();
     process.stdout.write(`\nPhases: ${phases.times.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ')}\n`);
+    if (criticalPaths.length) process.stdout.write(`Critical paths (resource, its own time):\n${criticalPaths.map((p) => `  ${p}`).join('\n')}\n`);
   }
   if (!ok && reasons.length) process.stdout.write(`\nWhy the rehearsal failed:\n${reasons.join('\n')}\n`);
   process.stdout.write(ok ? '\nE2E PASSED\n' : '\nE2E FAILED\n');

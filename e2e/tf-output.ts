@@ -4,11 +4,29 @@
  * the destroy that follows a failed apply prints hundreds of lines after the error.
  */
 import { spawn } from 'node:child_process';
+import type { TimedLine } from './apply-timeline';
 
 export interface TeeResult {
   readonly status: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly output: string;
+  /** Its standard output's lines, each with when it was read (the apply timeline's clock). */
+  readonly lines: readonly TimedLine[];
+}
+
+/** Splits a stream into lines as they arrive, stamping each with the time its end was read. */
+function lineClock(startedAt: number): { readonly feed: (chunk: Buffer) => void; readonly end: () => TimedLine[] } {
+  const lines: TimedLine[] = [];
+  let partial = '';
+  return {
+    feed: (chunk) => {
+      const parts = (partial + chunk.toString('utf8')).split('\n');
+      partial = parts.pop() ?? '';
+      const atMs = Date.now() - startedAt;
+      for (const line of parts) lines.push({ atMs, line: line.replace(/\r$/, '') });
+    },
+    end: () => (partial ? [...lines, { atMs: Date.now() - startedAt, line: partial }] : lines),
+  };
 }
 
 /** Runs the program, copying its stdout and stderr through while keeping both (interleaved). */
@@ -16,8 +34,10 @@ export function runTee(program: string, args: readonly string[], env: NodeJS.Pro
   return new Promise((resolve, reject) => {
     const child = spawn(program, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
+    const clock = lineClock(Date.now());
     child.stdout.on('data', (c: Buffer) => {
       chunks.push(c);
+      clock.feed(c);
       process.stdout.write(c);
     });
     child.stderr.on('data', (c: Buffer) => {
@@ -25,7 +45,7 @@ export function runTee(program: string, args: readonly string[], env: NodeJS.Pro
       process.stderr.write(c);
     });
     child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, output: Buffer.concat(chunks).toString('utf8') }));
+    child.on('close', (status, signal) => resolve({ status, signal, output: Buffer.concat(chunks).toString('utf8'), lines: clock.end() }));
   });
 }
 

@@ -58,4 +58,11 @@ describe('runTee', () => {
     expect(r.output).toContain('out\n');
     expect(errorBlocks(r.output)).toEqual(['Error: bad']);
   });
+
+  it('stamps each stdout line with when it was read, a line split across writes included', async () => {
+    const script = 'process.stdout.write("a: Creating...\\nb: Crea"); setTimeout(() => process.stdout.write("ting...\\nlast"), 300);';
+    const r = await runTee(process.execPath, ['-e', script], process.env, process.cwd());
+    expect(r.lines.map((l) => l.line)).toEqual(['a: Creating...', 'b: Creating...', 'last']);
+    expect(r.lines[1].atMs - r.lines[0].atMs).toBeGreaterThanOrEqual(250);
+  });
 });
