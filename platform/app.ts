@@ -7,6 +7,7 @@ import type { KafkaConnection } from './kafka-connection';
 import type { SchemaRegistry } from './schema-registry';
 import { Service, type HttpEndpoints, type ServiceContext } from './service';
 import { LocalImage } from './local-image';
+import { healthFileCheck, httpStatusCheck } from './app-healthchecks';
 
 /** What the app image is built from (the project's Dockerfile); a change to any of it rebuilds. */
 export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'generators', 'payments', 'lib/json-text-scan.ts'];
@@ -111,7 +112,7 @@ export class Generator extends Construct {
       env: { ...kafkaClientEnv(props.kafka), NODE_OPTIONS: `--max-old-space-size=${generatorHeapMb(props.memoryMb)}`, ...props.env },
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
       after: [...props.topics, ...(props.kafka.accessGranted ?? [])],
-      healthCheck: { test: ['CMD', 'node', 'dist/generators/healthcheck.js', HEALTH_FILE, '30'], startPeriodSeconds: 20 },
+      healthCheck: { test: healthFileCheck(HEALTH_FILE, 30), startPeriodSeconds: 20 },
     });
   }
 }
@@ -155,7 +156,7 @@ export class PaymentsApi extends Construct implements HttpEndpoints {
       dependsOn: [...props.kafka.brokers, props.schemaRegistry.service],
       after: [...props.topics, ...(props.kafka.accessGranted ?? [])],
       healthCheck: {
-        test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${PAYMENTS_API_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+        test: httpStatusCheck(PAYMENTS_API_PORT, '/healthz'),
         startPeriodSeconds: 15,
       },
     });

@@ -1,23 +1,5 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { checkHealthFile } from '../../generators/healthcheck';
 import { kafkaConfig, parseBrokers } from '../../generators/kafka-config';
 import { parseDatabaseUrl } from '../../generators/sinks/database-sink';
-
-describe('health file check', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-health-'));
-
-  it('is healthy while the file is younger than the limit, unhealthy after, and without the file', () => {
-    const file = join(dir, 'healthy');
-    writeFileSync(file, 'x');
-    expect(checkHealthFile(file, 30).healthy).toBe(true);
-    const old = (Date.now() - 31_000) / 1000;
-    utimesSync(file, old, old);
-    expect(checkHealthFile(file, 30)).toEqual({ healthy: false, reason: expect.stringMatching(/is 3\d\.\d s old \(limit 30 s\): sends are stuck or failed$/) });
-    expect(checkHealthFile(join(dir, 'missing'), 30)).toEqual({ healthy: false, reason: `${join(dir, 'missing')} does not exist: the generator has not delivered yet` });
-  });
-});
 
 describe('database URL', () => {
   it('reads user, URL-encoded password, host, port and database', () => {
