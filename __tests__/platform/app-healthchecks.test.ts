@@ -4,7 +4,6 @@
  * (the app image has bash 5.2 too) against a health file the generator's own writer wrote and a
  * local HTTP server.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,24 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { healthFileLine, startHealthFile } from '../../generators/runtime/health';
 import { healthFileCheck, httpStatusCheck } from '../../platform/app-healthchecks';
+import { runHealthCheck } from '../../integration/support/health-check';
 
-/** Runs a check as Docker would, without blocking this process (the HTTP server under test lives in it). */
-function run(check: string[]): Promise<{ code: number | null; output: string }> {
-  const [kind, program, ...args] = check;
-  expect(kind).toBe('CMD');
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    // Docker ends a check after the container's health check timeout (10 s); so does this test.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: output.trim() });
-    });
-  });
+/** The check's exit status and its output, trimmed. */
+async function run(check: string[]): Promise<{ code: number | null; output: string }> {
+  const { code, output } = await runHealthCheck(check);
+  return { code, output: output.trim() };
 }
 
 let dir: string;

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { kafkaHealthCheck } from '../../platform/kafka-healthcheck';
 import { type LocalKafka, startKafka } from '../support/kafka';
 import { freePort } from '../support/ports';
+import { runHealthCheck } from '../support/health-check';
 
 /**
  * The broker's Docker health check, the very command the stack synthesizes (['CMD', 'bash', '-c',
@@ -11,23 +11,7 @@ import { freePort } from '../support/ports';
  * host's broker stands in for the container's INTERNAL listener, which the check reaches on
  * 127.0.0.1 inside the container in the same way.
  */
-function runHealthCheck(port: number): Promise<{ code: number | null; output: string }> {
-  const [kind, command, ...args] = kafkaHealthCheck(port);
-  expect(kind).toBe('CMD');
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    // Docker kills a check after the container's health check timeout (10 s); so does this test.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const runKafkaCheck = (port: number): ReturnType<typeof runHealthCheck> => runHealthCheck(kafkaHealthCheck(port));
 
 describe('Kafka health check (bash /dev/tcp ApiVersions probe)', () => {
   let kafka: LocalKafka;
@@ -41,16 +25,16 @@ describe('Kafka health check (bash /dev/tcp ApiVersions probe)', () => {
   });
 
   it('succeeds against a running broker', async () => {
-    expect(await runHealthCheck(kafka.port)).toEqual({ code: 0, output: '' });
+    expect(await runKafkaCheck(kafka.port)).toEqual({ code: 0, output: '' });
   });
 
   it('succeeds on every run, not once: the broker keeps answering repeated probes', async () => {
-    for (let i = 0; i < 5; i++) expect((await runHealthCheck(kafka.port)).code).toBe(0);
+    for (let i = 0; i < 5; i++) expect((await runKafkaCheck(kafka.port)).code).toBe(0);
   });
 
   it('fails against a closed port', async () => {
     const port = await freePort();
-    expect((await runHealthCheck(port)).code).toBe(1);
+    expect((await runKafkaCheck(port)).code).toBe(1);
   });
 
   describe('against a listener that is not Kafka (an HTTP server)', () => {
@@ -73,13 +57,13 @@ describe('Kafka health check (bash /dev/tcp ApiVersions probe)', () => {
 
     it('fails', async () => {
       const { port } = http.address() as AddressInfo;
-      expect((await runHealthCheck(port)).code).toBe(1);
+      expect((await runKafkaCheck(port)).code).toBe(1);
       expect(requests).toBe(0);
     });
   });
 
   it('fails once the broker is stopped', async () => {
     await kafka.stop();
-    expect((await runHealthCheck(kafka.port)).code).toBe(1);
+    expect((await runKafkaCheck(kafka.port)).code).toBe(1);
   });
 });
