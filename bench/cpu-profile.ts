@@ -30,20 +30,24 @@ const isLoader = (f: Frame): boolean => f.url.startsWith('node:internal/modules/
 /** Native frames and Node's own non-loader modules (fs, path) work for whichever frame called them. */
 const isNeutral = (f: Frame): boolean => f.url === '' || (f.url.startsWith('node:') && !isLoader(f));
 
-/** The part one sample belongs to; `stack` runs from the root to the sampled frame. */
+/**
+ * The part one sample belongs to; `stack` runs from the root to the sampled frame. Stack
+ * formatting counts wherever it is called from (it calls nothing of ours). Otherwise the innermost
+ * frame that is not neutral says who is working: the compiler, the loader, the hook, or code. Not
+ * any frame: a require hook (ts-node's, ours) is below every module's top-level code and everything
+ * that code runs, the whole synth included.
+ */
 export function partOf(stack: readonly Frame[]): Part | undefined {
   const leaf = stack[stack.length - 1];
   if (leaf.functionName === '(idle)') return undefined;
   if (leaf.functionName === '(garbage collector)') return 'garbage collection';
   if (leaf.functionName === '(program)') return 'V8 and native, outside JavaScript';
-  if (stack.some((f) => /[\\/]node_modules[\\/](typescript|ts-node)[\\/]/.test(f.url))) return 'transpile (TypeScript compiler, ts-node)';
-  if (stack.some((f) => /prepareStackTrace/i.test(f.functionName) || f.url.startsWith('node:internal/source_map/') || /[\\/]source-map-support[\\/]/.test(f.url))) {
-    return 'stack traces (formatting, source maps)';
-  }
-  // The innermost frame that is not neutral says who is working: the loader, the hook, or code.
+  if (stack.some((f) => /prepareStackTrace/i.test(f.functionName) || f.url.startsWith('node:internal/source_map/'))) return 'stack traces (formatting, source maps)';
   for (let i = stack.length - 1; i >= 0; i--) {
     const frame = stack[i];
     if (isNeutral(frame)) continue;
+    if (/[\\/]node_modules[\\/](typescript|ts-node)[\\/]/.test(frame.url)) return 'transpile (TypeScript compiler, ts-node)';
+    if (/[\\/]source-map-support[\\/]/.test(frame.url)) return 'stack traces (formatting, source maps)';
     if (isLoader(frame)) return 'module loading (resolve, read, compile)';
     if (/[\\/]scripts[\\/]ts-cache\.js$/.test(frame.url)) return 'transpile cache (hook lookups)';
     break;

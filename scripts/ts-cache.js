@@ -209,7 +209,8 @@ function formatFrame(site) {
  * every frame.
  */
 if (!process.sourceMapsEnabled) {
-  Error.prepareStackTrace = (error, callSites) => {
+  // A named function, so that a CPU profile shows the time spent here as stack formatting.
+  Error.prepareStackTrace = function prepareStackTrace(error, callSites) {
     let header;
     try {
       header = Error.prototype.toString.call(error);

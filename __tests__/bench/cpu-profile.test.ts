@@ -15,6 +15,14 @@ describe('partOf', () => {
     );
   });
 
+  it('gives code run from a require hook to the code, not to the hook', () => {
+    const tsNode = f('require.extensions.<computed>', `${ROOT}/node_modules/ts-node/dist/index.js`);
+    expect(partOf([f('(root)'), tsNode, main, buildApp, f('Construct', `${ROOT}/node_modules/constructs/lib/construct.js`)])).toBe('construct tree (buildApp)');
+    expect(partOf([f('(root)'), tsNode, main, loader, tsNode, f('compile', `${ROOT}/node_modules/ts-node/dist/index.js`), f('')])).toBe('transpile (TypeScript compiler, ts-node)');
+    const hook = f('require.extensions..ts', `${ROOT}/scripts/ts-cache.js`);
+    expect(partOf([f('(root)'), hook, main, synth, f('stringify')])).toBe('synth: resolve, validate, write JSON (app.synth)');
+  });
+
   it('puts stack formatting and source maps apart, wherever they are called from', () => {
     expect(partOf([main, buildApp, f('captureStackTrace', `${ROOT}/node_modules/cdktf/lib/tokens/private/stack-trace.js`), f('prepareStackTraceWithSourceMaps', 'node:internal/source_map/prepare_stack_trace')])).toBe(
       'stack traces (formatting, source maps)',
