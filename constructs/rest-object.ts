@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { RUN_TYPESCRIPT } from '../lib/run-typescript';
 import { TerraformData } from './terraform-data';
 
 /**
@@ -44,9 +45,12 @@ export interface RestObjectProps {
  */
 export const PROJECT_ROOT_FROM_STACK = '${path.module}/../../..';
 
-/** Runs an ops CLI through ts-node without type-checking: the project's own tests type-check it. */
+/**
+ * Runs an ops CLI from its TypeScript without type-checking (the project's own tests type-check
+ * it), under the transpile cache: ten appliers starting at once do not each compile the sources.
+ */
 export function opsCommand(tool: RestTool, verb: 'apply' | 'delete'): string {
-  return `node --require ts-node/register/transpile-only ops/${tool}/cli.ts ${verb}`;
+  return `${RUN_TYPESCRIPT} ops/${tool}/cli.ts ${verb}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  * rest the same way for all: the exit codes, the --help text, the timeouts from the environment,
  * and the destroy rule that a delete whose service is gone succeeds.
  */
+import { RUN_TYPESCRIPT } from '../lib/run-typescript';
 import { readObjectEnv } from './object-env';
 import { goneMessage, serviceGone } from './service-gone';
 import { allTimeoutSettings, formatSetting, readSetting, readTimeouts, TIMEOUTS, type OpsTool, type Timeouts } from './timeouts';
@@ -52,7 +53,7 @@ export function helpText<T extends OpsTool, Spec>(cli: ObjectCli<T, Spec>): stri
   const width = Math.max(...timeouts.map((t) => t.env.length), 'OBJECT_ENDPOINT'.length);
   const row = (name: string, text: string): string => `  ${name.padEnd(width)}  ${text}`;
   return [
-    `usage: node --require ts-node/register/transpile-only ${script(cli.tool)} apply|delete|--help`,
+    `usage: ${RUN_TYPESCRIPT} ${script(cli.tool)} apply|delete|--help`,
     '',
     `Applies or deletes ${cli.object} in ${cli.service}. The stack's provisioners run it on`,
     '`cdktf deploy` (apply) and `cdktf destroy` (delete); run it by hand to retry one object.',

@@ -129,7 +129,7 @@ describe.each([
   it('--help describes the verbs, the environment and every timeout of the tool with its default, and exits 0', async () => {
     const { code, stdout, stderr } = await callMain(main, ['--help'], {});
     expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toContain(`usage: node --require ts-node/register/transpile-only ops/${tool}/cli.ts apply|delete|--help`);
+    expect(stdout).toContain(`usage: node --require ./scripts/ts-cache.js ops/${tool}/cli.ts apply|delete|--help`);
     expect(stdout).toMatch(/^ {2}apply +\S/m);
     expect(stdout).toMatch(/^ {2}delete +\S.*the delete succeeds at once/m);
     expect(stdout).toMatch(/^ {2}OBJECT_ENDPOINT +\S/m);
