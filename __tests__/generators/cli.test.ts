@@ -111,6 +111,8 @@ describe('lab-generate CLI', () => {
         if (stdout.includes('\n')) resolveFirst();
       }),
     );
+    // Written beside and renamed into place, so it may land just after the first record.
+    for (let i = 0; i < 100 && !existsSync(healthFile); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(healthFile)).toBe(true);
     const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
     child.kill('SIGTERM');
