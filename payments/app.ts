@@ -11,7 +11,7 @@ import { SchemaRegistryError } from '../generators/formats/registry-client';
 import { AckTimeoutError, BatcherClosedError, type OutgoingRecord } from './batcher';
 import type { PaymentEndpoint } from './endpoints';
 import { BadRequest, ClientGone, parseJson, PayloadTooLarge, readBody, requireDeclaredLengthWithin, requireJsonContentType, send, UnsupportedMediaType } from './http';
-import { fingerprintOf, type IdempotencyStore, type StoredAnswer } from './idempotency';
+import { fingerprintOf, type FingerprintPart, type IdempotencyStore, type StoredAnswer } from './idempotency';
 import { KafkaUnavailableError } from './kafka-sender';
 import type { SchemasStatus } from './schemas';
 import { INTEGER_FIELDS, validatePayment, type CreatedAtWindow } from './validation';
@@ -55,13 +55,17 @@ const MAY_BE_WRITTEN =
   'The payment may still be written. Retry with the same body (same id): within the idempotency window the API answers ' +
   "the first request's outcome instead of writing the payment twice.";
 
+const FIELD_NAMES = paymentsSchema.fields.map((field) => field.name);
+
 /**
  * The fields that identify what a client asked for, in schema order: the id in its canonical
- * (lower-case) form, the others as sent, so an omitted created_at stays omitted.
+ * (lower-case) form, the others as sent (the validated record holds them as sent), except that
+ * an omitted created_at stays omitted instead of the time the server stamped.
  */
-function requestFingerprint(endpoint: PaymentEndpoint, body: unknown, id: string): string {
-  const fields: Readonly<Record<string, unknown>> = { ...(body as Readonly<Record<string, unknown>>), id };
-  return fingerprintOf([endpoint.path, ...paymentsSchema.fields.map((field) => fields[field.name] ?? null)]);
+function requestFingerprint(endpoint: PaymentEndpoint, payment: DatasetRecord, createdAtSent: boolean): string {
+  const parts: FingerprintPart[] = [endpoint.path];
+  for (const name of FIELD_NAMES) parts.push(name === 'created_at' && !createdAtSent ? null : (payment[name] ?? null));
+  return fingerprintOf(parts);
 }
 
 export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
@@ -118,7 +122,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
     if (!checked.ok) throw new BadRequest(checked.field, checked.message);
     const payment = checked.record;
     const id = payment.id as string;
-    const fingerprint = requestFingerprint(endpoint, body, id);
+    const fingerprint = requestFingerprint(endpoint, payment, (body as Readonly<Record<string, unknown>>).created_at !== undefined);
     const known = deps.idempotency.lookup(id);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) {
