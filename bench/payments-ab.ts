@@ -104,7 +104,7 @@ export interface Pair {
 export function formatPairTable(pairs: readonly Pair[], formats: readonly string[], rate: number): string {
   const header = [
     'pair (first ran)',
-    ...formats.map((format) => `${format} max / bare: A, B (A/B)`),
+    ...formats.map((format) => `${format} max / bare: A, B (A/B); server CPU µs/request A, B`),
     `${rate}/s p50 ms: A, B`,
     `${rate}/s p99 ms: A, B`,
     `${rate}/s achieved: A, B`,
@@ -116,7 +116,8 @@ export function formatPairTable(pairs: readonly Pair[], formats: readonly string
     const cells = formats.map((format) => {
       const [ra, rb] = [ratioToBare(a, `${format} max`), ratioToBare(b, `${format} max`)];
       perFormat.get(format)?.push(ra / rb);
-      return `${fixed(ra, 2)}, ${fixed(rb, 2)} (${fixed(ra / rb, 2)})`;
+      const [ca, cb] = [rowOf(a, `${format} max`)?.cpuUsPerRequest, rowOf(b, `${format} max`)?.cpuUsPerRequest];
+      return `${fixed(ra, 2)}, ${fixed(rb, 2)} (${fixed(ra / rb, 2)}); ${fixed(ca, 0)}, ${fixed(cb, 0)}`;
     });
     const [fa, fb] = [rowOf(a, 'api rate')?.result, rowOf(b, 'api rate')?.result];
     const loads = [a.loadBefore[0], a.loadAfter[0], b.loadBefore[0], b.loadAfter[0]];

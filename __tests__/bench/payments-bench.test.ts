@@ -50,7 +50,7 @@ const result = (requestsPerSecond: number, p50 = 1, p99 = 2): LoadResult => ({
   requestsPerSecond,
   latencyMs: { p50, p95: p99, p99, max: p99, mean: p50 },
 });
-const row = (key: string, rps: number, p50?: number, p99?: number): BenchRow => ({ key, label: key, result: result(rps, p50, p99), cpuUsPerRequest: undefined });
+const row = (key: string, rps: number, p50?: number, p99?: number): BenchRow => ({ key, label: key, result: result(rps, p50, p99), cpuUsPerRequest: key === 'json max' ? rps / 100 : undefined });
 const run = (name: string, bare: number, json: number, rateP50: number): BuildRun => ({
   build: { name, root: '/' },
   rows: [row('bare max', bare), row('json max', json), row('api rate', 5_000, rateP50, 40)],
@@ -67,8 +67,8 @@ describe('the A/B pair table', () => {
     ];
     expect(ratioToBare(pairs[0].a, 'json max')).toBeCloseTo(0.9);
     const table = formatPairTable(pairs, ['json'], 5_000).split('\n');
-    expect(table[2]).toBe('| 1 (A) | 0.90, 0.75 (1.20) | 3.00, 4.00 | 40.00, 40.00 | 5000, 5000 | 2.00-3.00 |');
-    expect(table[3]).toContain('| 2 (B) | 0.80, 0.80 (1.00) |');
+    expect(table[2]).toBe('| 1 (A) | 0.90, 0.75 (1.20); 90, 60 | 3.00, 4.00 | 40.00, 40.00 | 5000, 5000 | 2.00-3.00 |');
+    expect(table[3]).toContain('| 2 (B) | 0.80, 0.80 (1.00); 40, 80 |');
     expect(table[5]).toBe('| median of the pairs | A/B median 1.20 | | | | |');
   });
 });
