@@ -14,9 +14,26 @@ export type Remembered =
   | { readonly state: 'pending'; readonly fingerprint: string; readonly outcome: Promise<StoredAnswer> }
   | { readonly state: 'done'; readonly fingerprint: string; readonly answer: StoredAnswer };
 
-/** A settled entry keeps no promise: a settled promise and its reactions would cost memory per id. */
-type Done = Extract<Remembered, { state: 'done' }> & { readonly id: string; readonly expiresAt: number };
-type Entry = Extract<Remembered, { state: 'pending' }> | Done;
+/**
+ * One object per id from begin to eviction, changed in place when the outcome is known (a second
+ * object and Map write per request otherwise). A settled entry drops its promise: a settled
+ * promise and its reactions would cost memory per id.
+ */
+interface Entry {
+  state: 'pending' | 'done';
+  readonly id: string;
+  readonly fingerprint: string;
+  outcome: Promise<StoredAnswer> | undefined;
+  answer: StoredAnswer | undefined;
+  expiresAt: number;
+}
+
+/** What lookup() shows of an entry, in the shape of its state. */
+function remembered(entry: Entry): Remembered | undefined {
+  if (entry.state === 'done' && entry.answer !== undefined) return { state: 'done', fingerprint: entry.fingerprint, answer: entry.answer };
+  if (entry.state === 'pending' && entry.outcome !== undefined) return { state: 'pending', fingerprint: entry.fingerprint, outcome: entry.outcome };
+  return undefined;
+}
 
 export interface IdempotencyOptions {
   readonly ttlMs: number;
@@ -85,7 +102,7 @@ export class IdempotencyStore {
    * with a moving head, because dropping the front of a Map leaves holes that every later walk
    * from the front would step over again (an eviction cost that grew with the evictions).
    */
-  private settled: Done[] = [];
+  private settled: Entry[] = [];
   private head = 0;
   private readonly now: () => number;
 
@@ -99,9 +116,15 @@ export class IdempotencyStore {
     return this.entries.size;
   }
 
+  /** The id's entry unless it expired (begin and settling evict; a lookup only looks). */
   lookup(id: string): Remembered | undefined {
-    this.evict();
-    return this.entries.get(id);
+    const entry = this.entries.get(id);
+    if (entry === undefined) return undefined;
+    if (entry.state === 'done' && entry.expiresAt <= this.now()) {
+      this.evict();
+      return undefined;
+    }
+    return remembered(entry);
   }
 
   /**
@@ -109,18 +132,20 @@ export class IdempotencyStore {
    * (the payment is not written, or its fate is unknown and a retry must try again): forgotten.
    */
   begin(id: string, fingerprint: string, outcome: Promise<StoredAnswer>): void {
-    const pending: Entry = { state: 'pending', fingerprint, outcome };
-    this.entries.set(id, pending);
+    const entry: Entry = { state: 'pending', id, fingerprint, outcome, answer: undefined, expiresAt: Infinity };
+    this.entries.set(id, entry);
     outcome.then(
       (answer) => {
-        if (this.entries.get(id) !== pending) return;
-        const done: Done = { state: 'done', fingerprint, answer, id, expiresAt: this.now() + this.options.ttlMs };
-        this.entries.set(id, done);
-        this.settled.push(done);
+        if (this.entries.get(id) !== entry) return;
+        entry.state = 'done';
+        entry.answer = answer;
+        entry.outcome = undefined;
+        entry.expiresAt = this.now() + this.options.ttlMs;
+        this.settled.push(entry);
         this.evict();
       },
       () => {
-        if (this.entries.get(id) === pending) this.entries.delete(id);
+        if (this.entries.get(id) === entry) this.entries.delete(id);
       },
     );
     this.evict();
