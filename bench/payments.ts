@@ -7,17 +7,27 @@
  *
  * Settings (environment): BENCH_SECONDS (default 15 per run), BENCH_CONNECTIONS (default 128),
  * BENCH_RATE (fixed-rate runs, default 5000 requests/s), BENCH_API_NODE_FLAGS (node flags of the API).
+ * BENCH_VS=<git revision>: A/B, this build (A) against that revision's payments API (B, a
+ * temporary git worktree), BENCH_PAIRS pairs (default 3) of whole runs in alternating order, each
+ * run with its own bare server run beside it, and a table of the ratios pair by pair.
+ * BENCH_PROFILE_DIR=<dir>: CPU profiles of the API (node --cpu-prof), split by run and summarized.
+ * Each run also reports the server's CPU time per request (from /proc), which a busy machine
+ * moves far less than requests/s.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKafka } from '../integration/support/kafka';
 import { freePort, waitUntil } from '../integration/support/ports';
 import { startSchemaRegistry } from '../integration/support/registry';
 import { endpointsOf } from '../payments/endpoints';
-import { formatLoadResult, runLoad, type LoadOptions, type LoadResult } from '../payments/load';
+import { formatLoadResult, runLoad, type LoadOptions } from '../payments/load';
 import { paymentBodies } from '../payments/loadtest';
+import { readCpuProfile, formatWindowSummary, summarizeWindow } from './profile-windows';
+import { checkoutRevision, formatPairTable, formatRunTable, type BenchRow, type Build, type BuildRun, type Pair } from './payments-ab';
+import { processCpuMs } from './process-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
@@ -25,6 +35,11 @@ const RATE = Number(process.env.BENCH_RATE ?? 5000);
 const ROOT = join(__dirname, '..');
 /** Extra node flags for the payments API process, e.g. BENCH_API_NODE_FLAGS=--max-semi-space-size=32. */
 const API_NODE_FLAGS = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+/** A git revision to run against this build, A/B, alternating (e.g. BENCH_VS=main or BENCH_VS=98a08ff). */
+const VS = process.env.BENCH_VS === undefined || process.env.BENCH_VS === '' ? undefined : process.env.BENCH_VS;
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
+/** A directory for CPU profiles of the API (node --cpu-prof), summarized per run at the end. */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR === undefined || process.env.BENCH_PROFILE_DIR === '' ? undefined : resolve(process.env.BENCH_PROFILE_DIR);
 
 const BARE_SERVER = `
 const http = require('node:http');
@@ -34,8 +49,8 @@ http.createServer((req, res) => {
 }).listen(Number(process.argv[1]), '127.0.0.1');
 `;
 
-function spawnNode(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+function spawnNode(cwd: string, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   process.on('exit', () => child.kill('SIGKILL'));
   return child;
 }
@@ -86,28 +101,31 @@ async function countTopics(bootstrap: string, topics: readonly string[]): Promis
   return keys;
 }
 
-interface Row {
-  readonly label: string;
-  readonly result: LoadResult;
+/** Monotonic microseconds, the clock of V8's CPU profiles (any process on this machine). */
+const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+interface Services {
+  readonly bootstrap: string;
+  readonly registryUrl: string;
+  readonly paths: readonly string[];
 }
 
-async function main(): Promise<void> {
-  console.log(`bench:payments on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
-  // The machine may be shared: the load average says how much else ran beside the benchmark.
-  console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`runs of ${SECONDS} s, ${CONNECTIONS} keep-alive connections, fixed rate ${RATE}/s where stated; load tool in this process`);
-  const kafka = await startKafka({ partitions: 3 });
-  const registry = await startSchemaRegistry({ kafka: { bootstrap: kafka.bootstrap } });
-  const endpoints = endpointsOf();
-  const topics = endpoints.map((e) => e.topic);
-  const admin = new Kafka({ clientId: 'bench-admin', brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
-  await admin.disconnect();
+interface ProfiledRow extends BenchRow {
+  readonly fromUs: number;
+  readonly toUs: number;
+}
 
+/**
+ * One build's runs: its payments API and a bare server started afresh, warm-up, each endpoint at
+ * max rate, then the fixed rate; the API stopped with SIGTERM (exit code kept for the verdict).
+ */
+async function runBuild(build: Build, services: Services, acknowledged: Set<string>, profileDir: string | undefined): Promise<{ run: BuildRun; apiExit: number | null }> {
+  const loadBefore = loadavg();
   const [apiPort, barePort] = [await freePort(), await freePort()];
-  const api = spawnNode([
+  const profileFlags = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const api = spawnNode(build.root, [
     ...API_NODE_FLAGS,
+    ...profileFlags,
     '--require',
     'ts-node/register/transpile-only',
     'payments/server.ts',
@@ -116,66 +134,131 @@ async function main(): Promise<void> {
     '--port',
     String(apiPort),
     '--brokers',
-    kafka.bootstrap,
+    services.bootstrap,
     '--schema-registry-url',
-    registry.url,
+    services.registryUrl,
   ]);
-  const bare = spawnNode(['-e', BARE_SERVER, String(barePort)]);
+  const bare = spawnNode(ROOT, ['-e', BARE_SERVER, String(barePort)]);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;
   await waitForHttp(`${apiUrl}/healthz`);
   await waitForHttp(bareUrl);
 
-  const acknowledged = new Set<string>();
-  const load = async (label: string, options: Partial<LoadOptions> & Pick<LoadOptions, 'url' | 'paths'>, collect: boolean): Promise<Row> => {
+  const load = async (key: string, label: string, options: Partial<LoadOptions> & Pick<LoadOptions, 'url' | 'paths'>, pid: number | undefined): Promise<ProfiledRow> => {
+    const collect = options.url === apiUrl;
+    const [fromUs, cpuBefore] = [nowUs(), processCpuMs(pid)];
     const result = await runLoad(
       { method: 'POST', body: paymentBodies(), rate: 0, durationSeconds: SECONDS, connections: CONNECTIONS, maxRequests: 50_000_000, timeoutMs: 10_000, ...options },
       collect,
     );
+    const [toUs, cpuAfter] = [nowUs(), processCpuMs(pid)];
     for (const id of result.acknowledgedIds ?? []) acknowledged.add(id);
-    console.log(formatLoadResult(label, result));
-    return { label, result };
+    console.log(formatLoadResult(`${build.name}: ${label}`, result));
+    const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined || result.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests;
+    return { key, label, result, cpuUsPerRequest, fromUs, toUs };
   };
 
   // Warm-up: JIT, connections, the registry's ids cached; these payments count for the loss check too.
-  await load('warm-up payments API (5 s, not reported)', { url: apiUrl, paths: ['/payment_json', '/payment_avro', '/payment_protobuf'], durationSeconds: 5 }, true);
-  await load('warm-up bare server (3 s, not reported)', { url: bareUrl, paths: ['/'], durationSeconds: 3 }, false);
+  await load('warm-up', 'warm-up payments API (5 s, not reported)', { url: apiUrl, paths: services.paths, durationSeconds: 5 }, api.pid);
+  await load('warm-up', 'warm-up bare server (3 s, not reported)', { url: bareUrl, paths: ['/'], durationSeconds: 3 }, bare.pid);
 
-  const rows: Row[] = [];
-  rows.push(await load('bare node:http 200, max rate', { url: bareUrl, paths: ['/'] }, false));
-  for (const endpoint of endpoints) {
-    rows.push(await load(`payments API POST ${endpoint.path}, max rate`, { url: apiUrl, paths: [endpoint.path] }, true));
+  const rows: ProfiledRow[] = [];
+  rows.push(await load('bare max', 'bare node:http 200, max rate', { url: bareUrl, paths: ['/'] }, bare.pid));
+  for (const path of services.paths) {
+    rows.push(await load(`${formatOf(path)} max`, `payments API POST ${path}, max rate`, { url: apiUrl, paths: [path] }, api.pid));
   }
-  rows.push(await load(`bare node:http 200 at ${RATE}/s`, { url: bareUrl, paths: ['/'], rate: RATE }, false));
-  rows.push(await load(`payments API POST all three formats at ${RATE}/s`, { url: apiUrl, paths: endpoints.map((e) => e.path), rate: RATE }, true));
+  rows.push(await load('bare rate', `bare node:http 200 at ${RATE}/s`, { url: bareUrl, paths: ['/'], rate: RATE }, bare.pid));
+  rows.push(await load('api rate', `payments API POST all three formats at ${RATE}/s`, { url: apiUrl, paths: services.paths, rate: RATE }, api.pid));
 
   api.kill('SIGTERM');
   const apiExit = await new Promise<number | null>((resolve) => api.once('exit', (code) => resolve(code)));
   bare.kill('SIGTERM');
+  if (profileDir !== undefined) printProfile(build, api.pid, profileDir, rows);
+  return { run: { build, rows, loadBefore, loadAfter: loadavg() }, apiExit };
+}
+
+/** The API's CPU profile split into the runs: where each run's time went, by file and function. */
+function printProfile(build: Build, pid: number | undefined, dir: string, rows: readonly ProfiledRow[]): void {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile') && name.includes(`.${pid}.`));
+  if (file === undefined) {
+    console.log(`${build.name}: no CPU profile of process ${pid} in ${dir} (did the API exit normally?)`);
+    return;
+  }
+  const profile = readCpuProfile(join(dir, file));
+  console.log(`\n${build.name}: CPU profile ${join(dir, file)}`);
+  for (const row of rows.filter((r) => !r.key.startsWith('bare'))) {
+    const summary = summarizeWindow(profile, row.fromUs, row.toUs, { root: build.root });
+    console.log(formatWindowSummary(`${row.label} (${row.result.requests} requests, ${((summary.busyMs * 1000) / Math.max(1, row.result.requests)).toFixed(0)} µs sampled per request)`, summary));
+  }
+}
+
+const formatOf = (path: string): string => path.replace(/^\/payment_/, '');
+
+async function main(): Promise<void> {
+  console.log(`bench:payments on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  // The machine may be shared: the load average says how much else ran beside the benchmark.
+  console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`runs of ${SECONDS} s, ${CONNECTIONS} keep-alive connections, fixed rate ${RATE}/s where stated; load tool in this process`);
+  const thisBuild: Build = { name: VS === undefined ? 'this build' : `A this build (${describeHead()})`, root: ROOT };
+  const other = VS === undefined ? undefined : checkoutRevision(ROOT, VS);
+  if (other !== undefined) process.on('exit', () => other.remove());
+  if (other !== undefined) console.log(`A/B: ${thisBuild.name} against ${other.build.name} (${other.build.root}), ${PAIRS} pairs, alternating`);
+
+  const kafka = await startKafka({ partitions: 3 });
+  const registry = await startSchemaRegistry({ kafka: { bootstrap: kafka.bootstrap } });
+  const endpoints = endpointsOf();
+  const topics = endpoints.map((e) => e.topic);
+  const admin = new Kafka({ clientId: 'bench-admin', brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+  await admin.disconnect();
+  const services: Services = { bootstrap: kafka.bootstrap, registryUrl: registry.url, paths: endpoints.map((e) => e.path) };
+
+  const acknowledged = new Set<string>();
+  const exits: (number | null)[] = [];
+  const runOnce = async (build: Build, tag: string): Promise<BuildRun> => {
+    const { run, apiExit } = await runBuild(build, services, acknowledged, PROFILE_DIR === undefined ? undefined : join(PROFILE_DIR, tag));
+    exits.push(apiExit);
+    console.log(`\n${formatRunTable(run)}\n`);
+    return run;
+  };
+
+  const pairs: Pair[] = [];
+  if (other === undefined) {
+    await runOnce(thisBuild, 'this');
+  } else {
+    for (let i = 0; i < PAIRS; i++) {
+      // Alternate which goes first, so a trend in the machine's load favours neither.
+      const first = i % 2 === 0 ? 'A' : 'B';
+      const [x, y] = first === 'A' ? [thisBuild, other.build] : [other.build, thisBuild];
+      const runX = await runOnce(x, `pair${i + 1}-${first === 'A' ? 'A' : 'B'}`);
+      const runY = await runOnce(y, `pair${i + 1}-${first === 'A' ? 'B' : 'A'}`);
+      pairs.push(first === 'A' ? { a: runX, b: runY, first } : { a: runY, b: runX, first });
+    }
+    console.log(`A/B, ${thisBuild.name} (A) against ${other.build.name} (B): ratio of each API run to the bare server run beside it`);
+    console.log(formatPairTable(pairs, services.paths.map(formatOf), RATE));
+  }
 
   const consumed = await countTopics(kafka.bootstrap, topics);
   const consumedTotal = [...consumed.values()].reduce((a, b) => a + b, 0);
   const missing = [...acknowledged].filter((id) => !consumed.has(id)).length;
   const duplicates = [...consumed.values()].filter((n) => n > 1).length;
   const unacknowledgedExtra = [...consumed.keys()].filter((id) => !acknowledged.has(id)).length;
-
-  const bareMax = rows[0].result.requestsPerSecond;
-  console.log('\n| run | requests/s | p50 ms | p95 ms | p99 ms | errors | ratio to bare max |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const { label, result } of rows) {
-    console.log(
-      `| ${label} | ${result.requestsPerSecond.toFixed(0)} | ${result.latencyMs.p50.toFixed(2)} | ${result.latencyMs.p95.toFixed(2)} | ${result.latencyMs.p99.toFixed(2)} | ${result.errorCount} | ${(result.requestsPerSecond / bareMax).toFixed(2)} |`,
-    );
-  }
   console.log(
     `\nzero-loss check: acknowledged ${acknowledged.size}, consumed ${consumedTotal} records (${consumed.size} distinct ids), ` +
       `acknowledged but not consumed ${missing}, ids consumed more than once ${duplicates}, consumed but never acknowledged ${unacknowledgedExtra}; ` +
-      `payments API exit code after SIGTERM ${apiExit}`,
+      `payments API exit codes after SIGTERM ${exits.join(', ')}`,
   );
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   await registry.stop();
   await kafka.stop();
-  if (missing > 0 || apiExit !== 0) process.exitCode = 1;
+  if (missing > 0 || exits.some((code) => code !== 0)) process.exitCode = 1;
+}
+
+function describeHead(): string {
+  const head = execFileSync('git', ['-C', ROOT, 'log', '-1', '--format=%h %cs'], { encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+  return dirty ? `${head} + uncommitted changes` : head;
 }
 
 main().catch((error: unknown) => {

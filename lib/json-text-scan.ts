@@ -111,9 +111,13 @@ export function scanJsonText(text: string, options: ScanOptions = {}): JsonTextP
       else top.expectKey = true;
     } else if (integerKeys !== undefined && (ch === 0x2d || (ch >= 0x30 && ch <= 0x39))) {
       let end = i + 1;
-      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
+      // Digits (and a sign) only is an integer as written: no need to read the literal again.
+      let plain = true;
+      for (let c = text.charCodeAt(end); end < text.length && isNumberChar(c); c = text.charCodeAt(++end)) {
+        if (c === 0x2e || c === 0x65 || c === 0x45) plain = false;
+      }
       // A number right under the top-level object is the value of its last key.
-      if (stack.length === 1 && integerKeys.has(stack[0].lastKey)) {
+      if (!plain && stack.length === 1 && integerKeys.has(stack[0].lastKey)) {
         const literal = text.slice(i, end);
         if (!isIntegerLiteral(literal)) return { kind: 'not-an-integer', key: stack[0].lastKey, literal, line };
       }

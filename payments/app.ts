@@ -11,7 +11,7 @@ import { SchemaRegistryError } from '../generators/formats/registry-client';
 import { AckTimeoutError, BatcherClosedError, type OutgoingRecord } from './batcher';
 import type { PaymentEndpoint } from './endpoints';
 import { BadRequest, ClientGone, parseJson, PayloadTooLarge, readBody, requireDeclaredLengthWithin, requireJsonContentType, send, UnsupportedMediaType } from './http';
-import { fingerprintOf, type IdempotencyStore, type StoredAnswer } from './idempotency';
+import { fingerprintOf, type FingerprintPart, type IdempotencyStore, type StoredAnswer } from './idempotency';
 import { KafkaUnavailableError } from './kafka-sender';
 import type { SchemasStatus } from './schemas';
 import { INTEGER_FIELDS, validatePayment, type CreatedAtWindow } from './validation';
@@ -51,17 +51,30 @@ export interface PaymentsApp {
 /** The same id was used before, within the idempotency window, for a different payment. */
 class IdempotencyConflict extends Error {}
 
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const CONNECTION_CLOSE: Readonly<Record<string, string>> = Object.freeze({ connection: 'close' });
+
+/** The path of a request's URL, without splitting the URL when it has no query (the usual case). */
+function pathOf(url = '/'): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
 const MAY_BE_WRITTEN =
   'The payment may still be written. Retry with the same body (same id): within the idempotency window the API answers ' +
   "the first request's outcome instead of writing the payment twice.";
 
+const FIELD_NAMES = paymentsSchema.fields.map((field) => field.name);
+
 /**
  * The fields that identify what a client asked for, in schema order: the id in its canonical
- * (lower-case) form, the others as sent, so an omitted created_at stays omitted.
+ * (lower-case) form, the others as sent (the validated record holds them as sent), except that
+ * an omitted created_at stays omitted instead of the time the server stamped.
  */
-function requestFingerprint(endpoint: PaymentEndpoint, body: unknown, id: string): string {
-  const fields: Readonly<Record<string, unknown>> = { ...(body as Readonly<Record<string, unknown>>), id };
-  return fingerprintOf([endpoint.path, ...paymentsSchema.fields.map((field) => fields[field.name] ?? null)]);
+function requestFingerprint(endpoint: PaymentEndpoint, payment: DatasetRecord, createdAtSent: boolean): string {
+  const parts: FingerprintPart[] = [endpoint.path];
+  for (const name of FIELD_NAMES) parts.push(name === 'created_at' && !createdAtSent ? null : (payment[name] ?? null));
+  return fingerprintOf(parts);
 }
 
 export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
@@ -118,7 +131,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
     if (!checked.ok) throw new BadRequest(checked.field, checked.message);
     const payment = checked.record;
     const id = payment.id as string;
-    const fingerprint = requestFingerprint(endpoint, body, id);
+    const fingerprint = requestFingerprint(endpoint, payment, (body as Readonly<Record<string, unknown>>).created_at !== undefined);
     const known = deps.idempotency.lookup(id);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) {
@@ -145,7 +158,8 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
     send(response, answer.status, { ...answer.body, payment }, closeHeader());
   }
 
-  const closeHeader = (): Record<string, string> => (draining ? { connection: 'close' } : {});
+  // Shared, never written to: one object less per answer.
+  const closeHeader = (): Readonly<Record<string, string>> => (draining ? CONNECTION_CLOSE : NO_HEADERS);
 
   function unavailable(response: ServerResponse, error: string, written: false | 'unknown', message: string): void {
     send(response, 503, { error, written, message: written === false ? `${message}. The payment was not written; retry later.` : `${message}. ${MAY_BE_WRITTEN}` }, { 'retry-after': '1', ...closeHeader() });
@@ -190,7 +204,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
   }
 
   function handle(request: IncomingMessage, response: ServerResponse): void {
-    const path = (request.url ?? '/').split('?', 1)[0];
+    const path = pathOf(request.url);
     const endpoint = byPath.get(path);
     if (endpoint !== undefined) {
       if (request.method !== 'GET' && request.method !== 'POST') {
@@ -213,7 +227,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
   }
 
   function handleExpectContinue(request: IncomingMessage, response: ServerResponse): void {
-    const endpoint = byPath.get((request.url ?? '/').split('?', 1)[0]);
+    const endpoint = byPath.get(pathOf(request.url));
     if (endpoint !== undefined && request.method === 'POST') {
       try {
         requireJsonContentType(request);

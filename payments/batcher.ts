@@ -60,11 +60,16 @@ interface Pending {
   readonly record: OutgoingRecord;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
+  readonly timeoutMs: number | undefined;
+  /** performance.now() when the wait is over; Infinity without a limit. */
+  readonly deadline: number;
+  /** Answered already (its time was up while the batch was in flight). */
+  expired: boolean;
 }
 
 interface InFlight {
   readonly done: Promise<void>;
-  readonly count: number;
+  readonly records: readonly Pending[];
   readonly sentAt: number;
 }
 
@@ -72,6 +77,13 @@ export class ProduceBatcher {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: InFlight | undefined;
+  /**
+   * One timer for every record's deadline, set for the earliest: a timer per record cost a
+   * Timeout, a clearTimeout and a promise per request. Records mostly come with the same timeout,
+   * so a new one rarely moves the timer; it fires about once per timeout and looks at what waits.
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineAt = Infinity;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   private readonly now: () => number;
@@ -87,12 +99,12 @@ export class ProduceBatcher {
 
   /** Records queued or in flight, not yet acknowledged or failed. */
   get pendingCount(): number {
-    return this.queue.length + (this.inFlight?.count ?? 0);
+    return this.queue.length + (this.inFlight?.records.length ?? 0);
   }
 
   /** Records sent and not answered yet. */
   get inFlightCount(): number {
-    return this.inFlight?.count ?? 0;
+    return this.inFlight?.records.length ?? 0;
   }
 
   /** How long the batch in flight has waited for the broker, or undefined when none is. */
@@ -106,33 +118,59 @@ export class ProduceBatcher {
    */
   produce(topic: string, record: OutgoingRecord, timeoutMs?: number): Promise<void> {
     if (this.closed) return Promise.reject(new BatcherClosedError('the payments API is shutting down; the payment was not written'));
-    let deadline: NodeJS.Timeout | undefined;
-    const acknowledged = new Promise<void>((resolve, reject) => {
-      const pending: Pending = { topic, record, resolve, reject };
-      this.queue.push(pending);
-      if (timeoutMs !== undefined) deadline = setTimeout(() => this.expire(pending, timeoutMs), timeoutMs);
+    return new Promise<void>((resolve, reject) => {
+      const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
+      this.queue.push({ topic, record, resolve, reject, timeoutMs, deadline, expired: false });
+      if (deadline < this.deadlineAt) this.armDeadline(deadline);
       if (this.inFlight !== undefined) return; // sent when the batch in flight completes
       if (this.queue.length >= this.options.maxBatchRecords) this.sendNow();
       else if (this.timer === undefined) this.timer = setTimeout(() => this.sendNow(), this.options.lingerMs);
     });
-    return deadline === undefined ? acknowledged : acknowledged.finally(() => clearTimeout(deadline));
   }
 
-  private expire(pending: Pending, timeoutMs: number): void {
-    const queued = this.queue.indexOf(pending);
-    if (queued >= 0) {
-      this.queue.splice(queued, 1);
+  private armDeadline(at: number): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineAt = at;
+    this.deadlineTimer = at === Infinity ? undefined : setTimeout(() => this.expireDue(), Math.max(0, Math.ceil(at - performance.now())));
+  }
+
+  /** Answers every record whose time is up, then sets the timer for the next deadline. */
+  private expireDue(): void {
+    this.deadlineTimer = undefined;
+    this.deadlineAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    if (this.queue.some((pending) => pending.deadline <= now)) {
+      const due = this.queue.filter((pending) => pending.deadline <= now);
+      this.queue = this.queue.filter((pending) => pending.deadline > now);
       const waiting = this.inFlightAgeMs();
       const cause = waiting === undefined ? 'it was still queued' : `the batch before it, sent ${waiting} ms ago, is still unanswered`;
-      pending.reject(new AckTimeoutError(`Kafka acknowledged nothing within ${timeoutMs} ms (${cause}); the payment was withdrawn before it was sent, so it is not written`, false));
-      if (this.pendingCount === 0) this.notifyIdle();
-      return;
+      for (const pending of due) {
+        pending.reject(
+          new AckTimeoutError(`Kafka acknowledged nothing within ${pending.timeoutMs} ms (${cause}); the payment was withdrawn before it was sent, so it is not written`, false),
+        );
+      }
     }
-    // Already sent: the send resolves or rejects `pending` later, which then is a no-op.
-    const outcome = this.inFlight?.done ?? Promise.resolve();
-    pending.reject(
-      new AckTimeoutError(`Kafka did not acknowledge the payment within ${timeoutMs} ms; it was sent and may still be written when the broker answers`, 'unknown', outcome),
-    );
+    for (const pending of this.queue) next = Math.min(next, pending.deadline);
+    const inFlight = this.inFlight;
+    for (const pending of inFlight?.records ?? []) {
+      if (pending.expired) continue;
+      if (pending.deadline > now) {
+        next = Math.min(next, pending.deadline);
+        continue;
+      }
+      // Already sent: the send resolves or rejects `pending` later, which then is a no-op.
+      pending.expired = true;
+      pending.reject(
+        new AckTimeoutError(
+          `Kafka did not acknowledge the payment within ${pending.timeoutMs} ms; it was sent and may still be written when the broker answers`,
+          'unknown',
+          inFlight?.done,
+        ),
+      );
+    }
+    if (next !== Infinity) this.armDeadline(next);
+    if (this.pendingCount === 0) this.notifyIdle();
   }
 
   /** Resolves once everything queued so far has been acknowledged or has failed. */
@@ -173,7 +211,7 @@ export class ProduceBatcher {
     const done = this.sender.sendBatch(batch);
     // Requests that timed out still look at `done`; it must never count as unhandled.
     done.catch(() => undefined);
-    this.inFlight = { done, count: taken.length, sentAt: this.now() };
+    this.inFlight = { done, records: taken, sentAt: this.now() };
     void done
       .then(
         () => {
@@ -191,6 +229,8 @@ export class ProduceBatcher {
   }
 
   private notifyIdle(): void {
+    // Nothing waits: no deadline left to watch (the timer would only keep the process awake).
+    this.armDeadline(Infinity);
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const waiter of waiters) waiter();

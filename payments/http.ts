@@ -2,6 +2,7 @@
  * The HTTP plumbing of the payments API: answering in JSON, reading a bounded body, and telling a
  * client's mistake (400, 413, 415) or a client's departure from a fault of the server.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { duplicateKeyName, scanJsonText } from '../lib/json-text-scan';
 
@@ -42,6 +43,8 @@ export function send(response: ServerResponse, status: number, body: Json, heade
  */
 export function requireJsonContentType(request: IncomingMessage): void {
   const header = request.headers['content-type'];
+  // What every well-behaved client sends, taken without splitting the header.
+  if (header === 'application/json') return;
   const [type = '', ...parameters] = (header ?? '').split(';').map((part) => part.trim().toLowerCase());
   const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
   if (type === 'application/json' && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return;
@@ -51,7 +54,7 @@ export function requireJsonContentType(request: IncomingMessage): void {
   );
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const hasUtf8Bom = (body: Buffer): boolean => body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
 
 /** Throws PayloadTooLarge when the request declares a body over `limit` bytes. */
 export function requireDeclaredLengthWithin(request: IncomingMessage, limit: number): void {
@@ -89,8 +92,14 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     request.on('end', () => finish());
     // Node reports a client that hung up mid-body as an 'aborted' error (ECONNRESET), or only as
     // 'close' before 'end'. Either way there is no one to answer and nothing to log at length.
-    request.on('error', (error: NodeJS.ErrnoException) => finish(new ClientGone(`client closed the connection mid-body (${error.code ?? error.message})`)));
-    request.on('close', () => finish(new ClientGone('client closed the connection mid-body')));
+    // Every request emits 'close' once answered: the error (and its stack trace, a few µs) is
+    // made only when the body really was cut short.
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (!done) finish(new ClientGone(`client closed the connection mid-body (${error.code ?? error.message})`));
+    });
+    request.on('close', () => {
+      if (!done) finish(new ClientGone('client closed the connection mid-body'));
+    });
   });
 }
 
@@ -101,13 +110,12 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
  */
 export function parseJson(body: Buffer, integerKeys?: ReadonlySet<string>): unknown {
   if (body.length === 0) throw new BadRequest('(body)', 'is empty; POST a payment as a JSON object');
-  let text: string;
-  try {
-    text = UTF8.decode(body);
-  } catch {
-    // Decoding leniently would turn the bad bytes into U+FFFD: a payment other than the one sent.
-    throw new BadRequest('(body)', 'is not valid UTF-8; send the JSON encoded as UTF-8');
-  }
+  // Decoding leniently would turn bad bytes into U+FFFD: a payment other than the one sent. isUtf8
+  // checks without decoding (SIMD, far cheaper per request than a fatal TextDecoder), then the
+  // decoding needs no checks.
+  if (!isUtf8(body)) throw new BadRequest('(body)', 'is not valid UTF-8; send the JSON encoded as UTF-8');
+  // A byte order mark is no part of the JSON (a TextDecoder drops it too).
+  const text = hasUtf8Bom(body) ? body.toString('utf8', 3) : body.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text) as unknown;

@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { createFaker } from '../../generators/random';
 import { KafkaUnavailableError } from '../../payments/kafka-sender';
-import { ACK_TIMEOUT_MS, MAX_BODY, NOW, startHarness, VALID, type Harness } from './harness';
+import { ACK_TIMEOUT_MS, endpoints, MAX_BODY, NOW, startHarness, VALID, type Harness } from './harness';
 
 let h: Harness;
 beforeEach(async () => {
@@ -148,6 +148,19 @@ describe('what POST accepts', () => {
     const latin1 = Buffer.concat([Buffer.from(before), Buffer.from([0xe9]), Buffer.from(after)]);
     expect(await h.call('POST', '/payment_protobuf', latin1)).toMatchObject({ status: 400, body: { field: '(body)', message: expect.stringContaining('not valid UTF-8') } });
     expect(keys()).toEqual([]);
+  });
+
+  it('bytes that only a lenient decoder takes (an encoded surrogate, an overlong form, a cut sequence) are 400; a leading byte order mark is not part of the JSON', async () => {
+    const [before, after] = body({ payee_bank: 'Caf@' }).split('@');
+    const withBytes = (bytes: number[]): Buffer => Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+    for (const bytes of [[0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]]) {
+      expect(await h.call('POST', '/payment_json', withBytes(bytes))).toMatchObject({ status: 400, body: { field: '(body)', message: expect.stringContaining('not valid UTF-8') } });
+    }
+    expect(keys()).toEqual([]);
+    const bom = await h.call('POST', '/payment_json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), withBytes([0xc3, 0xa9])]));
+    expect(bom.status).toBe(201);
+    const endpoint = endpoints.find((e) => e.path === '/payment_json')!;
+    expect(endpoint.serde.deserialize(h.sender.produced[0].record.value).record).toMatchObject({ payee_bank: 'Café' });
   });
 
   it('an account number of 2^53 - 1 is 400 (Avro cannot hold it), 2^53 - 2 is written in every format', async () => {

@@ -144,6 +144,62 @@ describe('ProduceBatcher: bounded waits and shutdown', () => {
     expect(batcher.pendingCount).toBe(0);
   });
 
+  it('records with different timeouts each get their answer at their own deadline, and an idle batcher keeps no timer', async () => {
+    jest.useFakeTimers();
+    try {
+      const sender = new ControlledSender();
+      const batcher = new ProduceBatcher(sender, { lingerMs: 1, maxBatchRecords: 100 });
+      const sent = track(batcher.produce('t', record('sent'), 100));
+      await jest.advanceTimersByTimeAsync(1);
+      expect(sender.batches).toHaveLength(1);
+      const late = track(batcher.produce('t', record('late'), 300));
+      const early = track(batcher.produce('t', record('early'), 200));
+      const unlimited = track(batcher.produce('t', record('unlimited')));
+      await jest.advanceTimersByTimeAsync(98);
+      expect([sent.state(), early.state(), late.state()]).toEqual(['pending', 'pending', 'pending']);
+      await jest.advanceTimersByTimeAsync(2);
+      expect(sent.state()).toMatch(/failed: .*within 100 ms; it was sent and may still be written/);
+      expect(early.state()).toBe('pending');
+      await jest.advanceTimersByTimeAsync(100);
+      expect(early.state()).toMatch(/failed: .*within 200 ms .*withdrawn before it was sent/);
+      expect(late.state()).toBe('pending');
+      await jest.advanceTimersByTimeAsync(100);
+      expect(late.state()).toMatch(/failed: .*within 300 ms .*withdrawn/);
+      expect(unlimited.state()).toBe('pending');
+      sender.ack(0);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(sender.batches[1].get('t')!.map((r) => r.key)).toEqual(['unlimited']);
+      sender.ack(1);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(unlimited.state()).toBe('acked');
+      expect(batcher.pendingCount).toBe(0);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('a thousand records with the same timeout, all sent and unanswered, all get written: unknown at the deadline', async () => {
+    jest.useFakeTimers();
+    try {
+      const sender = new ControlledSender();
+      const batcher = new ProduceBatcher(sender, { lingerMs: 1, maxBatchRecords: 10_000 });
+      const answers = Array.from({ length: 1_000 }, (_, n) => batcher.produce('t', record(String(n)), 500).catch((e: unknown) => e as AckTimeoutError));
+      await jest.advanceTimersByTimeAsync(1);
+      expect(sender.batches).toHaveLength(1);
+      // One timer watches every deadline, beside none for the linger (already sent).
+      expect(jest.getTimerCount()).toBe(1);
+      await jest.advanceTimersByTimeAsync(500);
+      const errors = await Promise.all(answers);
+      expect(errors.every((e) => e instanceof AckTimeoutError && e.written === 'unknown')).toBe(true);
+      sender.ack(0);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('close() withdraws what is queued, reports what is in flight, and refuses new records', async () => {
     const sender = new ControlledSender();
     const batcher = new ProduceBatcher(sender, { lingerMs: 1, maxBatchRecords: 100 });

@@ -1,4 +1,4 @@
-import { fingerprintOf, IdempotencyStore, type StoredAnswer } from '../../payments/idempotency';
+import { fingerprintOf, IdempotencyStore, type FingerprintPart, type StoredAnswer } from '../../payments/idempotency';
 
 const ANSWER: StoredAnswer = { status: 201, body: { id: 'a' } };
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -48,5 +48,42 @@ describe('IdempotencyStore', () => {
     expect(fingerprintOf(['/payment_json', 1, 'x'])).toBe(fingerprintOf(['/payment_json', 1, 'x']));
     expect(fingerprintOf(['/payment_json', 1, 'x'])).not.toBe(fingerprintOf(['/payment_avro', 1, 'x']));
     expect(fingerprintOf(['/payment_json', 1, null])).not.toBe(fingerprintOf(['/payment_json', 1, 2]));
+  });
+
+  it('fingerprints tell apart parts that read alike as text: types, boundaries, order, one character or one bit of a number', () => {
+    const lists: FingerprintPart[][] = [
+      ['1'], [1], [true], [null], ['null'], ['true'], [''], [],
+      ['ab'], ['a', 'b'], ['b', 'a'], ['ab', ''], ['', 'ab'],
+      [0.1 + 0.2], [0.3], [2 ** 53 - 2], [2 ** 53 - 3], [1_700_000_000_000], [1_700_000_000_001],
+      ['Bank of A'], ['Bank of B'], ['bank of A'], ['\ud83d\ude00'], ['\ude00\ud83d'],
+    ];
+    const prints = lists.map((parts) => fingerprintOf(parts));
+    expect(new Set(prints).size).toBe(lists.length);
+    // -0 and 0 are the same number as JSON writes it.
+    expect(fingerprintOf([-0])).toBe(fingerprintOf([0]));
+  });
+
+  it('20,000 payment-like part lists, each with another id, give 20,000 fingerprints', () => {
+    const seen = new Set<string>();
+    for (let n = 0; n < 20_000; n++) seen.add(fingerprintOf(['/payment_json', `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`, 'Bank', 10.5, n % 7, 1_700_000_000_000]));
+    expect(seen.size).toBe(20_000);
+  });
+
+  it('forgets expired and surplus ids in settle order over many evictions, keeping the newest', async () => {
+    const expiring = store(1_000, 50);
+    const bounded = store(100, 1_000_000);
+    for (let n = 0; n < 5_000; n++) {
+      clock = n;
+      expiring.begin(String(n), 'f', Promise.resolve(ANSWER));
+      bounded.begin(String(n), 'f', Promise.resolve(ANSWER));
+      await flush();
+    }
+    // Id n settled at n and expires at n + 50; the clock is at 4,999.
+    expect(expiring.lookup('4949')).toBeUndefined();
+    expect(expiring.lookup('4950')?.state).toBe('done');
+    expect(expiring.size).toBe(50);
+    expect(bounded.lookup('4899')).toBeUndefined();
+    expect(bounded.lookup('4900')?.state).toBe('done');
+    expect(bounded.size).toBe(100);
   });
 });
