@@ -4,11 +4,28 @@
  * regression (the transpiler back in every synth, a heavy import) shows as one part growing.
  */
 
-/** The parts of a `.cpuprofile` this reads. */
+import { readFileSync } from 'node:fs';
+
+/** The parts of a `.cpuprofile` the benches read (bench:synth here, bench:payments in profile-windows.ts). */
 export interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
-  samples: number[];
-  timeDeltas: number[];
+  readonly nodes: readonly {
+    readonly id: number;
+    readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+    readonly children?: readonly number[];
+  }[];
+  /** Microseconds of the monotonic clock, the one process.hrtime reads. */
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+export function readCpuProfile(file: string): CpuProfile {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<CpuProfile>;
+  if (!Array.isArray(parsed.nodes) || !Array.isArray(parsed.samples) || !Array.isArray(parsed.timeDeltas) || typeof parsed.startTime !== 'number') {
+    throw new Error(`${file} is not a V8 CPU profile (no nodes, samples, timeDeltas or startTime); pass the .cpuprofile node --cpu-prof wrote`);
+  }
+  return parsed as CpuProfile;
 }
 
 export const PARTS = [

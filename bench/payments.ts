@@ -25,7 +25,8 @@ import { startSchemaRegistry } from '../integration/support/registry';
 import { endpointsOf } from '../payments/endpoints';
 import { formatLoadResult, runLoad, type LoadOptions } from '../payments/load';
 import { paymentBodies } from '../payments/loadtest';
-import { readCpuProfile, formatWindowSummary, summarizeWindow } from './profile-windows';
+import { readCpuProfile } from './cpu-profile';
+import { formatWindowSummary, summarizeWindow } from './profile-windows';
 import { checkoutRevision, formatPairTable, formatRunTable, type BenchRow, type Build, type BuildRun, type Pair } from './payments-ab';
 import { processCpuMs } from './process-cpu';
 

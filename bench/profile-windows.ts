@@ -1,25 +1,12 @@
 /**
- * Reads a V8 CPU profile (node --cpu-prof) and tells where the time of a window went: self time
+ * Where the time of a window of a V8 CPU profile (node --cpu-prof; read by cpu-profile.ts) went: self time
  * per function and per source file. bench:payments uses it to split one profile of the API
  * process into its runs (max rate per format, fixed rate), since the profile covers the whole life
  * of the process. Timestamps are the profile's own (microseconds of the monotonic clock, the one
  * process.hrtime reads), so a window taken by another process on the same machine lines up.
  */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-}
-
-export interface CpuProfile {
-  readonly nodes: readonly ProfileNode[];
-  readonly startTime: number;
-  readonly endTime: number;
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
+import type { CpuProfile } from './cpu-profile';
 
 export interface Share {
   readonly name: string;
@@ -36,14 +23,6 @@ export interface WindowSummary {
   readonly busyMs: number;
   readonly functions: readonly Share[];
   readonly files: readonly Share[];
-}
-
-export function readCpuProfile(file: string): CpuProfile {
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<CpuProfile>;
-  if (!Array.isArray(parsed.nodes) || !Array.isArray(parsed.samples) || !Array.isArray(parsed.timeDeltas) || typeof parsed.startTime !== 'number') {
-    throw new Error(`${file} is not a V8 CPU profile (no nodes, samples, timeDeltas or startTime); pass the .cpuprofile node --cpu-prof wrote`);
-  }
-  return parsed as CpuProfile;
 }
 
 /** node_modules/<package> for dependencies, the path from `root` for the project's files, node's own as they are. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { breakdown, type CpuProfile, PARTS } from './cpu-profile';
+import { breakdown, PARTS, readCpuProfile } from './cpu-profile';
 
 /**
  * `npm run bench:synth`: wall time of synthesizing the full default stack with the command
@@ -74,7 +74,7 @@ if (!/^node\s/.test(appCommand)) {
 const profileDir = mkdtempSync(join(tmpdir(), 'bench-synth-profile-'));
 timeRun('full stack (profiled)', appCommand.replace(/^node/, `node --cpu-prof --cpu-prof-dir=${profileDir}`));
 const profileFile = join(profileDir, readdirSync(profileDir)[0]);
-const profile = breakdown(JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile);
+const profile = breakdown(readCpuProfile(profileFile));
 rmSync(profileDir, { recursive: true, force: true });
 
 const loadAfter = load();

@@ -2,7 +2,7 @@
 import { breakdown, type CpuProfile, packageOf, partOf } from '../../bench/cpu-profile';
 
 const ROOT = '/lab';
-const f = (functionName: string, url = '') => ({ functionName, url });
+const f = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
 const main = f('', `file://${ROOT}/main.ts`);
 const loader = f('Module._load', 'node:internal/modules/cjs/loader');
 const buildApp = f('buildApp', `file://${ROOT}/stacks/app.ts`);
@@ -59,6 +59,8 @@ describe('breakdown', () => {
         { id: 4, callFrame: synth },
         { id: 5, callFrame: f('(idle)') },
       ],
+      startTime: 0,
+      endTime: 15_000,
       samples: [3, 3, 4, 5],
       timeDeltas: [1000, 2000, 4000, 8000],
     };

@@ -3,7 +3,8 @@
  * window, the A/B pair table and a process's CPU time. The benchmark itself needs Kafka and is
  * run by hand; these run on made-up inputs.
  */
-import { summarizeWindow, type CpuProfile } from '../../bench/profile-windows';
+import type { CpuProfile } from '../../bench/cpu-profile';
+import { summarizeWindow } from '../../bench/profile-windows';
 import { formatPairTable, ratioToBare, type BenchRow, type BuildRun } from '../../bench/payments-ab';
 import { processCpuMs } from '../../bench/process-cpu';
 import type { LoadResult } from '../../payments/load';
