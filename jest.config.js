@@ -5,6 +5,8 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   // Only *.test.ts are suites; other files under __tests__ are shared helpers and fakes.
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // tsconfig.json turns source maps off (nothing ships them); code frames need them to point at the
+  // failing line rather than a line of the transpiled output.
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { sourceMap: true } }] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

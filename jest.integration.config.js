@@ -8,7 +8,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/integration'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // tsconfig.json turns source maps off (nothing ships them); code frames need them to point at the
+  // failing line rather than a line of the transpiled output.
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { sourceMap: true } }] },
   globalSetup: '<rootDir>/integration/support/global-setup.ts',
   // JVM services start in seconds to tens of seconds on a busy machine; a test's own waits say what hung.
   testTimeout: 300000,
