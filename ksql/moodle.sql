@@ -71,7 +71,11 @@ CREATE TABLE MOODLE_USER_ACTIVITY WITH (KAFKA_TOPIC='moodle_user_activity', VALU
     AS_VALUE(USERID) AS USERID,
     SUM(ACTIVITIES) AS ACTIVITIES,
     SUM(DURATION_S) AS TOTAL_DURATION_S,
-    SUM(DURATION_S) / COUNT(*) AS AVG_SESSION_DURATION_S,
+    -- AVG, not SUM / COUNT(*): BIGINT division would truncate to whole seconds, and while a
+    -- grown session is retracted before its new row is added, COUNT(*) is 0 for a moment (a
+    -- division by zero: an error in the processing log and a null). AVG divides as DOUBLE and
+    -- gives 0.0 for no sessions.
+    AVG(DURATION_S) AS AVG_SESSION_DURATION_S,
     COUNT(*) AS SESSIONS
   FROM MOODLE_USER_SESSION_LOG
   GROUP BY USERID

@@ -33,7 +33,7 @@ function session(userid: number, start: number, end: number, activities: number 
 function userActivity(userid: number, activities: number, totalS: number, sessions: number): { key: Json; value: Json } {
   return {
     key: userid,
-    value: { USERID: userid, ACTIVITIES: activities, TOTAL_DURATION_S: totalS, AVG_SESSION_DURATION_S: Math.floor(totalS / sessions), SESSIONS: sessions },
+    value: { USERID: userid, ACTIVITIES: activities, TOTAL_DURATION_S: totalS, AVG_SESSION_DURATION_S: double(sessions === 0 ? 0 : totalS / sessions), SESSIONS: sessions },
   };
 }
 
@@ -41,8 +41,10 @@ function prediction(userid: number, value: number, at: number): InputRecord {
   return { into: 'MOODLE_PREDICTIONS', key: String(userid), value: { userid, prediction: value, created_date: T0 + at } };
 }
 
-/** A user's activity: two events 15:00 apart, then 15:00.001 of silence, then two more. */
-const SESSION_EVENTS = [activity(7, 0), activity(7, GAP), activity(7, 2 * GAP + 1), activity(7, 2 * GAP + 1 + 5 * MINUTE, 'submitted')];
+/** A user's activity: two events 15:00 apart, then 15:00.001 of silence, then two more 5:01 apart. */
+const SECOND_START = 2 * GAP + 1;
+const SECOND_END = SECOND_START + 5 * MINUTE + 1_000;
+const SESSION_EVENTS = [activity(7, 0), activity(7, GAP), activity(7, SECOND_START), activity(7, SECOND_END, 'submitted')];
 
 export const cases: PipelineCases = {
   pipeline: 'moodle',
@@ -55,9 +57,9 @@ export const cases: PipelineCases = {
           session(7, 0, 0, 1),
           session(7, 0, 0, null),
           session(7, 0, GAP, 2),
-          session(7, 2 * GAP + 1, 2 * GAP + 1, 1),
-          session(7, 2 * GAP + 1, 2 * GAP + 1, null),
-          session(7, 2 * GAP + 1, 2 * GAP + 1 + 5 * MINUTE, 2),
+          session(7, SECOND_START, SECOND_START, 1),
+          session(7, SECOND_START, SECOND_START, null),
+          session(7, SECOND_START, SECOND_END, 2),
         ],
       },
     },
@@ -68,15 +70,16 @@ export const cases: PipelineCases = {
       inputs: SESSION_EVENTS,
       expect: {
         // The totals of the current sessions. A session that grows is deleted and written anew, and
-        // the totals show the step in between: without it (no session at all, so the average
-        // divides by 0 and is null), then with the grown session.
+        // the totals show the step in between: without it (no session at all: AVG gives 0.0, where
+        // SUM / COUNT(*) divided by 0 and gave a null), then with the grown session. The sessions of
+        // 900 s and 301 s average 600.5 s: no truncation to whole seconds.
         MOODLE_USER_ACTIVITY: [
           userActivity(7, 1, 0, 1),
-          { key: 7, value: { USERID: 7, ACTIVITIES: 0, TOTAL_DURATION_S: 0, AVG_SESSION_DURATION_S: null, SESSIONS: 0 } },
+          userActivity(7, 0, 0, 0),
           userActivity(7, 2, 900, 1),
           userActivity(7, 3, 900, 2),
           userActivity(7, 2, 900, 1),
-          userActivity(7, 4, 1200, 2),
+          userActivity(7, 4, 1201, 2),
         ],
       },
     },
