@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+import type { DirectTopic } from './direct-start-plan';
 import { totalOffsets } from './summary';
 
 /** `docker inspect` health of each container: healthy, starting, unhealthy, or missing. */
@@ -80,6 +81,15 @@ export class KafkaProbe {
       });
     }
     return observed;
+  }
+
+  /** Creates topics (the direct-start reference's stand-in for the stack's kafka_topic resources). */
+  async createTopics(topics: readonly DirectTopic[]): Promise<void> {
+    const admin = await this.ready();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replicationFactor, configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })) })),
+    });
   }
 
   /** Records each topic holds now (sum over partitions). */

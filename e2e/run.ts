@@ -23,11 +23,13 @@ import { clearLeftovers, leftovers } from './leftovers';
 import { idleStats } from './stats';
 import { errorBlocks, runTee, type TeeResult } from './tf-output';
 import { criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport } from './apply-timeline';
+import { directStartPlan } from './direct-start-plan';
+import { directStartReport, removeDirectStart, runDirectStart } from './direct-start';
 
 const ROOT = join(__dirname, '..');
 const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
 
-export const HELP = `Usage: npm run e2e -- [--local-images] [--external-kafka] [--keep] [--timeout-min N] [--stats S]
+export const HELP = `Usage: npm run e2e -- [--local-images] [--external-kafka] [--keep] [--timeout-min N] [--stats S] [--direct-start]
 
 Deploys the lab of the current configuration (lab.config.json, LAB_* variables),
 checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
@@ -45,6 +47,10 @@ that must show no changes, destroys, and checks that nothing is left.
   --timeout-min N  how long the checks may take to pass after the deploy (default 15)
   --stats S        after the checks, sample docker stats for S seconds and print
                    each container's mean CPU and memory (the figures of BENCHMARKS.md)
+  --direct-start   before the deploy, start the same containers directly through
+                   the Docker API in dependency order (images built first, no
+                   Terraform, no appliers) until all are healthy, remove them, and
+                   print the apply time / direct start ratio (local Kafka only)
 
 Uses OpenTofu from .cache/terraform (scripts/setup-terraform.sh) when present,
 else TERRAFORM_BINARY_NAME or terraform. The project name defaults to "e2e" so a
@@ -58,6 +64,8 @@ export interface Options {
   readonly timeoutMin: number;
   /** Seconds of `docker stats` sampling after the checks; 0 skips it. */
   readonly statsSeconds: number;
+  /** Measure the direct-start reference before the deploy (direct-start.ts). */
+  readonly directStart: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Options | 'help' {
@@ -66,12 +74,14 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   let keep = false;
   let timeoutMin = 15;
   let statsSeconds = 0;
+  let directStart = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
     else if (arg === '--local-images') localImages = true;
     else if (arg === '--external-kafka') externalKafka = true;
     else if (arg === '--keep') keep = true;
+    else if (arg === '--direct-start') directStart = true;
     else if (arg === '--timeout-min') {
       const value = Number(argv[++i]);
       if (!Number.isFinite(value) || value <= 0) throw new Error(`--timeout-min takes a positive number of minutes (got ${argv[i] ?? 'nothing'})`);
@@ -84,7 +94,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   }
   // The broker of --external-kafka lives as long as this process: a kept lab would lose its cluster.
   if (externalKafka && keep) throw new Error('--keep cannot be combined with --external-kafka: the secured broker stops when the rehearsal ends');
-  return { localImages, externalKafka, keep, timeoutMin, statsSeconds };
+  return { localImages, externalKafka, keep, timeoutMin, statsSeconds, directStart };
 }
 
 /**
@@ -246,6 +256,31 @@ function unhealthyContainers(names: readonly string[]): string[] {
     .map(([name, state]) => `container ${name} is ${state}; last log lines:\n${containerLogTail(name, 25).replace(/^/gm, '    ')}`);
 }
 
+/**
+ * The direct-start reference (issue 19): the synthesized containers started through the Docker API
+ * before the deploy, then removed. Skipped against an external cluster (no broker container).
+ */
+async function measureDirectStart(synthesized: Record<string, unknown>, config: LabConfig, external: ExternalKafka | undefined, phases: Phases): Promise<{ seconds: number; criticalPath: string } | undefined> {
+  if (external || config.kafka.mode !== 'local') {
+    process.stdout.write('\ndirect start skipped: it needs the stack\'s own broker (kafka.mode local)\n');
+    return undefined;
+  }
+  const plan = directStartPlan(synthesized, ROOT);
+  const probe = kafkaProbe(config, undefined);
+  return phases.runAsync('direct start (reference, not the deploy)', async () => {
+    try {
+      const result = await runDirectStart(plan, (topics) => probe.createTopics(topics), (line) => process.stdout.write(`${line}\n`));
+      const report = directStartReport(result, plan);
+      process.stdout.write(`${report}\n`);
+      return { seconds: result.seconds, criticalPath: report.split('\n')[1].replace(/^\s*critical path: /, '') };
+    } finally {
+      await probe.close();
+      const left = await removeDirectStart(plan);
+      if (left.length) throw new Error(`the direct start left: ${left.join('; ')}`);
+    }
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let options: Options;
   try {
@@ -299,13 +334,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     const synthesized = JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
     const expected = expectedDeployment(synthesized, config);
     dependencies = resourceDependencies(synthesized);
+    const direct = options.directStart ? await measureDirectStart(synthesized, config, external, phases) : undefined;
     phases.run('init', () => must(tf(['init', '-input=false', '-no-color']), `${cli.binary} init`));
     deployed = true;
     await phases.runAsync('deploy (apply)', async () => {
+      const applyStarted = Date.now();
       const apply = await tfTee(['apply', '-auto-approve', '-input=false', '-no-color']);
       const spans = resourceSpans(apply.lines);
       process.stdout.write(`\n${timelineReport('Apply timeline', spans, dependencies)}\n`);
       criticalPaths.push(`apply: ${criticalPathLine(spans, dependencies)}`);
+      if (direct) {
+        const applySeconds = (Date.now() - applyStarted) / 1000;
+        const ratio = `apply ${applySeconds.toFixed(0)} s / direct start ${direct.seconds.toFixed(0)} s = ${(applySeconds / direct.seconds).toFixed(2)} (goal <= 1.3)`;
+        process.stdout.write(`\nCost of deploying as code: ${ratio}\n`);
+        criticalPaths.push(`direct start: ${direct.criticalPath}`, `ratio: ${ratio}`);
+      }
       if (apply.status !== 0) {
         const errors = errorBlocks(apply.output);
         reasons.push(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal})${errors.length ? ':' : ', with no Error block in its output'}`, ...errors);

@@ -7,8 +7,9 @@ import { loadConfig } from '../../config/load';
 
 describe('parseArgs', () => {
   it('takes the flags, with defaults', () => {
-    expect(parseArgs([])).toEqual({ localImages: false, externalKafka: false, keep: false, timeoutMin: 15, statsSeconds: 0 });
-    expect(parseArgs(['--local-images', '--keep', '--timeout-min', '30', '--stats', '60'])).toEqual({ localImages: true, externalKafka: false, keep: true, timeoutMin: 30, statsSeconds: 60 });
+    expect(parseArgs([])).toEqual({ localImages: false, externalKafka: false, keep: false, timeoutMin: 15, statsSeconds: 0, directStart: false });
+    expect(parseArgs(['--local-images', '--keep', '--timeout-min', '30', '--stats', '60'])).toEqual({ localImages: true, externalKafka: false, keep: true, timeoutMin: 30, statsSeconds: 60, directStart: false });
+    expect(parseArgs(['--direct-start'])).toMatchObject({ directStart: true });
     expect(parseArgs(['--external-kafka'])).toMatchObject({ externalKafka: true, keep: false });
     expect(parseArgs(['--help'])).toBe('help');
   });
@@ -20,7 +21,7 @@ describe('parseArgs', () => {
   });
 });
 
-const NO_FLAGS = { localImages: false, externalKafka: false, keep: false, timeoutMin: 1, statsSeconds: 0 };
+const NO_FLAGS = { localImages: false, externalKafka: false, keep: false, timeoutMin: 1, statsSeconds: 0, directStart: false };
 
 describe('deployEnv', () => {
   it('deploys as project e2e unless told otherwise, so a lab of your own is not touched', () => {
