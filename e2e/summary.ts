@@ -66,6 +66,13 @@ export function summaryTable(figures: readonly PipelineFigures[], results: reado
   return table(['pipeline', 'messages in', 'rows out', 'documents', 'panels with data', 'first data', 'checks', 'status'], rows);
 }
 
+/** The deploy-time figure of issue 19: when the last pipeline got its first record; undefined if one never did. */
+export function firstRecordInEveryPipeline(figures: readonly PipelineFigures[]): number | undefined {
+  const firsts = figures.map((f) => f.firstDataSeconds);
+  if (firsts.length === 0 || firsts.some((s) => s === undefined)) return undefined;
+  return Math.max(...(firsts as number[]));
+}
+
 export function servicesTable(services: readonly ServiceKind[]): string {
   return table(['service', 'ran', 'image', 'what runs'], services.map((s) => [s.service, s.kind === 'real' ? 'real software' : 'STAND-IN', s.image, s.runs]));
 }

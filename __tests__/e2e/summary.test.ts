@@ -2,7 +2,7 @@
  * The rehearsal's readiness rules and summary, against observations recorded from services
  * (offsets as kafkajs' admin returns them, topic configs as describeConfigs returns them).
  */
-import { failureReport, servicesTable, summaryTable, topicDifferences, totalOffsets, type CheckResult } from '../../e2e/summary';
+import { failureReport, firstRecordInEveryPipeline, servicesTable, summaryTable, topicDifferences, totalOffsets, type CheckResult } from '../../e2e/summary';
 
 describe('totalOffsets', () => {
   it('sums high minus low over partitions (records a topic holds)', () => {
@@ -45,6 +45,12 @@ describe('the summary', () => {
       'ratings   51           -         0          3/4               42 s        1/2     FAIL (1)',
       'shop      12           3         -          -                 -           1/1     ok',
     ]);
+  });
+  it('gives the first record in every pipeline as the latest pipeline\'s first record, or none while one has none', () => {
+    const figures = (firsts: Array<number | undefined>) => firsts.map((firstDataSeconds, i) => ({ pipeline: `p${i}`, messagesIn: 1, rowsOut: undefined, documentsIndexed: undefined, firstDataSeconds, panels: undefined }));
+    expect(firstRecordInEveryPipeline(figures([42, 97.5, 60]))).toBe(97.5);
+    expect(firstRecordInEveryPipeline(figures([42, undefined]))).toBeUndefined();
+    expect(firstRecordInEveryPipeline([])).toBeUndefined();
   });
   it('lists each failure with pipeline, check and the service message', () => {
     expect(failureReport(results)).toEqual(['ratings: connector es-sink-bad_ratings RUNNING: task 0 FAILED: org.apache.kafka.connect.errors.ConnectException: boom']);
