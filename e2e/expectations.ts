@@ -6,7 +6,7 @@
  */
 import type { LabConfig } from '../config/types';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
 import { pinotTableName } from '../pipelines/pinot-tables';

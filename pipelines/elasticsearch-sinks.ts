@@ -13,7 +13,7 @@
  *   key, deletes it (`behavior.on.null.values=delete`): a session merged away or a window that stops
  *   matching a HAVING clause leaves the index too.
  */
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
 import type { KsqlStatement } from '../ops/ksql/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';

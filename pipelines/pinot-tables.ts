@@ -5,7 +5,7 @@
  * epoch-millisecond columns (the index templates' time rule) are date-time fields, and the
  * declared time column is the table's time column.
  */
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
 import { valueColumns } from '../ops/ksql/columns';
 import type { KsqlStatement } from '../ops/ksql/parser';

@@ -4,16 +4,13 @@
  * CREATE ... AS SELECT, which gets exactly what ksqlDB would derive for it (ops/ksql/sink-topic.ts).
  */
 import type { KafkaConfig } from '../config/types';
+import type { TopicDecl } from '../constructs/kafka-topics';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames } from '../generators/schema';
 import type { KsqlStatement } from '../ops/ksql/parser';
 import { ksqlSinkTopicSettings, type TopicSettings } from '../ops/ksql/sink-topic';
 import { statementTopic, type ScriptGraph } from '../ops/ksql/validator';
 import type { PipelineDecl } from '../pipelines/types';
-
-export interface TopicDecl extends TopicSettings {
-  readonly name: string;
-}
 
 const HOUR_MS = 3_600_000;
 

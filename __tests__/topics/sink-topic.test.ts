@@ -5,7 +5,7 @@
  * ksqlDB would derive from the source topic the stack creates, so no statement is refused with
  * "already exists, with different partition/replica/retention configuration".
  */
-import { deployedTopicName } from '../../config/topic-prefix';
+import { deployedTopicName } from '../../lib/topic-prefix';
 import { PIPELINES } from '../../pipelines/catalog';
 import { parseScript, type KsqlStatement } from '../../ops/ksql/parser';
 import { validatePipelineScripts } from '../../ops/ksql/scripts';

@@ -1,4 +1,4 @@
-import { deployedTopicName, TOPIC_PREFIX_RULE } from '../../config/topic-prefix';
+import { deployedTopicName, TOPIC_PREFIX_RULE } from '../../lib/topic-prefix';
 import { parseGeneratorArgs, UsageError } from '../../generators/cli-args';
 import { moodleLogsSchema } from '../../generators/datasets/moodle_logs.schema';
 import { paymentsSchema } from '../../generators/datasets/payments.schema';
