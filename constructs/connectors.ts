@@ -7,8 +7,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { DatasetSchema } from '../generators/schema';
-import type { KsqlStatement } from '../ops/ksql/parser';
-import { loadPipelineScript } from '../ops/ksql/scripts';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
 import { debeziumSourceConnector, type CdcDatabase, type CdcKafka } from '../pipelines/debezium-source';
 import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../pipelines/elasticsearch-sinks';
@@ -58,11 +57,8 @@ export interface ElasticsearchSinksProps {
    * @default '' (none)
    */
   readonly topicPrefix?: string;
-  /**
-   * The pipeline script's statements.
-   * @default the statements of pipeline.ksqlFile, read and parsed here
-   */
-  readonly statements?: readonly KsqlStatement[];
+  /** The pipeline script's statements, from the stack's one validated script graph: constructs parse no scripts. */
+  readonly statements: readonly KsqlStatement[];
   /**
    * What must exist first: Connect and Elasticsearch healthy, the ksqlDB objects created.
    * @default nothing
@@ -79,7 +75,7 @@ export class ElasticsearchSinks extends Construct {
   constructor(scope: Construct, id: string, props: ElasticsearchSinksProps) {
     super(scope, id);
     const { pipeline } = props;
-    this.targets = pipeline.sinks.length ? resolveSinkTargets(pipeline, props.statements ?? loadPipelineScript(pipeline).statements) : [];
+    this.targets = pipeline.sinks.length ? resolveSinkTargets(pipeline, props.statements) : [];
     if (this.targets.length === 0) return;
 
     const template = pipelineIndexTemplate(pipeline.name, this.targets, { timeColumns: datasetTimeColumns(pipeline) });

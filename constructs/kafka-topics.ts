@@ -4,7 +4,7 @@ import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames, type DatasetName } from '../generators/schema';
 import { deployedTopicName } from '../lib/topic-prefix';
 import { KafkaTopic } from '../providers/kafka';
-import type { TopicSettings } from '../ops/ksql/sink-topic';
+import type { TopicSettings } from '../ksql-language/sink-topic';
 
 /** A topic to create: its declared name (without kafka.topicPrefix) and its settings. */
 export interface TopicDecl extends TopicSettings {

@@ -6,7 +6,7 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { SavedObjectSpec } from '../ops/kibana/applier';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { SinkTarget } from '../pipelines/elasticsearch-sinks';
 import { kibanaObjects } from '../pipelines/kibana-objects';
 import type { PipelineDecl } from '../pipelines/types';

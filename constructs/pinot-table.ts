@@ -4,7 +4,7 @@
  */
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import type { KsqlStatement } from '../ksql-language/parser';
 import { pinotTable, type PinotKafka } from '../pipelines/pinot-tables';
 import type { PipelineDecl } from '../pipelines/types';
 import { RestObject } from './rest-object';

@@ -5,8 +5,8 @@
  * filters on. Dashboards name sink objects; everything else comes from here.
  */
 import { datasetTimeColumns } from '../constructs/connectors';
-import { valueColumns } from '../ops/ksql/columns';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import { valueColumns } from '../ksql-language/columns';
+import type { KsqlStatement } from '../ksql-language/parser';
 import { indexName } from '../pipelines/elasticsearch-sinks';
 import { isDateColumn } from '../pipelines/index-templates';
 import type { PipelineDecl } from '../pipelines/types';

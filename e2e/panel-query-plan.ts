@@ -16,7 +16,7 @@
  * [--pipelines=a,b]` prints the plan as JSON.
  */
 import { datasetTimeColumns } from '../constructs/connectors';
-import { validateEnabledPipelineScripts } from '../constructs/ksql-objects';
+import { validateEnabledPipelineScripts } from '../pipelines/scripts';
 import { panelSearches, type PanelSearchOptions, type VariableSearch } from '../dashboards/panel-searches';
 import { grafanaProvisioning } from '../dashboards/provisioning';
 import { sinkSources } from '../dashboards/sink-sources';

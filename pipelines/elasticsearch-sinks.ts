@@ -15,7 +15,7 @@
  */
 import { deployedTopicName } from '../lib/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { PipelineDecl } from './types';

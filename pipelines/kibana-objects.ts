@@ -7,8 +7,8 @@
  */
 import { ProblemListError } from '../lib/problem-list-error';
 import type { SavedObjectSpec } from '../ops/kibana/applier';
-import { valueColumns } from '../ops/ksql/columns';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import { valueColumns } from '../ksql-language/columns';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { SinkTarget } from './elasticsearch-sinks';
 import { isTemplateTimeColumn, type IndexTemplateOptions } from './index-templates';
 import type { KibanaPanelDecl, PipelineDecl } from './types';

@@ -7,8 +7,8 @@
  */
 import { deployedTopicName } from '../lib/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
-import { valueColumns } from '../ops/ksql/columns';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import { valueColumns } from '../ksql-language/columns';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { PinotTableSpec } from '../ops/pinot/applier';
 import { objectTopic, valueFormatOf } from './elasticsearch-sinks';
 import { isTemplateTimeColumn } from './index-templates';

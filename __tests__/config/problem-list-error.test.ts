@@ -1,7 +1,7 @@
 /** The one shape of the errors that list every problem: configuration, ksqlDB scripts, sink declarations. */
 import { ConfigError } from '../../config/validate';
 import { ProblemListError } from '../../lib/problem-list-error';
-import { KsqlScriptError } from '../../ops/ksql/problem';
+import { KsqlScriptError } from '../../ksql-language/problem';
 import { SinkDeclarationError } from '../../pipelines/elasticsearch-sinks';
 
 describe('ProblemListError', () => {

@@ -1,6 +1,6 @@
 /** The sinks declared in pipelines/catalog.ts against the project's real ksqlDB scripts. */
 import { PIPELINES } from '../../pipelines/catalog';
-import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { loadPipelineScript } from '../../pipelines/scripts';
 import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../../pipelines/elasticsearch-sinks';
 import { pipelineIndexTemplate } from '../../pipelines/index-templates';
 

@@ -3,7 +3,7 @@ import { Testing } from 'cdktf';
 import { datasetTimeColumns, DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import { PIPELINES } from '../../pipelines/catalog';
-import { parseScript } from '../../ops/ksql/parser';
+import { parseScript } from '../../ksql-language/parser';
 import type { PipelineDecl } from '../../pipelines/types';
 
 const SCRIPT = `

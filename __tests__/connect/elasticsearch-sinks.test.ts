@@ -1,5 +1,5 @@
 /** Elasticsearch sink connector configs and the index template, derived from sink declarations and a ksqlDB script. */
-import { parseScript } from '../../ops/ksql/parser';
+import { parseScript } from '../../ksql-language/parser';
 import {
   elasticsearchSinkConnector,
   resolveSinkTargets,

@@ -1,5 +1,5 @@
 /** The derivations refuse declarations that name fields or objects the ksqlDB scripts do not produce. */
-import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { loadPipelineScript } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
 import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
 import { kibanaObjects } from '../../pipelines/kibana-objects';

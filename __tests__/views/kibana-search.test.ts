@@ -1,7 +1,7 @@
 /** The search Discover sends for each saved search the stack writes, from the saved objects themselves. */
 import { datasetTimeColumns } from '../../constructs/connectors';
 import type { SavedObjectSpec } from '../../ops/kibana/applier';
-import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { loadPipelineScript } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
 import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
 import { kibanaObjects } from '../../pipelines/kibana-objects';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ConnectApplier } from '../../ops/connect/applier';
-import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { loadPipelineScript } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
 import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../../pipelines/elasticsearch-sinks';
 import { type LocalConnect, startConnect } from '../support/connect';

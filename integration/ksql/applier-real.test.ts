@@ -9,7 +9,7 @@ import { configWith } from '../../__tests__/support/synth';
 import type { LabConfigOverrides } from '../../config/types';
 import type { KsqlObjectSpec } from '../../ops/ksql/applier';
 import { STATEMENT_FINGERPRINT_PROPERTY, statementFingerprint } from '../../ops/ksql/deployed-match';
-import { parseScript } from '../../ops/ksql/parser';
+import { parseScript } from '../../ksql-language/parser';
 import { startSchemaRegistry, type LocalSchemaRegistry } from '../support/registry';
 import { startKafka, type LocalKafka } from '../support/kafka';
 import { startKsqlDb, type LocalKsqlDb } from '../support/ksqldb';
