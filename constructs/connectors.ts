@@ -5,13 +5,12 @@
  */
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { DatasetSchema } from '../generators/schema';
 import type { KsqlStatement } from '../ksql-language/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
-import { debeziumSourceConnector, type CdcDatabase, type CdcKafka } from '../pipelines/debezium-source';
-import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../pipelines/elasticsearch-sinks';
-import { pipelineIndexTemplate } from '../pipelines/index-templates';
+import { debeziumSourceConnector, type CdcDatabase, type CdcKafka } from '../payloads/debezium-source';
+import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../payloads/elasticsearch-sinks';
+import { datasetTimeColumns, pipelineIndexTemplate } from '../payloads/index-templates';
 import type { PipelineDecl } from '../pipelines/types';
 import type { HttpEndpoints } from '../platform/service';
 import { RestObject } from './rest-object';
@@ -27,15 +26,6 @@ export function terraformLiteral(value: string): string {
 /** The RestObject spec of a connector, with its config values kept literal for Terraform. */
 function connectorObjectSpec(spec: ConnectorSpec): { name: string; config: Record<string, string> } {
   return { name: spec.name, config: Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k, terraformLiteral(v)])) };
-}
-
-/**
- * The epoch-millisecond fields of the pipeline's datasets, as the ksqlDB columns that carry them
- * (unquoted identifiers are upper case), so the index template maps them as dates.
- */
-export function datasetTimeColumns(pipeline: PipelineDecl): string[] {
-  const names = pipeline.datasets.flatMap((d) => DATASET_SCHEMAS[d].fields.filter((f) => f.type === 'timestamp_ms').map((f) => f.name.toUpperCase()));
-  return [...new Set(names)].sort();
 }
 
 export interface ElasticsearchSinksProps {

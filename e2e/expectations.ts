@@ -9,7 +9,7 @@ import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { deployedTopicName } from '../lib/topic-prefix';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
-import { pinotTableName } from '../pipelines/pinot-tables';
+import { pinotTableName } from '../payloads/pinot-tables';
 import { validateIndexTemplateSpec, type IndexTemplateSpec } from '../ops/elasticsearch/applier';
 import { parseScript, type KsqlStatement } from '../ksql-language/parser';
 import { statementTopic } from '../ksql-language/validator';

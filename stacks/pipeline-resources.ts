@@ -19,7 +19,7 @@ import type { Kibana } from '../platform/kibana';
 import type { KsqlDb } from '../platform/ksqldb';
 import type { MariaDb } from '../platform/mariadb';
 import type { Pinot } from '../platform/pinot';
-import { objectTopic } from '../pipelines/elasticsearch-sinks';
+import { objectTopic } from '../payloads/elasticsearch-sinks';
 import { planPipelineTopics } from './pipeline-topics';
 
 /** The platform a pipeline's objects are applied to. */

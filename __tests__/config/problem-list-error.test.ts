@@ -2,7 +2,7 @@
 import { ConfigError } from '../../config/validate';
 import { ProblemListError } from '../../lib/problem-list-error';
 import { KsqlScriptError } from '../../ksql-language/problem';
-import { SinkDeclarationError } from '../../pipelines/elasticsearch-sinks';
+import { SinkDeclarationError } from '../../payloads/elasticsearch-sinks';
 
 describe('ProblemListError', () => {
   it('counts the problems in words and indents one line per problem', () => {

@@ -5,8 +5,8 @@ import {
   resolveSinkTargets,
   SinkDeclarationError,
   type SinkTarget,
-} from '../../pipelines/elasticsearch-sinks';
-import { pipelineIndexTemplate } from '../../pipelines/index-templates';
+} from '../../payloads/elasticsearch-sinks';
+import { pipelineIndexTemplate } from '../../payloads/index-templates';
 import type { PipelineDecl, SinkDecl } from '../../pipelines/types';
 
 const SCRIPT = `

@@ -10,7 +10,7 @@ import { KsqlObjects } from '../../constructs/ksql-objects';
 import { DEFAULT_CONFIG } from '../../config/defaults';
 import { planPipelineTopics } from '../../stacks/pipeline-topics';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
-import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
+import { resolveSinkTargets } from '../../payloads/elasticsearch-sinks';
 import { PIPELINES } from '../../pipelines/catalog';
 import { PIPELINE_NAMES, type PipelineDecl } from '../../pipelines/types';
 import { KsqlScriptError } from '../../ksql-language/problem';

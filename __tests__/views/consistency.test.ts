@@ -15,7 +15,7 @@ import type { KsqlStatement } from '../../ksql-language/parser';
 import { validatePipelineScripts } from '../../pipelines/scripts';
 import type { PinotTableSpec } from '../../ops/pinot/applier';
 import { PIPELINES } from '../../pipelines/catalog';
-import { objectTopic } from '../../pipelines/elasticsearch-sinks';
+import { objectTopic } from '../../payloads/elasticsearch-sinks';
 import { configWith, resourcesOf, synthStack, type Json } from '../support/synth';
 
 const config = configWith();

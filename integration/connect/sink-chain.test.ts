@@ -12,7 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { ConnectApplier } from '../../ops/connect/applier';
 import { loadPipelineScript } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
-import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../../pipelines/elasticsearch-sinks';
+import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../../payloads/elasticsearch-sinks';
 import { type LocalConnect, startConnect } from '../support/connect';
 import { type LocalKafka, startKafka } from '../support/kafka';
 import { waitUntil } from '../support/ports';

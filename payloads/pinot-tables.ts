@@ -12,7 +12,7 @@ import type { KsqlStatement } from '../ksql-language/parser';
 import type { PinotTableSpec } from '../ops/pinot/applier';
 import { objectTopic, valueFormatOf } from './elasticsearch-sinks';
 import { isTemplateTimeColumn } from './index-templates';
-import type { PinotDataType, PipelineDecl } from './types';
+import type { PinotDataType, PipelineDecl } from '../pipelines/types';
 
 /**
  * Pinot 1.5's Kafka consumer (the kafka-3.0 plugin; the kafka-2.0 one is gone) and the decoder of
