@@ -194,7 +194,7 @@ describe('the default configuration on the real ksqlDB', () => {
 });
 
 // Under a prefix, and with 3 partitions per topic: the sink topics are left to ksqlDB, and must come
-// out as the stack declares them (the sink-topic rule, ops/ksql/sink-topic.ts).
+// out as the stack declares them (the sink-topic rule, ksql-language/sink-topic.ts).
 describe('the topic-prefix configuration, 3 partitions, on the real ksqlDB', () => {
   let lab: LabDeployment;
   let ksqldb: LocalKsqlDb;
