@@ -5,7 +5,7 @@ import { shorten } from '../lib/shorten';
 import { PIPELINE_NAMES } from '../pipelines/types';
 import { readConfigFile } from './config-file';
 import { DEFAULT_CONFIG } from './defaults';
-import { closestName } from './edit-distance';
+import { closestName } from '../lib/edit-distance';
 import { IMAGE_NAMES, PORT_NAMES, SERVICE_NAMES, type LabConfig } from './types';
 import { ConfigError, validateConfig } from './validate';
 

@@ -1,6 +1,6 @@
-import { HOST_PORT_RULE, hostPortProblem } from '../generators/host-port';
+import { HOST_PORT_RULE, hostPortProblem } from '../lib/host-port';
 import { DATASET_NAMES } from '../generators/schema';
-import { isLoopbackAddress } from '../payments/load';
+import { isLoopbackAddress } from '../lib/loopback';
 import { ProblemListError } from '../lib/problem-list-error';
 import { shorten } from '../lib/shorten';
 import { PIPELINE_NAMES } from '../pipelines/types';
@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG } from './defaults';
 import { CA_CERT_RULE, readCaCert } from './ca-cert';
 import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';
 import { MEMORY_MINIMUMS } from './memory-minimums';
-import { TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE } from './topic-prefix';
+import { TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE } from '../lib/topic-prefix';
 import {
   BROKER_COUNTS,
   IMAGE_NAMES,

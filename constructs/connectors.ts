@@ -5,14 +5,12 @@
  */
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { DatasetSchema } from '../generators/schema';
-import type { KsqlStatement } from '../ops/ksql/parser';
-import { loadPipelineScript } from '../ops/ksql/scripts';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
-import { debeziumSourceConnector, type CdcDatabase, type CdcKafka } from '../pipelines/debezium-source';
-import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../pipelines/elasticsearch-sinks';
-import { pipelineIndexTemplate } from '../pipelines/index-templates';
+import { debeziumSourceConnector, type CdcDatabase, type CdcKafka } from '../payloads/debezium-source';
+import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../payloads/elasticsearch-sinks';
+import { datasetTimeColumns, pipelineIndexTemplate } from '../payloads/index-templates';
 import type { PipelineDecl } from '../pipelines/types';
 import type { HttpEndpoints } from '../platform/service';
 import { RestObject } from './rest-object';
@@ -28,15 +26,6 @@ export function terraformLiteral(value: string): string {
 /** The RestObject spec of a connector, with its config values kept literal for Terraform. */
 function connectorObjectSpec(spec: ConnectorSpec): { name: string; config: Record<string, string> } {
   return { name: spec.name, config: Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k, terraformLiteral(v)])) };
-}
-
-/**
- * The epoch-millisecond fields of the pipeline's datasets, as the ksqlDB columns that carry them
- * (unquoted identifiers are upper case), so the index template maps them as dates.
- */
-export function datasetTimeColumns(pipeline: PipelineDecl): string[] {
-  const names = pipeline.datasets.flatMap((d) => DATASET_SCHEMAS[d].fields.filter((f) => f.type === 'timestamp_ms').map((f) => f.name.toUpperCase()));
-  return [...new Set(names)].sort();
 }
 
 export interface ElasticsearchSinksProps {
@@ -58,11 +47,8 @@ export interface ElasticsearchSinksProps {
    * @default '' (none)
    */
   readonly topicPrefix?: string;
-  /**
-   * The pipeline script's statements.
-   * @default the statements of pipeline.ksqlFile, read and parsed here
-   */
-  readonly statements?: readonly KsqlStatement[];
+  /** The pipeline script's statements, from the stack's one validated script graph: constructs parse no scripts. */
+  readonly statements: readonly KsqlStatement[];
   /**
    * What must exist first: Connect and Elasticsearch healthy, the ksqlDB objects created.
    * @default nothing
@@ -79,7 +65,7 @@ export class ElasticsearchSinks extends Construct {
   constructor(scope: Construct, id: string, props: ElasticsearchSinksProps) {
     super(scope, id);
     const { pipeline } = props;
-    this.targets = pipeline.sinks.length ? resolveSinkTargets(pipeline, props.statements ?? loadPipelineScript(pipeline).statements) : [];
+    this.targets = pipeline.sinks.length ? resolveSinkTargets(pipeline, props.statements) : [];
     if (this.targets.length === 0) return;
 
     const template = pipelineIndexTemplate(pipeline.name, this.targets, { timeColumns: datasetTimeColumns(pipeline) });

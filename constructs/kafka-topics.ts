@@ -2,12 +2,17 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames, type DatasetName } from '../generators/schema';
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { KafkaTopic } from '../providers/kafka';
-import type { TopicDecl } from '../stacks/pipeline-topics';
+import type { TopicSettings } from '../ksql-language/sink-topic';
+
+/** A topic to create: its declared name (without kafka.topicPrefix) and its settings. */
+export interface TopicDecl extends TopicSettings {
+  readonly name: string;
+}
 
 export interface KafkaTopicsProps {
-  /** Each topic with its settings (stacks/pipeline-topics.ts). */
+  /** Each topic with its settings (planned by stacks/pipeline-topics.ts). */
   readonly topics: readonly TopicDecl[];
   /** The brokers: topics are created once they are healthy. */
   readonly dependsOn: ITerraformDependable[];

@@ -1,16 +1,16 @@
 /**
- * A pipeline's Kibana saved objects as REST objects of the stack (pipelines/kibana-objects.ts says
+ * A pipeline's Kibana saved objects as REST objects of the stack (payloads/kibana-saved-objects.ts says
  * which): data views first, then the saved searches that use them, then the dashboard that holds
  * the searches, so that destroy removes them in the reverse order.
  */
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { SavedObjectSpec } from '../ops/kibana/applier';
-import type { KsqlStatement } from '../ops/ksql/parser';
-import type { SinkTarget } from '../pipelines/elasticsearch-sinks';
-import { kibanaObjects } from '../pipelines/kibana-objects';
+import type { KsqlStatement } from '../ksql-language/parser';
+import type { SinkTarget } from '../payloads/elasticsearch-sinks';
+import { kibanaObjects } from '../payloads/kibana-saved-objects';
 import type { PipelineDecl } from '../pipelines/types';
-import { datasetTimeColumns } from './connectors';
+import { datasetTimeColumns } from '../payloads/index-templates';
 import { RestObject } from './rest-object';
 
 export interface KibanaObjectsProps {

@@ -1,11 +1,10 @@
-import { statementWithTopicPrefix } from '../ops/ksql/topic-prefix';
+import { statementWithTopicPrefix } from '../ksql-language/prefixed-statement';
 import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { specFromStatement, type KsqlObjectSpec } from '../ops/ksql/applier';
-import { datasetsOf, loadPipelineScript, validatePipelineScripts } from '../ops/ksql/scripts';
-import type { KsqlStatement } from '../ops/ksql/parser';
-import { statementTopic, validateScripts, type ScriptGraph } from '../ops/ksql/validator';
+import type { KsqlStatement } from '../ksql-language/parser';
+import { dependentsOf } from '../ksql-language/dependents';
+import { statementTopic, type ScriptGraph } from '../ksql-language/validator';
 import type { PipelineDecl } from '../pipelines/types';
 import { RestObject } from './rest-object';
 
@@ -32,10 +31,10 @@ export interface KsqlObjectsProps {
    */
   readonly upstream?: readonly KsqlObjects[];
   /**
-   * The validated script graph of every enabled pipeline, parsed once per synth by the stack.
-   * @default this pipeline's and its upstream pipelines' scripts, parsed and validated here
+   * The validated script graph of every enabled pipeline, parsed once per synth by the stack
+   * (validateEnabledPipelineScripts in pipelines/scripts.ts): constructs parse no scripts.
    */
-  readonly graph?: ScriptGraph;
+  readonly graph: ScriptGraph;
 }
 
 /**
@@ -53,13 +52,7 @@ export class KsqlObjects extends Construct {
     super(scope, id);
     this.pipeline = props.pipeline;
     const upstream = props.upstream ?? [];
-    const pipelines = [props.pipeline, ...upstream.map((u) => u.pipeline)];
-    this.graph =
-      props.graph ??
-      validateScripts({
-        scripts: pipelines.map((p) => loadPipelineScript(p)),
-        datasets: datasetsOf(pipelines, DATASET_SCHEMAS),
-      });
+    this.graph = props.graph;
     const own = this.graph.statements.filter((s) => s.file === props.pipeline.ksqlFile);
     for (const s of own) {
       const sources = (this.graph.dependencies.get(s.name) ?? []).map((name) => this.resolve(name, upstream));
@@ -109,55 +102,4 @@ export class KsqlObjects extends Construct {
     }
     return o;
   }
-}
-
-/**
- * The statements that read `name`, directly or through others, in the graph's creation order
- * (every statement after those it depends on).
- */
-export function dependentsOf(name: string, graph: ScriptGraph): KsqlStatement[] {
-  const affected = new Set([name]);
-  const out: KsqlStatement[] = [];
-  for (const s of graph.statements) {
-    if ((graph.dependencies.get(s.name) ?? []).some((d) => affected.has(d))) {
-      affected.add(s.name);
-      out.push(s);
-    }
-  }
-  return out;
-}
-
-/**
- * Validates the scripts of every enabled pipeline together, before anything is built: call it
- * once from the stack with the enabled pipelines. Throws KsqlScriptError listing every problem.
- */
-export function validateEnabledPipelineScripts(pipelines: readonly PipelineDecl[]): ScriptGraph {
-  return validatePipelineScripts(pipelines, DATASET_SCHEMAS);
-}
-
-/**
- * The pipelines in an order where each follows the pipelines whose objects its statements read,
- * so their KsqlObjects can be passed as upstream. Ties keep the given order.
- */
-export function pipelinesInReferenceOrder(pipelines: readonly PipelineDecl[], graph: ScriptGraph): PipelineDecl[] {
-  const fileOf = new Map(graph.statements.map((s) => [s.name, s.file]));
-  const needs = new Map(
-    pipelines.map((p) => {
-      const reads = graph.statements
-        .filter((s) => s.file === p.ksqlFile)
-        .flatMap((s) => graph.dependencies.get(s.name) ?? [])
-        .map((dep) => fileOf.get(dep))
-        .filter((file): file is string => file !== undefined && file !== p.ksqlFile);
-      return [p.name, new Set(reads)] as const;
-    }),
-  );
-  const ordered: PipelineDecl[] = [];
-  const remaining = [...pipelines];
-  while (remaining.length > 0) {
-    const next = remaining.findIndex((p) => [...needs.get(p.name)!].every((file) => ordered.some((o) => o.ksqlFile === file)));
-    // The validator has refused cycles, so a pipeline whose sources are all placed always exists.
-    const [p] = remaining.splice(next < 0 ? 0 : next, 1);
-    ordered.push(p);
-  }
-  return ordered;
 }

@@ -1,11 +1,11 @@
 /**
  * A pipeline's REALTIME Pinot table (with its schema) as a REST object of the stack; what it holds
- * is derived in pipelines/pinot-tables.ts.
+ * is derived in payloads/pinot-tables.ts.
  */
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { KsqlStatement } from '../ops/ksql/parser';
-import { pinotTable, type PinotKafka } from '../pipelines/pinot-tables';
+import type { KsqlStatement } from '../ksql-language/parser';
+import { pinotTable, type PinotKafka } from '../payloads/pinot-tables';
 import type { PipelineDecl } from '../pipelines/types';
 import { RestObject } from './rest-object';
 

@@ -5,7 +5,7 @@
  * Elasticsearch runs without authentication on the lab network.
  */
 import type { Dashboard } from '@grafana/schema';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { PipelineDecl } from '../pipelines/types';
 import { DASHBOARDS } from './catalog';
 import { dashboardProblems, DashboardDeclarationError, HOME_UID, pipelineDashboard } from './dashboard';

@@ -4,11 +4,10 @@
  * which of those the pipeline's index template types as dates, and the time field a data source
  * filters on. Dashboards name sink objects; everything else comes from here.
  */
-import { datasetTimeColumns } from '../constructs/connectors';
-import { valueColumns } from '../ops/ksql/columns';
-import type { KsqlStatement } from '../ops/ksql/parser';
-import { indexName } from '../pipelines/elasticsearch-sinks';
-import { isDateColumn } from '../pipelines/index-templates';
+import { valueColumns } from '../ksql-language/columns';
+import type { KsqlStatement } from '../ksql-language/parser';
+import { indexName } from '../payloads/elasticsearch-sinks';
+import { datasetTimeColumns, isDateColumn } from '../payloads/index-templates';
 import type { PipelineDecl } from '../pipelines/types';
 
 export interface SinkSource {

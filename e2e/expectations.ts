@@ -6,13 +6,13 @@
  */
 import type { LabConfig } from '../config/types';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { datasetTopicNames } from '../generators/schema';
 import { PIPELINES } from '../pipelines/catalog';
-import { pinotTableName } from '../pipelines/pinot-tables';
+import { pinotTableName } from '../payloads/pinot-tables';
 import { validateIndexTemplateSpec, type IndexTemplateSpec } from '../ops/elasticsearch/applier';
-import { parseScript, type KsqlStatement } from '../ops/ksql/parser';
-import { statementTopic } from '../ops/ksql/validator';
+import { parseScript, type KsqlStatement } from '../ksql-language/parser';
+import { statementTopic } from '../ksql-language/validator';
 import { DASHBOARDS_DIR, PROVISIONING_DIR } from '../dashboards/provisioning';
 import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 

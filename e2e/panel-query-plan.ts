@@ -1,7 +1,7 @@
 /**
  * The searches the rehearsal sends to check that every panel shows data: per pipeline, each
  * Grafana panel target's search (dashboards/panel-searches.ts) and each Kibana saved search's
- * (pipelines/kibana-search.ts), built from the same declarations and generators the stack deploys
+ * (payloads/kibana-search.ts), built from the same declarations and generators the stack deploys
  * (grafanaProvisioning, kibanaObjects), never from a list of its own. The home dashboard's arrival
  * panels count for the pipeline whose index they read.
  *
@@ -15,17 +15,17 @@
  * CLI: `node --require ts-node/register/transpile-only e2e/panel-query-plan.ts [--now=<epoch ms>]
  * [--pipelines=a,b]` prints the plan as JSON.
  */
-import { datasetTimeColumns } from '../constructs/connectors';
-import { validateEnabledPipelineScripts } from '../constructs/ksql-objects';
+import { datasetTimeColumns } from '../payloads/index-templates';
+import { validateEnabledPipelineScripts } from '../pipelines/scripts';
 import { panelSearches, type PanelSearchOptions, type VariableSearch } from '../dashboards/panel-searches';
 import { grafanaProvisioning } from '../dashboards/provisioning';
 import { sinkSources } from '../dashboards/sink-sources';
 import type { AnswerShape } from '../lib/search-answer';
 import type { SearchRequest, TimeRange } from '../lib/search-request';
 import { PIPELINES } from '../pipelines/catalog';
-import { resolveSinkTargets } from '../pipelines/elasticsearch-sinks';
-import { kibanaObjects } from '../pipelines/kibana-objects';
-import { kibanaSearch, UntranslatableSearchError } from '../pipelines/kibana-search';
+import { resolveSinkTargets } from '../payloads/elasticsearch-sinks';
+import { kibanaObjects } from '../payloads/kibana-saved-objects';
+import { kibanaSearch, UntranslatableSearchError } from '../payloads/kibana-search';
 import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 
 /** Kibana's default time range (timepicker:timeDefaults): the lab's Kibana dashboards keep no time of their own. */

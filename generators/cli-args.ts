@@ -2,7 +2,7 @@
  * Command-line parsing for lab-generate: common options plus each dataset's own flags. Every
  * error names the option, the bad value and what is allowed.
  */
-import { deployedTopicName, topicPrefixFromEnv } from '../config/topic-prefix';
+import { deployedTopicName, topicPrefixFromEnv } from '../lib/topic-prefix';
 import { parseArgs } from 'node:util';
 import type { FlagSpec, FlagValues } from './dataset-module';
 import { DATASETS } from './datasets';

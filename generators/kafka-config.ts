@@ -5,7 +5,7 @@
  * environment, never from arguments.
  */
 import { logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
-import { HOST_PORT_RULE, hostPortProblem } from './host-port';
+import { HOST_PORT_RULE, hostPortProblem } from '../lib/host-port';
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;

@@ -1,7 +1,7 @@
 /**
  * Whether the answer to a search holds what a panel draws: a hit for a panel of documents, or a
  * bucket with documents (and, for a metric other than a count, a value) at the innermost level of
- * the buckets it plots. The translations (dashboards/grafana-search.ts, pipelines/kibana-search.ts)
+ * the buckets it plots. The translations (dashboards/grafana-search.ts, payloads/kibana-search.ts)
  * say which, as an AnswerShape; this module reads the answer of one search, `_search`'s or one
  * item of `_msearch`'s `responses`, which Elasticsearch and OpenSearch write alike.
  */

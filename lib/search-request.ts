@@ -1,7 +1,7 @@
 /**
  * A search as a client of Elasticsearch sends it: the index and the body of one `_search`, with the
  * header line `_msearch` puts before it. Grafana's Elasticsearch data source and Kibana's Discover
- * both end up here (dashboards/grafana-search.ts, pipelines/kibana-search.ts), so the rehearsal
+ * both end up here (dashboards/grafana-search.ts, payloads/kibana-search.ts), so the rehearsal
  * sends either the same way and judges the answers with lib/search-answer.ts.
  */
 

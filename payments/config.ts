@@ -3,7 +3,7 @@
  * The stack sets the environment (HOST, PORT, KAFKA_BROKERS, SCHEMA_REGISTRY_URL, KAFKA_SASL_*).
  */
 import { parseArgs } from 'node:util';
-import { TOPIC_PREFIX_ENV, topicPrefixFromEnv } from '../config/topic-prefix';
+import { TOPIC_PREFIX_ENV, topicPrefixFromEnv } from '../lib/topic-prefix';
 import { parseBrokers } from '../generators/kafka-config';
 
 export interface PaymentsConfig {

@@ -2,7 +2,7 @@
  * The API's endpoints, derived from the payments dataset schema: one per value format, each with
  * its topic (the schema's topicByFormat), its registry subject and its serializer.
  */
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { paymentsSchema } from '../generators/datasets/payments.schema';
 import { valueSubject } from '../generators/formats/registry-client';
 import { serdeFor, type ValueSerde } from '../generators/formats/serde';

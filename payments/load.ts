@@ -5,7 +5,7 @@
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isLoopbackAddress } from '../lib/loopback';
 
 export interface LoadOptions {
   /** Base URL, e.g. http://127.0.0.1:8000. */
@@ -47,13 +47,6 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', 'ip6-loopback']);
-
-export function isLoopbackAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '');
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./i.test(bare);
-  return false;
-}
 
 /** Throws unless every address `url`'s host resolves to is a loopback address. */
 export async function assertLoopback(url: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { TOPIC_PREFIX_ENV } from '../config/topic-prefix';
+import { TOPIC_PREFIX_ENV } from '../lib/topic-prefix';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -10,7 +10,8 @@ import { LocalImage } from './local-image';
 import { healthFileCheck, httpStatusCheck } from './app-healthchecks';
 
 /** What the app image is built from (the project's Dockerfile); a change to any of it rebuilds. */
-export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'generators', 'payments', 'lib/json-text-scan.ts'];
+export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'generators', 'payments',
+  'lib/topic-prefix.ts', 'lib/host-port.ts', 'lib/loopback.ts', 'lib/json-text-scan.ts'];
 
 export const PAYMENTS_API_PORT = 8000;
 const HEALTH_FILE = '/tmp/generator-healthy';

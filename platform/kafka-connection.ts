@@ -1,5 +1,5 @@
 import type { ITerraformDependable } from 'cdktf';
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import type { Service } from './service';
 
 /** A SASL login as Terraform expressions of sensitive variables. */

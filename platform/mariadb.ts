@@ -1,6 +1,6 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
-import type { CdcDatabase } from '../pipelines/debezium-source';
+import type { CdcDatabase } from '../payloads/debezium-source';
 import { mariadbInitSql } from './mariadb-init';
 import { Service, type ServiceContext } from './service';
 

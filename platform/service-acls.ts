@@ -1,6 +1,6 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { KafkaAcl, type KafkaAclOperation, type KafkaAclPatternType, type KafkaAclResourceType } from '../providers/kafka';
 
 /** One ACL binding pattern with the operations the lab's services need on it. */

@@ -28,7 +28,7 @@ import { Pinot } from '../platform/pinot';
 import { SchemaRegistry } from '../platform/schema-registry';
 import { reachableHost, type Service, type ServiceContext } from '../platform/service';
 import { KafkaProvider } from '../providers/kafka';
-import { validateEnabledPipelineScripts } from '../constructs/ksql-objects';
+import { validateEnabledPipelineScripts } from '../pipelines/scripts';
 import { createPipelineTopics, PipelineResources } from './pipeline-resources';
 
 /** The published ports that serve HTTP; the brokers' port is Kafka's protocol, MariaDB's MySQL's. */

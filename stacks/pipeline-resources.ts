@@ -4,11 +4,12 @@ import type { LabConfig } from '../config/types';
 import { DebeziumSource, ElasticsearchSinks } from '../constructs/connectors';
 import { KafkaTopics } from '../constructs/kafka-topics';
 import { KibanaObjects } from '../constructs/kibana-objects';
-import { KsqlObjects, pipelinesInReferenceOrder } from '../constructs/ksql-objects';
+import { KsqlObjects } from '../constructs/ksql-objects';
+import { pipelinesInReferenceOrder } from '../pipelines/scripts';
 import { PinotTable } from '../constructs/pinot-table';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { DatasetName } from '../generators/schema';
-import type { ScriptGraph } from '../ops/ksql/validator';
+import type { ScriptGraph } from '../ksql-language/validator';
 import type { PipelineDecl } from '../pipelines/types';
 import type { PaymentsApi } from '../platform/app';
 import type { KafkaConnect } from '../platform/connect';
@@ -18,7 +19,7 @@ import type { Kibana } from '../platform/kibana';
 import type { KsqlDb } from '../platform/ksqldb';
 import type { MariaDb } from '../platform/mariadb';
 import type { Pinot } from '../platform/pinot';
-import { objectTopic } from '../pipelines/elasticsearch-sinks';
+import { objectTopic } from '../payloads/elasticsearch-sinks';
 import { planPipelineTopics } from './pipeline-topics';
 
 /** The platform a pipeline's objects are applied to. */

@@ -1,19 +1,16 @@
 /**
  * Every Kafka topic the enabled pipelines need, with the settings it is created with: the
  * datasets' topics, the topics that source declarations read, and the sink topic of every
- * CREATE ... AS SELECT, which gets exactly what ksqlDB would derive for it (ops/ksql/sink-topic.ts).
+ * CREATE ... AS SELECT, which gets exactly what ksqlDB would derive for it (ksql-language/sink-topic.ts).
  */
 import type { KafkaConfig } from '../config/types';
+import type { TopicDecl } from '../constructs/kafka-topics';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { datasetTopicNames } from '../generators/schema';
-import type { KsqlStatement } from '../ops/ksql/parser';
-import { ksqlSinkTopicSettings, type TopicSettings } from '../ops/ksql/sink-topic';
-import { statementTopic, type ScriptGraph } from '../ops/ksql/validator';
+import type { KsqlStatement } from '../ksql-language/parser';
+import { ksqlSinkTopicSettings, type TopicSettings } from '../ksql-language/sink-topic';
+import { statementTopic, type ScriptGraph } from '../ksql-language/validator';
 import type { PipelineDecl } from '../pipelines/types';
-
-export interface TopicDecl extends TopicSettings {
-  readonly name: string;
-}
 
 const HOUR_MS = 3_600_000;
 

@@ -18,8 +18,8 @@
  * the real ksqlDB 7.9.9 (lab-local/cp-ksqldb-server).
  */
 import { json, type StandinAnswer, type StandinHandler, type StandinRequest } from './http';
-import { tokenize } from '../ops/ksql/lexer';
-import { parseScript, type KsqlStatement } from '../ops/ksql/parser';
+import { tokenize } from '../ksql-language/lexer';
+import { parseScript, type KsqlStatement } from '../ksql-language/parser';
 
 interface StoredSource {
   name: string;

@@ -6,7 +6,7 @@ import { MAX_CONFIG_DEPTH } from '../../config/config-file';
 import { PINNED_IMAGE_RULE } from '../../config/image-reference';
 import { ENV_SETTINGS, loadConfig } from '../../config/load';
 import { ConfigError } from '../../config/validate';
-import { HOST_PORT_RULE } from '../../generators/host-port';
+import { HOST_PORT_RULE } from '../../lib/host-port';
 
 const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'lab-config-'));
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caCertOneLine } from '../../config/ca-cert';
 import { loadConfig } from '../../config/load';
-import { TOPIC_PREFIX_RULE } from '../../config/topic-prefix';
+import { TOPIC_PREFIX_RULE } from '../../lib/topic-prefix';
 import { ConfigError } from '../../config/validate';
 
 /** kafka.topicPrefix, kafka.external.caCert / manageAcls / replicationFactor: loaded from the environment and validated. */

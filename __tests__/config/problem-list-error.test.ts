@@ -1,8 +1,8 @@
 /** The one shape of the errors that list every problem: configuration, ksqlDB scripts, sink declarations. */
 import { ConfigError } from '../../config/validate';
 import { ProblemListError } from '../../lib/problem-list-error';
-import { KsqlScriptError } from '../../ops/ksql/problem';
-import { SinkDeclarationError } from '../../pipelines/elasticsearch-sinks';
+import { KsqlScriptError } from '../../ksql-language/problem';
+import { SinkDeclarationError } from '../../payloads/elasticsearch-sinks';
 
 describe('ProblemListError', () => {
   it('counts the problems in words and indents one line per problem', () => {

@@ -1,8 +1,8 @@
 /** The sinks declared in pipelines/catalog.ts against the project's real ksqlDB scripts. */
 import { PIPELINES } from '../../pipelines/catalog';
-import { loadPipelineScript } from '../../ops/ksql/scripts';
-import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../../pipelines/elasticsearch-sinks';
-import { pipelineIndexTemplate } from '../../pipelines/index-templates';
+import { loadPipelineScript } from '../../pipelines/scripts';
+import { elasticsearchSinkConnector, resolveSinkTargets, type SinkTarget } from '../../payloads/elasticsearch-sinks';
+import { pipelineIndexTemplate } from '../../payloads/index-templates';
 
 const targets: SinkTarget[] = Object.values(PIPELINES).flatMap((p) => resolveSinkTargets(p, loadPipelineScript(p).statements));
 

@@ -1,9 +1,10 @@
 /** The ElasticsearchSinks and DebeziumSource constructs as synthesized Terraform JSON. */
 import { Testing } from 'cdktf';
-import { datasetTimeColumns, DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
+import { DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
+import { datasetTimeColumns } from '../../payloads/index-templates';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import { PIPELINES } from '../../pipelines/catalog';
-import { parseScript } from '../../ops/ksql/parser';
+import { parseScript } from '../../ksql-language/parser';
 import type { PipelineDecl } from '../../pipelines/types';
 
 const SCRIPT = `

@@ -1,6 +1,6 @@
 /** The Debezium MariaDB source config, derived from the database dataset's schema. */
 import type { DatasetSchema } from '../../generators/schema';
-import { debeziumSourceConnector, envReference, topicPrefixFor, workerEnvVariable } from '../../pipelines/debezium-source';
+import { debeziumSourceConnector, envReference, topicPrefixFor, workerEnvVariable } from '../../payloads/debezium-source';
 import { moodleLogsSchema } from '../../generators/datasets/moodle_logs.schema';
 
 const PARAMS = {

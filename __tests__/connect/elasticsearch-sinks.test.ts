@@ -1,12 +1,12 @@
 /** Elasticsearch sink connector configs and the index template, derived from sink declarations and a ksqlDB script. */
-import { parseScript } from '../../ops/ksql/parser';
+import { parseScript } from '../../ksql-language/parser';
 import {
   elasticsearchSinkConnector,
   resolveSinkTargets,
   SinkDeclarationError,
   type SinkTarget,
-} from '../../pipelines/elasticsearch-sinks';
-import { pipelineIndexTemplate } from '../../pipelines/index-templates';
+} from '../../payloads/elasticsearch-sinks';
+import { pipelineIndexTemplate } from '../../payloads/index-templates';
 import type { PipelineDecl, SinkDecl } from '../../pipelines/types';
 
 const SCRIPT = `

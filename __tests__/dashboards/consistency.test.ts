@@ -1,10 +1,10 @@
 /**
  * Every dashboard shows what the pipeline produces: its indices are written by a sink connector of
  * the stack, every field a panel uses is a value column of the ksqlDB object behind it (per
- * ops/ksql/columns.ts: a table's key columns are not in its documents), every time field is typed
+ * ksql-language/columns.ts: a table's key columns are not in its documents), every time field is typed
  * as a date by the pipeline's synthesized index template, and every pipeline has a dashboard.
  */
-import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { validateEnabledPipelineScripts } from '../../pipelines/scripts';
 import { DASHBOARDS } from '../../dashboards/catalog';
 import { dashboardProblems, panelFields } from '../../dashboards/dashboard';
 import { CLICKSTREAM_DASHBOARD, HIGH_BANDWIDTH_BYTES } from '../../dashboards/clickstream';
@@ -13,7 +13,7 @@ import { ERROR_ANOMALY_THRESHOLD } from '../../dashboards/server-logs';
 import { STRUCTURING_LIMIT } from '../../dashboards/payments';
 import { sinkSources } from '../../dashboards/sink-sources';
 import type { DashboardDecl } from '../../dashboards/types';
-import { valueColumns } from '../../ops/ksql/columns';
+import { valueColumns } from '../../ksql-language/columns';
 import { PIPELINES } from '../../pipelines/catalog';
 import { PIPELINE_NAMES } from '../../pipelines/types';
 import { configWith, resourcesOf, synthStack, type Json } from '../support/synth';

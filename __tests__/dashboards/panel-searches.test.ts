@@ -4,7 +4,7 @@
  * fails until it is translated and checked, with a message naming the dashboard and the panel.
  */
 import type { Dashboard, Panel } from '@grafana/schema';
-import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { validateEnabledPipelineScripts } from '../../pipelines/scripts';
 import { autoIntervalMs } from '../../dashboards/grafana-search';
 import { panelSearches, type PanelSearch } from '../../dashboards/panel-searches';
 import { grafanaProvisioning } from '../../dashboards/provisioning';

@@ -1,6 +1,6 @@
 import { parseGeneratorArgs, UsageError, type CliOptions } from '../../generators/cli-args';
 import { DATASETS } from '../../generators/datasets';
-import { HOST_PORT_RULE } from '../../generators/host-port';
+import { HOST_PORT_RULE } from '../../lib/host-port';
 import { DATASET_NAMES } from '../../generators/schema';
 import { INSTANT_FORMS } from '../../generators/start-time';
 

@@ -5,8 +5,8 @@
  */
 import { asCreateOrReplace, KsqlApplier, specFromStatement, type KsqlObjectSpec } from '../../ops/ksql/applier';
 import { normalizeStatement, sourceDifference, STATEMENT_FINGERPRINT_PROPERTY, statementFingerprint } from '../../ops/ksql/deployed-match';
-import { parseScript } from '../../ops/ksql/parser';
-import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { parseScript } from '../../ksql-language/parser';
+import { validateEnabledPipelineScripts } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
 import { PIPELINE_NAMES } from '../../pipelines/types';
 import { clientOptionsFromEnv, KsqlRestClient, type KsqlClientOptions } from '../../ops/ksql/rest-client';

@@ -1,6 +1,6 @@
-import { ColumnAnalysisError, outputColumns, valueColumns } from '../../ops/ksql/columns';
-import { parseScript, type KsqlStatement } from '../../ops/ksql/parser';
-import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { ColumnAnalysisError, outputColumns, valueColumns } from '../../ksql-language/columns';
+import { parseScript, type KsqlStatement } from '../../ksql-language/parser';
+import { loadPipelineScript } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
 
 function statements(sql: string): Map<string, KsqlStatement> {

@@ -6,16 +6,16 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataResource, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { KsqlObjects, pipelinesInReferenceOrder, validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { KsqlObjects } from '../../constructs/ksql-objects';
 import { DEFAULT_CONFIG } from '../../config/defaults';
 import { planPipelineTopics } from '../../stacks/pipeline-topics';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
-import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
+import { resolveSinkTargets } from '../../payloads/elasticsearch-sinks';
 import { PIPELINES } from '../../pipelines/catalog';
 import { PIPELINE_NAMES, type PipelineDecl } from '../../pipelines/types';
-import { KsqlScriptError } from '../../ops/ksql/problem';
+import { KsqlScriptError } from '../../ksql-language/problem';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { loadPipelineScript, validatePipelineScripts } from '../../ops/ksql/scripts';
+import { loadPipelineScript, pipelinesInReferenceOrder, validateEnabledPipelineScripts, validatePipelineScripts } from '../../pipelines/scripts';
 
 type Json = Record<string, unknown>;
 const ALL = PIPELINE_NAMES.map((n) => PIPELINES[n]);
@@ -78,8 +78,10 @@ describe('all seven scripts', () => {
 });
 
 describe('KsqlObjects', () => {
+  // The stack validates the enabled pipelines' scripts once and hands every construct that graph.
+  const paymentsGraph = validateEnabledPipelineScripts([PIPELINES.payments]);
   const tf = synth((scope) => {
-    new KsqlObjects(scope, 'payments_ksql', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
+    new KsqlObjects(scope, 'payments_ksql', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], graph: paymentsGraph });
   });
   const resources = terraformData(tf);
   const byName = new Map(Object.values(resources).map((r) => [JSON.parse((r.input as { spec: string }).spec).name as string, r]));
@@ -104,10 +106,10 @@ describe('KsqlObjects', () => {
 
   it('depends on the topic each statement reads or writes, and refuses a topic the stack does not declare', () => {
     const withTopics = synth((scope) => {
-      const names = new Set(['payment_json', 'payment_avro', 'payment_protobuf', ...planPipelineTopics([PIPELINES.payments], validateEnabledPipelineScripts([PIPELINES.payments]), DEFAULT_CONFIG.kafka, 1).map((t) => t.name)]);
+      const names = new Set(['payment_json', 'payment_avro', 'payment_protobuf', ...planPipelineTopics([PIPELINES.payments], paymentsGraph, DEFAULT_CONFIG.kafka, 1).map((t) => t.name)]);
       // terraform_data resources stand in for the stack's kafka_topic resources.
       const topics = new Map([...names].map((n) => [n, new DataResource(scope, `topic_${n}`, { input: { topic: n } })]));
-      new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics });
+      new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics, graph: paymentsGraph });
     });
     const objects = Object.values(terraformData(withTopics)).filter((r) => r.provisioner !== undefined);
     const dependsOf = (name: string): unknown => objects.find((r) => JSON.parse((r.input as { spec: string }).spec).name === name)!.depends_on;
@@ -120,7 +122,7 @@ describe('KsqlObjects', () => {
     ]);
     expect(() =>
       synth((scope) => {
-        new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics: new Map() });
+        new KsqlObjects(scope, 'p', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], topics: new Map(), graph: paymentsGraph });
       }),
     ).toThrow("ksql/payments.sql:18: STREAM PAYMENTS_JSON uses topic 'payment_json', which the stack declares no Kafka topic resource for");
   });
@@ -163,16 +165,17 @@ describe('KsqlObjects', () => {
 
   it('resolves references to another pipeline\'s objects through upstream, and only through it', () => {
     withAuditPipeline('ksql-objects-test', (audit) => {
+      const graph = validateEnabledPipelineScripts([PIPELINES.payments, audit]);
       const out = synth((scope) => {
-        const payments = new KsqlObjects(scope, 'payments', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
-        new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], upstream: [payments] });
+        const payments = new KsqlObjects(scope, 'payments', { pipeline: PIPELINES.payments, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], graph });
+        new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], graph, upstream: [payments] });
       });
       expect(terraformData(out).ksql_PAYMENTS_AUDIT.depends_on).toEqual(['terraform_data.ksql_PAYMENTS_ALL_FORMATS']);
       expect(() =>
         synth((scope) => {
-          new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
+          new KsqlObjects(scope, 'audit', { pipeline: audit, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], graph });
         }),
-      ).toThrow('.cache/ksql-objects-test/audit.sql:1: PAYMENTS_AUDIT reads PAYMENTS_ALL_FORMATS, which no script defines');
+      ).toThrow(".cache/ksql-objects-test/audit.sql: PAYMENTS_ALL_FORMATS is defined in another pipeline's script — pass that pipeline's KsqlObjects as upstream");
     });
   });
 
@@ -195,18 +198,14 @@ describe('KsqlObjects', () => {
   it('refuses an object name its script does not define', () => {
     let objects: KsqlObjects | undefined;
     synth((scope) => {
-      objects = new KsqlObjects(scope, 'p', { pipeline: PIPELINES.shop, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
+      objects = new KsqlObjects(scope, 'p', { pipeline: PIPELINES.shop, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [], graph: validateEnabledPipelineScripts([PIPELINES.shop]) });
     });
     expect(objects!.object('SHOP_INCOME_PER_3_SECONDS')).toBeDefined();
     expect(() => objects!.object('SHOP_INCOME')).toThrow('ksql/shop.sql defines no SHOP_INCOME (it defines SHOP_TRANSACTIONS, SHOP_INCOME_PER_3_SECONDS)');
   });
 
-  it('fails synth with every problem when a script is invalid', () => {
+  it('gets its graph from the one validation, which fails synth with every problem when a script is invalid', () => {
     const broken = { ...PIPELINES.shop, ksqlFile: 'ksql/does-not-exist.sql' };
-    expect(() =>
-      synth((scope) => {
-        new KsqlObjects(scope, 'p', { pipeline: broken, ksqlUrl: 'http://127.0.0.1:8088', dependsOn: [] });
-      }),
-    ).toThrow(KsqlScriptError);
+    expect(() => validateEnabledPipelineScripts([broken])).toThrow(KsqlScriptError);
   });
 });

@@ -4,9 +4,9 @@
  */
 import { paymentsSchema } from '../../generators/datasets/payments.schema';
 import type { DatasetSchema } from '../../generators/schema';
-import { parseScript } from '../../ops/ksql/parser';
-import { KsqlScriptError } from '../../ops/ksql/problem';
-import { validateScripts, type ScriptGraph } from '../../ops/ksql/validator';
+import { parseScript } from '../../ksql-language/parser';
+import { KsqlScriptError } from '../../ksql-language/problem';
+import { validateScripts, type ScriptGraph } from '../../ksql-language/validator';
 
 /** A second dataset, keyed and with an int key field, to test key columns and tables. */
 const usersSchema: DatasetSchema = {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { assertLoopback, isLoopbackAddress, percentile, runLoad } from '../../payments/load';
+import { isLoopbackAddress } from '../../lib/loopback';
+import { assertLoopback, percentile, runLoad } from '../../payments/load';
 import { parseLoadtestArgs } from '../../payments/loadtest';
 
 describe('percentile (nearest rank)', () => {

@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { parseScript } from '../../ops/ksql/parser';
-import { validateScripts } from '../../ops/ksql/validator';
+import { parseScript } from '../../ksql-language/parser';
+import { validateScripts } from '../../ksql-language/validator';
 import { PIPELINE_NAMES } from '../../pipelines/types';
 import {
   allPipelinesGraph,

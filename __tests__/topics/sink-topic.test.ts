@@ -5,12 +5,12 @@
  * ksqlDB would derive from the source topic the stack creates, so no statement is refused with
  * "already exists, with different partition/replica/retention configuration".
  */
-import { deployedTopicName } from '../../config/topic-prefix';
+import { deployedTopicName } from '../../lib/topic-prefix';
 import { PIPELINES } from '../../pipelines/catalog';
-import { parseScript, type KsqlStatement } from '../../ops/ksql/parser';
-import { validatePipelineScripts } from '../../ops/ksql/scripts';
-import { KAFKA_DEFAULT_RETENTION_MS, ksqlSinkTopicSettings, SinkTopicRuleError, type TopicSettings } from '../../ops/ksql/sink-topic';
-import { statementTopic } from '../../ops/ksql/validator';
+import { parseScript, type KsqlStatement } from '../../ksql-language/parser';
+import { validatePipelineScripts } from '../../pipelines/scripts';
+import { KAFKA_DEFAULT_RETENTION_MS, ksqlSinkTopicSettings, SinkTopicRuleError, type TopicSettings } from '../../ksql-language/sink-topic';
+import { statementTopic } from '../../ksql-language/validator';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, synthStack } from '../support/synth';
 

@@ -10,12 +10,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import type { SavedObjectSpec } from '../../ops/kibana/applier';
-import { valueColumns } from '../../ops/ksql/columns';
-import type { KsqlStatement } from '../../ops/ksql/parser';
-import { validatePipelineScripts } from '../../ops/ksql/scripts';
+import { valueColumns } from '../../ksql-language/columns';
+import type { KsqlStatement } from '../../ksql-language/parser';
+import { validatePipelineScripts } from '../../pipelines/scripts';
 import type { PinotTableSpec } from '../../ops/pinot/applier';
 import { PIPELINES } from '../../pipelines/catalog';
-import { objectTopic } from '../../pipelines/elasticsearch-sinks';
+import { objectTopic } from '../../payloads/elasticsearch-sinks';
 import { configWith, resourcesOf, synthStack, type Json } from '../support/synth';
 
 const config = configWith();

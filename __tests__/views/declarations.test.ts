@@ -1,9 +1,9 @@
 /** The derivations refuse declarations that name fields or objects the ksqlDB scripts do not produce. */
-import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { loadPipelineScript } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
-import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
-import { kibanaObjects } from '../../pipelines/kibana-objects';
-import { PINOT_KAFKA_CONSUMER_FACTORY, pinotTable } from '../../pipelines/pinot-tables';
+import { resolveSinkTargets } from '../../payloads/elasticsearch-sinks';
+import { kibanaObjects } from '../../payloads/kibana-saved-objects';
+import { PINOT_KAFKA_CONSUMER_FACTORY, pinotTable } from '../../payloads/pinot-tables';
 import type { PipelineDecl } from '../../pipelines/types';
 
 const moodle = PIPELINES.moodle;

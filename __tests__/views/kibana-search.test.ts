@@ -1,11 +1,11 @@
 /** The search Discover sends for each saved search the stack writes, from the saved objects themselves. */
-import { datasetTimeColumns } from '../../constructs/connectors';
+import { datasetTimeColumns } from '../../payloads/index-templates';
 import type { SavedObjectSpec } from '../../ops/kibana/applier';
-import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { loadPipelineScript } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
-import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
-import { kibanaObjects } from '../../pipelines/kibana-objects';
-import { DISCOVER_SAMPLE_SIZE, kibanaSearch, UntranslatableSearchError } from '../../pipelines/kibana-search';
+import { resolveSinkTargets } from '../../payloads/elasticsearch-sinks';
+import { kibanaObjects } from '../../payloads/kibana-saved-objects';
+import { DISCOVER_SAMPLE_SIZE, kibanaSearch, UntranslatableSearchError } from '../../payloads/kibana-search';
 import { PIPELINE_NAMES } from '../../pipelines/types';
 
 const RANGE = { from: Date.UTC(2026, 11, 7, 2, 45), to: Date.UTC(2026, 11, 7, 3, 0) };

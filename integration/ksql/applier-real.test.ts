@@ -9,7 +9,7 @@ import { configWith } from '../../__tests__/support/synth';
 import type { LabConfigOverrides } from '../../config/types';
 import type { KsqlObjectSpec } from '../../ops/ksql/applier';
 import { STATEMENT_FINGERPRINT_PROPERTY, statementFingerprint } from '../../ops/ksql/deployed-match';
-import { parseScript } from '../../ops/ksql/parser';
+import { parseScript } from '../../ksql-language/parser';
 import { startSchemaRegistry, type LocalSchemaRegistry } from '../support/registry';
 import { startKafka, type LocalKafka } from '../support/kafka';
 import { startKsqlDb, type LocalKsqlDb } from '../support/ksqldb';
@@ -194,7 +194,7 @@ describe('the default configuration on the real ksqlDB', () => {
 });
 
 // Under a prefix, and with 3 partitions per topic: the sink topics are left to ksqlDB, and must come
-// out as the stack declares them (the sink-topic rule, ops/ksql/sink-topic.ts).
+// out as the stack declares them (the sink-topic rule, ksql-language/sink-topic.ts).
 describe('the topic-prefix configuration, 3 partitions, on the real ksqlDB', () => {
   let lab: LabDeployment;
   let ksqldb: LocalKsqlDb;

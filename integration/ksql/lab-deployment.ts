@@ -8,7 +8,7 @@ import { resourcesOf, synthStack } from '../../__tests__/support/synth';
 import type { LabConfig } from '../../config/types';
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
 import type { KsqlObjectSpec } from '../../ops/ksql/applier';
-import { validatePipelineScripts } from '../../ops/ksql/scripts';
+import { validatePipelineScripts } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
 
 export interface DeclaredTopic {

@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { opsCommand } from '../../constructs/rest-object';
-import { ELASTICSEARCH_SINK_CLASS } from '../../pipelines/elasticsearch-sinks';
+import { ELASTICSEARCH_SINK_CLASS } from '../../payloads/elasticsearch-sinks';
 import { resourcesOf } from '../../__tests__/support/synth';
 import { startKafka, type LocalKafka } from '../support/kafka';
 import { waitUntil } from '../support/ports';

@@ -1,7 +1,7 @@
 /**
  * Small helpers of the OpenSearch tests: REST calls that fail with the engine's own answer, the
  * index templates the synthesized stack declares, and the check of a document's mapping against the
- * rules of the stack's template (pipelines/index-templates.ts).
+ * rules of the stack's template (payloads/index-templates.ts).
  */
 import { configWith, resourcesOf, synthStack } from '../../__tests__/support/synth';
 import { requestJson, isNetworkFailure } from '../../ops/http-json';

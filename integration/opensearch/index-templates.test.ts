@@ -9,14 +9,13 @@
  * documents index and count as its connectors' writes promise.
  */
 import { execFileSync } from 'node:child_process';
-import { datasetTimeColumns } from '../../constructs/connectors';
 import { ElasticsearchApplier, type IndexTemplateSpec } from '../../ops/elasticsearch/applier';
 import { ApplyError } from '../../ops/apply-error';
-import { valueColumns } from '../../ops/ksql/columns';
-import { loadPipelineScript } from '../../ops/ksql/scripts';
+import { valueColumns } from '../../ksql-language/columns';
+import { loadPipelineScript } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
-import { resolveSinkTargets, type SinkTarget } from '../../pipelines/elasticsearch-sinks';
-import { indexTemplateName, isTemplateTimeColumn } from '../../pipelines/index-templates';
+import { resolveSinkTargets, type SinkTarget } from '../../payloads/elasticsearch-sinks';
+import { datasetTimeColumns, indexTemplateName, isTemplateTimeColumn } from '../../payloads/index-templates';
 import type { PipelineDecl, PipelineName } from '../../pipelines/types';
 import type { PipelineCases } from '../../tools/statement-tests/case';
 import { cases as bankTransactions } from '../../ksql/tests/bank-transactions.cases';

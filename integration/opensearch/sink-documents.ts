@@ -5,14 +5,14 @@
  * - the document is the record value as JsonConverter (schemas off) gives it: the ksqlDB row for a
  *   CREATE ... AS SELECT, the producer's own JSON for a source stream or table;
  * - a stream appends: id `<index>+<partition>+<offset>`, nulls ignored (`key.ignore=true`,
- *   `behavior.on.null.values=ignore`, pipelines/elasticsearch-sinks.ts);
+ *   `behavior.on.null.values=ignore`, payloads/elasticsearch-sinks.ts);
  * - a table upserts and deletes by key, versioned by offset (`version_type: external`), as the
  *   connector (and the lab's stand-in plugin) write keyed records. The real id is the base64 of the
  *   serialized key bytes; here the base64 of the key and window as JSON stands for it: stable and
  *   unique per key and window, which is all the index sees.
  */
 import { double, type ExpectedRow, type Json, type PipelineCases } from '../../tools/statement-tests/case';
-import type { SinkTarget } from '../../pipelines/elasticsearch-sinks';
+import type { SinkTarget } from '../../payloads/elasticsearch-sinks';
 
 export type Document = { readonly [field: string]: Json };
 

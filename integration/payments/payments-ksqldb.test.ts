@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { parseScript } from '../../ops/ksql/parser';
+import { parseScript } from '../../ksql-language/parser';
 import { parsePaymentsArgs } from '../../payments/config';
 import { endpointsOf } from '../../payments/endpoints';
 import { startPaymentsServer, type RunningPaymentsServer } from '../../payments/server';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PinotTableSpec } from '../../ops/pinot/applier';
-import { PINOT_JSON_DECODER, PINOT_KAFKA_CONSUMER_FACTORY } from '../../pipelines/pinot-tables';
+import { PINOT_JSON_DECODER, PINOT_KAFKA_CONSUMER_FACTORY } from '../../payloads/pinot-tables';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, synthStack } from '../../__tests__/support/synth';
 import { pinotCheckClasspath } from './pinot-spi';
 

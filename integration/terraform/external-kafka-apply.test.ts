@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
 import type { LabConfig } from '../../config/types';
 import { validateConfig } from '../../config/validate';
-import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
+import { validateEnabledPipelineScripts } from '../../pipelines/scripts';
 import { ensureTofu, tofu, type TofuToolchain } from '../../lib/tofu';
 import { PIPELINES } from '../../pipelines/catalog';
 import { ExternalKafka } from '../../platform/external-kafka';

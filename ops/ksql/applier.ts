@@ -6,7 +6,7 @@
  * that terminates the queries writing the object and drops it, its readers first. Failures name
  * the file, the line, the statement and ksqlDB's own message (an ApplyError).
  */
-import type { KsqlStatement, ObjectKind, StatementForm } from './parser';
+import type { KsqlStatement, ObjectKind, StatementForm } from '../../ksql-language/parser';
 import { ApplyError, asApplyError, type AppliedObject } from '../apply-error';
 import { fingerprintProperties, queryDifference, sourceDifference } from './deployed-match';
 import { KsqlRestClient, KsqlServerError, quoteIdentifier, type QueryDescription, type SourceInfo } from './rest-client';

@@ -24,7 +24,7 @@
  *   are not differences.
  */
 import { createHash } from 'node:crypto';
-import { parseScript, type ColumnDecl, type KsqlStatement } from './parser';
+import { parseScript, type ColumnDecl, type KsqlStatement } from '../../ksql-language/parser';
 import type { QueryDescription } from './rest-client';
 
 export const STATEMENT_FINGERPRINT_PROPERTY = 'ksql.functions.lab.statement.sha256';

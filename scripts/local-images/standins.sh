@@ -39,7 +39,7 @@ flock 9
 # --- the shared base: Debian + curl + wget + node + compiled server ------------------------------
 # Inputs: every source the server may compile from (a superset is harmless), the build settings,
 # the Dockerfile, the node binary and the Debian image.
-mapfile -t SOURCES < <(cd "$ROOT" && find standins ops/ksql -maxdepth 1 -name '*.ts' | LC_ALL=C sort; echo tsconfig.json; echo standins/tsconfig.build.json; echo standins/docker/Dockerfile.base)
+mapfile -t SOURCES < <(cd "$ROOT" && find standins ksql-language -maxdepth 1 -name '*.ts' | LC_ALL=C sort; echo tsconfig.json; echo standins/tsconfig.build.json; echo standins/docker/Dockerfile.base)
 base_hash="$( (cd "$ROOT" && for f in "${SOURCES[@]}"; do printf '%s ' "$f"; sha <"$f"; done)
   printf 'node %s\n' "$(sha <"$NODE_BIN")"
   docker image inspect --format '{{.Id}}' "$BASE_IMAGE") | sha)"

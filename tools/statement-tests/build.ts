@@ -1,14 +1,14 @@
 /**
  * Turns a statement test case into the three files of ksqlDB's test runner (KsqlTestingTool):
  * the statements, the input records and the expected output records. The statements are the
- * project's own: the pipeline's script as the deploy splits and orders it (ops/ksql: parser and
+ * project's own: the pipeline's script as the deploy splits and orders it (ksql-language/: parser and
  * validator, all pipelines validated together), with the statements of other scripts it reads
  * placed before it, as the deploy places them.
  */
 import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
-import type { KsqlStatement } from '../../ops/ksql/parser';
-import { validatePipelineScripts } from '../../ops/ksql/scripts';
-import { statementTopic, type ScriptGraph } from '../../ops/ksql/validator';
+import type { KsqlStatement } from '../../ksql-language/parser';
+import { validatePipelineScripts } from '../../pipelines/scripts';
+import { statementTopic, type ScriptGraph } from '../../ksql-language/validator';
 import { PIPELINES } from '../../pipelines/catalog';
 import type { PipelineName } from '../../pipelines/types';
 import type { ExpectedRow, Json, StatementCase } from './case';

@@ -3,7 +3,7 @@
  * in the case's own terms what failed: which object (statement, file and line), which expected
  * row, and what ksqlDB wrote instead. The runner stops at the first difference of a run.
  */
-import type { KsqlStatement } from '../../ops/ksql/parser';
+import type { KsqlStatement } from '../../ksql-language/parser';
 import type { RowOrigin, RunnerFiles } from './build';
 import type { ExpectedRow } from './case';
 

@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { KsqlScriptError } from '../../ops/ksql/problem';
-import type { ScriptGraph } from '../../ops/ksql/validator';
+import { KsqlScriptError } from '../../ksql-language/problem';
+import type { ScriptGraph } from '../../ksql-language/validator';
 import { PIPELINE_NAMES, type PipelineName } from '../../pipelines/types';
 import { allPipelinesGraph, buildRunnerFiles, CaseDefinitionError, pipelineStatements, type RunnerFiles } from './build';
 import type { PipelineCases } from './case';

@@ -7,11 +7,11 @@
  */
 import { ProblemListError } from '../lib/problem-list-error';
 import type { SavedObjectSpec } from '../ops/kibana/applier';
-import { valueColumns } from '../ops/ksql/columns';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import { valueColumns } from '../ksql-language/columns';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { SinkTarget } from './elasticsearch-sinks';
 import { isTemplateTimeColumn, type IndexTemplateOptions } from './index-templates';
-import type { KibanaPanelDecl, PipelineDecl } from './types';
+import type { KibanaPanelDecl, PipelineDecl } from '../pipelines/types';
 
 export class KibanaDeclarationError extends ProblemListError {
   constructor(pipeline: string, problems: readonly string[]) {

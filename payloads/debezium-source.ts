@@ -7,7 +7,7 @@
  * password, and any Kafka client property of an external cluster, are `${env:NAME}` references that
  * the worker resolves through Kafka's EnvVarConfigProvider (config.providers=env).
  */
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import type { ConnectorSpec } from '../ops/connect/rest';
 import type { DatasetSchema } from '../generators/schema';
 

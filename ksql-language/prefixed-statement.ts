@@ -1,4 +1,4 @@
-import { deployedTopicName } from '../../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import type { KsqlStatement } from './parser';
 import { statementTopic } from './validator';
 

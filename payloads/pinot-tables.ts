@@ -5,14 +5,14 @@
  * epoch-millisecond columns (the index templates' time rule) are date-time fields, and the
  * declared time column is the table's time column.
  */
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
-import { valueColumns } from '../ops/ksql/columns';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import { valueColumns } from '../ksql-language/columns';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { PinotTableSpec } from '../ops/pinot/applier';
 import { objectTopic, valueFormatOf } from './elasticsearch-sinks';
 import { isTemplateTimeColumn } from './index-templates';
-import type { PinotDataType, PipelineDecl } from './types';
+import type { PinotDataType, PipelineDecl } from '../pipelines/types';
 
 /**
  * Pinot 1.5's Kafka consumer (the kafka-3.0 plugin; the kafka-2.0 one is gone) and the decoder of

@@ -4,8 +4,8 @@
  * columns, and every stream reads a topic something in the stack produces. All problems of all
  * scripts are reported together in one KsqlScriptError.
  */
-import { levenshtein } from '../../config/edit-distance';
-import { KSQL_TYPE, ksqlValueFormat, type DatasetSchema, type ValueFormat } from '../../generators/schema';
+import { levenshtein } from '../lib/edit-distance';
+import { KSQL_TYPE, ksqlValueFormat, type DatasetSchema, type ValueFormat } from '../generators/schema';
 import type { KsqlStatement, ParsedScript, SessionSetting } from './parser';
 import { KsqlScriptError, type ScriptProblem } from './problem';
 

@@ -1,4 +1,4 @@
-import { ProblemListError } from '../../lib/problem-list-error';
+import { ProblemListError } from '../lib/problem-list-error';
 
 /** A defect found in a ksqlDB script, reported as `<file>:<line>: <problem> — <fix>`. */
 export interface ScriptProblem {

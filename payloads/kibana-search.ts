@@ -1,6 +1,6 @@
 /**
  * The search Kibana's Discover sends for a saved search, read from the saved objects the stack
- * writes (pipelines/kibana-objects.ts): the index is its data view's title, the time filter its
+ * writes (payloads/kibana-saved-objects.ts): the index is its data view's title, the time filter its
  * data view's time field (none when the data view has none), the query and filters its search
  * source, the order its `sort`. Only what decides which documents come back is modelled; Discover's
  * extra keys (`fields` with include_unmapped, runtime_mappings, highlighting, track_total_hits)

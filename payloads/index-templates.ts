@@ -3,7 +3,9 @@
  * every index the sinks create gets these mappings instead of Elasticsearch's guesses (which map
  * epoch milliseconds as long and strings as text + keyword).
  */
+import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import type { IndexTemplateSpec } from '../ops/elasticsearch/applier';
+import type { PipelineDecl } from '../pipelines/types';
 import type { SinkTarget } from './elasticsearch-sinks';
 
 /**
@@ -21,6 +23,15 @@ const STANDARD_TIME_COLUMN = new RegExp(`^(${STANDARD_TIME_COLUMNS})$`, 'i');
  */
 export function isDateColumn(column: string, timeColumns: readonly string[] = []): boolean {
   return STANDARD_TIME_COLUMN.test(column) || timeColumns.some((c) => c.toUpperCase() === column.toUpperCase());
+}
+
+/**
+ * The epoch-millisecond fields of the pipeline's datasets, as the ksqlDB columns that carry them
+ * (unquoted identifiers are upper case), so the index template maps them as dates.
+ */
+export function datasetTimeColumns(pipeline: PipelineDecl): string[] {
+  const names = pipeline.datasets.flatMap((d) => DATASET_SCHEMAS[d].fields.filter((f) => f.type === 'timestamp_ms').map((f) => f.name.toUpperCase()));
+  return [...new Set(names)].sort();
 }
 
 /** Above the built-in templates (priority 100..500 cover logs-*-*, metrics-*-*, not our names); exact names avoid overlaps. */

@@ -13,12 +13,12 @@
  *   key, deletes it (`behavior.on.null.values=delete`): a session merged away or a window that stops
  *   matching a HAVING clause leaves the index too.
  */
-import { deployedTopicName } from '../config/topic-prefix';
+import { deployedTopicName } from '../lib/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
-import type { KsqlStatement } from '../ops/ksql/parser';
+import type { KsqlStatement } from '../ksql-language/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
 import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
-import type { PipelineDecl } from './types';
+import type { PipelineDecl } from '../pipelines/types';
 
 export const ELASTICSEARCH_SINK_CLASS = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector';
 
