@@ -12,6 +12,19 @@ export interface TeeResult {
   readonly output: string;
   /** Its standard output's lines, each with when it was read (the apply timeline's clock). */
   readonly lines: readonly TimedLine[];
+  /**
+   * CPU seconds (user + system) of the program and every process it started and waited for: for
+   * an apply, Terraform, its providers and the appliers its provisioners run (not the containers).
+   */
+  readonly cpuSeconds: number | undefined;
+}
+
+/** bash's `times`: its own user/system times, then its children's; "1m2.500s 0m0.250s" each. */
+export function childrenCpuSeconds(times: string): number | undefined {
+  const children = times.trim().split('\n')[1];
+  const parts = children ? [...children.matchAll(/(\d+)m(\d+(?:\.\d+)?)s/g)] : [];
+  if (parts.length !== 2) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * 60 + Number(p[2]), 0);
 }
 
 /** Splits a stream into lines as they arrive, stamping each with the time its end was read. */
@@ -32,20 +45,27 @@ function lineClock(startedAt: number): { readonly feed: (chunk: Buffer) => void;
 /** Runs the program, copying its stdout and stderr through while keeping both (interleaved). */
 export function runTee(program: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<TeeResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // bash runs the program and then reports its children's CPU times on fd 3 (rusage of waited descendants).
+    const child = spawn('bash', ['-c', '"$@"; status=$?; times >&3; exit $status', 'bash', program, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
+    const times: Buffer[] = [];
+    const [, stdout, stderr, timesPipe] = child.stdio;
+    if (!stdout || !stderr || !timesPipe) throw new Error('spawn gave no pipes for the piped streams');
+    timesPipe.on('data', (c: Buffer) => times.push(c));
     const clock = lineClock(Date.now());
-    child.stdout.on('data', (c: Buffer) => {
+    stdout.on('data', (c: Buffer) => {
       chunks.push(c);
       clock.feed(c);
       process.stdout.write(c);
     });
-    child.stderr.on('data', (c: Buffer) => {
+    stderr.on('data', (c: Buffer) => {
       chunks.push(c);
       process.stderr.write(c);
     });
     child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, output: Buffer.concat(chunks).toString('utf8'), lines: clock.end() }));
+    child.on('close', (status, signal) =>
+      resolve({ status, signal, output: Buffer.concat(chunks).toString('utf8'), lines: clock.end(), cpuSeconds: childrenCpuSeconds(Buffer.concat(times).toString('utf8')) }),
+    );
   });
 }
 

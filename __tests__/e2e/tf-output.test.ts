@@ -1,4 +1,4 @@
-import { errorBlocks, runTee } from '../../e2e/tf-output';
+import { childrenCpuSeconds, errorBlocks, runTee } from '../../e2e/tf-output';
 
 describe('errorBlocks', () => {
   it('finds each Error block of -no-color output with its details, and nothing else', () => {
@@ -59,10 +59,29 @@ describe('runTee', () => {
     expect(errorBlocks(r.output)).toEqual(['Error: bad']);
   });
 
+  it('counts the CPU time of the processes the program started and waited for', async () => {
+    // The grandchild spins until it has used 0.4 s of CPU (not wall time: the machine may be busy).
+    const spin = 'const t = process.cpuUsage(); while ((process.cpuUsage(t).user + process.cpuUsage(t).system) < 400000);';
+    const script = `require('node:child_process').spawnSync(process.execPath, ['-e', ${JSON.stringify(spin)}], { stdio: 'inherit' });`;
+    const r = await runTee(process.execPath, ['-e', script], process.env, process.cwd());
+    expect(r.status).toBe(0);
+    expect(r.cpuSeconds).toBeGreaterThanOrEqual(0.4);
+  });
+
   it('stamps each stdout line with when it was read, a line split across writes included', async () => {
     const script = 'process.stdout.write("a: Creating...\\nb: Crea"); setTimeout(() => process.stdout.write("ting...\\nlast"), 300);';
     const r = await runTee(process.execPath, ['-e', script], process.env, process.cwd());
     expect(r.lines.map((l) => l.line)).toEqual(['a: Creating...', 'b: Creating...', 'last']);
     expect(r.lines[1].atMs - r.lines[0].atMs).toBeGreaterThanOrEqual(250);
+  });
+});
+
+describe('childrenCpuSeconds', () => {
+  it("adds the children's user and system times of bash's times", () => {
+    expect(childrenCpuSeconds('0m0.004s 0m0.001s\n1m2.500s 0m0.250s\n')).toBeCloseTo(62.75, 6);
+  });
+  it('is undefined for anything else', () => {
+    expect(childrenCpuSeconds('')).toBeUndefined();
+    expect(childrenCpuSeconds('0m0.004s 0m0.001s\n')).toBeUndefined();
   });
 });
