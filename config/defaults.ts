@@ -66,7 +66,8 @@ export const DEFAULT_MEMORY_MB: Readonly<Record<ServiceName, number>> = {
   kafkaUi: 256,
   paymentsApi: 192,
   // The one generators container (every dataset in one process). Measured (BENCHMARKS.md,
-  // "Generator memory", 2026-12-07): every dataset at the stack's rates, peak RSS 121 MiB on the host.
+  // "Generator memory", 2026-12-07): peak RSS on the host 130 MiB with every dataset at the stack's
+  // rates, 149 MiB with every dataset at 200/s.
   generator: 192,
 };
 
