@@ -7,20 +7,16 @@
 import { parseGeneratorArgs, type CliOptions } from './cli-args';
 import { createGenerator, EXIT, startDatasetRun, worstExit, type DatasetRun, type ExitCode, type Output } from './dataset-run';
 import type { DatasetGenerator } from './dataset-module';
-import { parseRunArgs, RUN_COMMAND } from './run-args';
+import { parseRunArgs, RUN_COMMAND, type ParsedRunArgs } from './run-args';
 import { parseDatabaseUrl } from './sinks/database-sink';
 import { describeError } from './sinks/sink';
-
-export { EXIT } from './dataset-run';
 
 const defaultOutput: Output = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
 
-type Parsed = { readonly kind: 'help'; readonly text: string } | { readonly kind: 'run'; readonly runs: readonly CliOptions[] };
-
-function parse(argv: readonly string[]): Parsed {
+function parse(argv: readonly string[]): ParsedRunArgs {
   if (argv[0] === RUN_COMMAND) return parseRunArgs(argv.slice(1));
   const parsed = parseGeneratorArgs(argv);
   return parsed.kind === 'help' ? parsed : { kind: 'run', runs: [parsed.options] };
