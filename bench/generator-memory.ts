@@ -1,34 +1,37 @@
 /**
- * `npm run bench:generator-memory`: resident memory (RSS) of every generator container's process,
- * run as the stack runs it, producing to real services on 127.0.0.1 for BENCH_SECONDS (60) each.
+ * `npm run bench:generator-memory`: memory (RSS) and CPU of the generators as the stack runs them,
+ * producing to real services on 127.0.0.1 for BENCH_SECONDS (120) per phase.
  *
- * Each run is the command and environment of a generator container the default stack synthesizes
- * (node dist/generators/cli.js <dataset> --rate ... --health-file ... and the pipeline's flags such
- * as --burst; NODE_OPTIONS=--max-old-space-size as set in platform/app.ts), executed with the
- * compiled JavaScript the app image runs (`tsc -p tsconfig.build.json`, into dist/), against:
- * a real Kafka 3.9.1 broker (KRaft, integration/support/kafka.ts) with the dataset's topics, a real
+ * The run is the command and environment of the generators container the default stack
+ * synthesizes (node dist/generators/cli.js run <dataset> --rate ... --health-file ... [--burst]
+ * -- <dataset> ...; NODE_OPTIONS=--max-old-space-size as set in platform/app.ts), executed with the
+ * compiled JavaScript the app image runs (`tsc -p tsconfig.build.json`, into dist/), against: a
+ * real Kafka 3.9.1 broker (KRaft, integration/support/kafka.ts) with the datasets' topics, a real
  * MariaDB with the stack's init SQL (moodle_logs), and for payments (which the stack sends through
  * the payments API, --via-api) a stub HTTP server on 127.0.0.1 that answers 200 like the API.
  *
  * Phases:
- *   stack rates   every generator at once, as deployed (5/s each; server_logs and bank_transactions
- *                 with --burst), plus those two again with SIGUSR1 every 10 s (a new error storm /
- *                 fraud spree each time);
- *   high rate     one generator at a time at BENCH_HIGH_RATE (default 1000/s; 0 skips the phase),
- *                 to show how much the footprint grows with the rate a user may configure.
- *   containers    every generator at once at the stack's rates again, now as a container with the
- *                 synthesized memory limit (no swap), from the app image built from the project's
- *                 Dockerfile on lab-local/node (scripts/local-images/build.sh node), on the host
- *                 network so that it reaches the same services; BENCH_CONTAINERS=0 skips it.
- * Per process, /proc/<pid>/status is read every 250 ms: peak = VmHWM at the end (the kernel's
- * high-water mark, startup included), steady = median VmRSS over the second half of the run.
- * Per container, the Docker stats API every second: the cgroup's peak charge (max_usage: RSS and
- * page cache), peak RSS (total_rss), and whether the kernel OOM-killed it.
- * At the end each generator gets SIGTERM; its exit code and summary line are printed.
+ *   one process    the stack's command as it is: every dataset in one Node.js process, SIGUSR1
+ *                  every 10 s (a new error storm / fraud spree each time);
+ *   ten processes  the same datasets and options, one `cli.js <dataset> ...` process each, as the
+ *                  stack ran them until one container replaced ten (each with the heap cap of the
+ *                  old 128 MiB limit); BENCH_BEFORE=0 skips it;
+ *   high rate      one process again, every dataset at BENCH_HIGH_RATE (default 0: skipped), to
+ *                  see how the footprint grows with the rates a user may configure;
+ *   container      the one process as a container with the synthesized memory limit (no swap),
+ *                  from the app image built from the project's Dockerfile on lab-local/node
+ *                  (scripts/local-images/build.sh node), on the host network; BENCH_CONTAINERS=1
+ *                  runs it (about 5 minutes of image builds the first time).
+ * Per process, /proc/<pid>/status every 250 ms: peak = VmHWM at the end (the kernel's high-water
+ * mark, startup included), steady = median VmRSS over the second half; CPU = user + system time
+ * from /proc/<pid>/stat, over the whole run and over its second half (as % of one core). Per
+ * container, the Docker stats API every second: the cgroup's peak charge (max_usage: RSS and page
+ * cache), peak RSS (total_rss), and whether the kernel OOM-killed it. At the end every process
+ * gets SIGTERM; its exit code and every dataset's summary line (sent, rate) are printed.
  * Prints figures; asserts nothing.
  *
- * Settings (environment): BENCH_SECONDS (60), BENCH_HIGH_RATE (1000), BENCH_DATASETS (all),
- * BENCH_CONTAINERS (1).
+ * Settings (environment): BENCH_SECONDS (120), BENCH_BEFORE (1), BENCH_HIGH_RATE (0),
+ * BENCH_CONTAINERS (0).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -39,36 +42,44 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_MEMORY_MB } from '../config/defaults';
 import { DATASETS } from '../generators/datasets';
-import { DATASET_NAMES, datasetTopicNames, type DatasetName } from '../generators/schema';
+import { GROUP_SEPARATOR, RUN_COMMAND } from '../generators/run-args';
+import { datasetTopicNames, DATASET_NAMES, type DatasetName } from '../generators/schema';
 import { startKafka } from '../integration/support/kafka';
 import { startMariaDb } from '../integration/support/mariadb';
+import { generatorHeapMb } from '../platform/app';
 import { containerState, dockerApi, removeContainer } from './docker-engine';
+import { processCpuMs } from './process-cpu';
 import { envRecord, synthesizedContainers } from './synthesized';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
-const HIGH_RATE = Number(process.env.BENCH_HIGH_RATE ?? 1000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
+const BEFORE = process.env.BENCH_BEFORE !== '0';
+const HIGH_RATE = Number(process.env.BENCH_HIGH_RATE ?? 0);
+const CONTAINERS = process.env.BENCH_CONTAINERS === '1';
 const ROOT = join(__dirname, '..');
-const CONTAINERS = process.env.BENCH_CONTAINERS !== '0';
 const APP_IMAGE = 'lab-bench/app:local';
 const SAMPLE_MS = 250;
 const TRIGGER_EVERY_MS = 10_000;
+/** The per-container limit of the ten generator containers the one container replaced. */
+const OLD_LIMIT_PER_DATASET_MB = 128;
 
 interface RunSpec {
   readonly label: string;
-  readonly dataset: DatasetName;
+  /** Arguments of node: the script and its arguments. */
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Send SIGUSR1 every 10 s (a new burst). */
-  readonly triggerBursts: boolean;
 }
 
 interface RunResult {
   readonly spec: RunSpec;
   readonly peakMiB: number;
   readonly steadyMiB: number;
-  readonly maxSampledMiB: number;
+  /** CPU seconds over the whole run, startup included. */
+  readonly cpuSeconds: number;
+  /** CPU over the second half of the run, % of one core. */
+  readonly steadyCpuPercent: number;
   readonly exitCode: number | null;
-  readonly summary: string;
+  /** Every dataset's summary line (`[lab-generate <dataset>] done: sent N, ..., R/s`). */
+  readonly summaries: readonly string[];
 }
 
 /** kB figures of /proc/<pid>/status; undefined once the process is gone. */
@@ -87,7 +98,7 @@ const median = (values: readonly number[]): number => {
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
 };
 
-/** Runs one generator for SECONDS, sampling its memory; then SIGTERM and wait for its exit. */
+/** Runs one generator process for SECONDS, sampling its memory and CPU, SIGUSR1 every 10 s; then SIGTERM and wait for its exit. */
 async function measure(spec: RunSpec): Promise<RunResult> {
   // node itself, not npm or a shell: /proc/<pid> must be the generator's own process.
   const child: ChildProcess = spawn(process.execPath, spec.args, { cwd: ROOT, env: { PATH: process.env.PATH, ...spec.env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -98,14 +109,20 @@ async function measure(spec: RunSpec): Promise<RunResult> {
   if (pid === undefined) throw new Error(`${spec.label}: the generator did not start`);
   const samples: Array<{ at: number; rssKb: number }> = [];
   let hwmKb = 0;
+  let cpuAtHalfMs: number | undefined;
+  let cpuLastMs = 0;
   const started = Date.now();
   const sampler = setInterval(() => {
     const status = procStatus(pid);
-    if (!status) return;
-    samples.push({ at: Date.now() - started, rssKb: status.rssKb });
+    const cpu = processCpuMs(pid);
+    if (!status || cpu === undefined) return;
+    const at = Date.now() - started;
+    samples.push({ at, rssKb: status.rssKb });
     hwmKb = Math.max(hwmKb, status.hwmKb);
+    if (cpuAtHalfMs === undefined && at >= (SECONDS * 1000) / 2) cpuAtHalfMs = cpu;
+    cpuLastMs = cpu;
   }, SAMPLE_MS);
-  const trigger = spec.triggerBursts ? setInterval(() => child.kill('SIGUSR1'), TRIGGER_EVERY_MS) : undefined;
+  const trigger = setInterval(() => child.kill('SIGUSR1'), TRIGGER_EVERY_MS);
   await Promise.race([new Promise((resolve) => setTimeout(resolve, SECONDS * 1000)), exited]);
   clearInterval(trigger);
   clearInterval(sampler);
@@ -114,14 +131,29 @@ async function measure(spec: RunSpec): Promise<RunResult> {
   const exitCode = await exited;
   clearTimeout(killer);
   const steady = samples.filter((s) => s.at >= (SECONDS * 1000) / 2).map((s) => s.rssKb);
-  const lines = stderr.trim().split('\n');
   return {
     spec,
     peakMiB: hwmKb / 1024,
     steadyMiB: median(steady) / 1024,
-    maxSampledMiB: Math.max(...samples.map((s) => s.rssKb)) / 1024,
+    cpuSeconds: cpuLastMs / 1000,
+    steadyCpuPercent: cpuAtHalfMs === undefined ? NaN : ((cpuLastMs - cpuAtHalfMs) / ((SECONDS * 1000) / 2)) * 100,
     exitCode,
-    summary: lines.filter((line) => /\] (done|FAILED)|NOT DELIVERED|heap out of memory|cannot start|unexpected error/.test(line)).slice(-2).join(' | ') || (lines.at(-1) ?? ''),
+    summaries: stderr.split('\n').filter((line) => /\] (done|FAILED|UNCONFIRMED)|NOT DELIVERED|heap out of memory|cannot start|unexpected error/.test(line)),
+  };
+}
+
+/** Several processes at once; their figures add up (peaks too: the ten containers each reserved their own). */
+async function measureTogether(label: string, specs: readonly RunSpec[]): Promise<RunResult> {
+  const results = await Promise.all(specs.map(measure));
+  const sum = (pick: (r: RunResult) => number): number => results.reduce((total, r) => total + pick(r), 0);
+  return {
+    spec: { label, args: [], env: {} },
+    peakMiB: sum((r) => r.peakMiB),
+    steadyMiB: sum((r) => r.steadyMiB),
+    cpuSeconds: sum((r) => r.cpuSeconds),
+    steadyCpuPercent: sum((r) => r.steadyCpuPercent),
+    exitCode: results.map((r) => r.exitCode ?? NaN).reduce((worst, code) => (code !== 0 ? code : worst), 0),
+    summaries: results.flatMap((r) => r.summaries),
   };
 }
 
@@ -152,7 +184,7 @@ function buildAppImage(): void {
   if (app.status !== 0) throw new Error(`docker build of ${APP_IMAGE} failed:\n${app.stderr}`);
 }
 
-/** Runs one generator as its container (memory limit, no swap), samples the cgroup, then stops it (SIGTERM, 30 s grace). */
+/** Runs the generators as their container (memory limit, no swap), samples the cgroup, then stops it (SIGTERM, 30 s grace). */
 async function measureContainer(spec: RunSpec, memoryMiB: number): Promise<ContainerResult> {
   const name = `lab-bench-memory-${spec.label.replace(/\W+/g, '-')}`.slice(0, 60);
   await removeContainer(name);
@@ -168,7 +200,7 @@ async function measureContainer(spec: RunSpec, memoryMiB: number): Promise<Conta
     const started = Date.now();
     const rss: Array<{ at: number; bytes: number }> = [];
     let maxUsage = 0;
-    const trigger = spec.triggerBursts ? setInterval(() => void dockerApi('POST', `/containers/${created.Id}/kill?signal=SIGUSR1`).catch(() => undefined), TRIGGER_EVERY_MS) : undefined;
+    const trigger = setInterval(() => void dockerApi('POST', `/containers/${created.Id}/kill?signal=SIGUSR1`).catch(() => undefined), TRIGGER_EVERY_MS);
     while (Date.now() - started < SECONDS * 1000) {
       const stats = await dockerApi<MemoryStats>('GET', `/containers/${created.Id}/stats?stream=false&one-shot=true`);
       const memory = stats?.memory_stats;
@@ -212,16 +244,32 @@ async function startPaymentsStub(): Promise<{ url: string; server: Server }> {
 
 const mib = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
-async function main(): Promise<void> {
-  const datasets = (process.env.BENCH_DATASETS ?? DATASET_NAMES.join(',')).split(',').map((n) => n.trim()) as DatasetName[];
-  for (const name of datasets) if (!DATASET_NAMES.includes(name)) throw new Error(`BENCH_DATASETS item '${name}' is not a dataset: ${DATASET_NAMES.join(', ')}`);
+/** The `run` command's groups (one per dataset): [script, 'run', ...groups] -> [[dataset, ...options], ...]. */
+function datasetGroups(args: readonly string[]): string[][] {
+  const groups: string[][] = [[]];
+  for (const arg of args.slice(2)) {
+    if (arg === GROUP_SEPARATOR) groups.push([]);
+    else groups[groups.length - 1].push(arg);
+  }
+  return groups;
+}
 
-  console.log(`bench:generator-memory on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+const loads = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  console.log(`bench:generator-memory on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${new Date().toISOString()}`);
   console.log('compiling the generators as the app image does: tsc -p tsconfig.build.json (into dist/)');
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error('tsc -p tsconfig.build.json failed (output above)');
 
-  const containers = synthesizedContainers();
+  const container = synthesizedContainers().generators;
+  if (!container?.command) throw new Error('the default stack has no generators container');
+  const [node, script, command] = container.command;
+  if (node !== 'node' || command !== RUN_COMMAND) throw new Error(`the generators container runs '${container.command.slice(0, 3).join(' ')}', not 'node <cli> ${RUN_COMMAND}'`);
+  const groups = datasetGroups(container.command.slice(1));
+  const datasets = groups.map((group) => group[0] as DatasetName);
+  for (const name of datasets) if (!DATASET_NAMES.includes(name)) throw new Error(`the generators command names '${name}', which is not a dataset`);
+
   const healthDir = mkdtempSync(join(tmpdir(), 'lab-generator-memory-'));
   const kafka = await startKafka({ partitions: 1 });
   const mariadb = datasets.includes('moodle_logs') ? await startMariaDb() : undefined;
@@ -234,85 +282,72 @@ async function main(): Promise<void> {
     await admin.disconnect();
     console.log(`broker ${kafka.bootstrap} (topics: ${topics.join(', ')})${mariadb ? `; MariaDB 127.0.0.1:${mariadb.port}` : ''}; payments API stub ${stub.url}`);
 
-    /** The synthesized container's command and env, pointed at this machine's services. */
-    const specFor = (dataset: DatasetName, rate: number | undefined, label: string, triggerBursts = false): RunSpec => {
-      const container = containers[`generator-${dataset.replace(/_/g, '-')}`];
-      if (!container?.command) throw new Error(`the default stack has no generator container for ${dataset}`);
-      const [node, ...args] = container.command;
-      if (node !== 'node') throw new Error(`generator-${dataset} runs '${node}', not node`);
-      const adapted = args.map((arg, i) => {
-        const option = args[i - 1];
-        if (option === '--health-file') return join(healthDir, `${label.replace(/\W+/g, '-')}`);
+    const env = envRecord(container.env);
+    const envWith = (nodeOptions: string): Record<string, string> => ({
+      NODE_OPTIONS: nodeOptions,
+      KAFKA_BROKERS: kafka.bootstrap,
+      ...(env.MOODLE_DB_URL && mariadb ? { MOODLE_DB_URL: mariadb.url } : {}),
+    });
+    /** A dataset's group pointed at this machine's services, at `rate` when given. */
+    const adapt = (group: readonly string[], rate?: number): string[] =>
+      group.map((arg, i) => {
+        const option = group[i - 1];
+        if (option === '--health-file') return join(healthDir, group[0]);
         if (option === '--via-api') return stub.url;
         if (option === '--rate' && rate !== undefined) return String(rate);
         return arg;
       });
-      const env = envRecord(container.env);
-      return {
-        label,
-        dataset,
-        args: adapted,
-        env: {
-          NODE_OPTIONS: env.NODE_OPTIONS ?? '',
-          KAFKA_BROKERS: kafka.bootstrap,
-          ...(env.MOODLE_DB_URL && mariadb ? { MOODLE_DB_URL: mariadb.url } : {}),
-        },
-        triggerBursts,
-      };
+    const oneProcess = (label: string, rate?: number): RunSpec => ({
+      label,
+      args: [script, RUN_COMMAND, ...groups.flatMap((group, i) => [...(i === 0 ? [] : [GROUP_SEPARATOR]), ...adapt(group, rate)])],
+      env: envWith(env.NODE_OPTIONS ?? ''),
+    });
+
+    const results: RunResult[] = [];
+    const report = (result: RunResult): void => {
+      results.push(result);
+      console.log(
+        `  ${result.spec.label}: peak ${mib(result.peakMiB)} MiB, steady ${mib(result.steadyMiB)} MiB, CPU ${result.cpuSeconds.toFixed(1)} s in ${SECONDS} s, steady ${result.steadyCpuPercent.toFixed(1)}% of a core, exit ${result.exitCode}`,
+      );
+      for (const line of result.summaries) console.log(`    ${line}`);
     };
 
-    const results: Array<{ phase: string; result: RunResult }> = [];
-    const report = (phase: string, result: RunResult): void => {
-      results.push({ phase, result });
-      console.log(`  ${result.spec.label}: peak ${mib(result.peakMiB)} MiB, steady ${mib(result.steadyMiB)} MiB, exit ${result.exitCode}; ${result.summary}`);
-    };
+    const after = oneProcess('one process (the stack now)');
+    console.log(`\nphase "one process": ${datasets.length} datasets for ${SECONDS} s, SIGUSR1 every 10 s; node ${after.args.join(' ')} (NODE_OPTIONS=${after.env.NODE_OPTIONS})`);
+    console.log(`load average before: ${loads()}`);
+    report(await measure(after));
+    console.log(`load average after: ${loads()}`);
 
-    const stackRuns = datasets.map((dataset) => specFor(dataset, undefined, dataset));
-    const burstRuns = datasets
-      .filter((dataset) => DATASETS[dataset].flags.some((flag) => flag.name === 'burst'))
-      .map((dataset) => specFor(dataset, undefined, `${dataset} + SIGUSR1 every 10 s`, true));
-    const sample = stackRuns[0];
-    console.log(`\nphase "stack rates": ${stackRuns.length + burstRuns.length} generators at once for ${SECONDS} s; e.g. node ${sample.args.join(' ')} (NODE_OPTIONS=${sample.env.NODE_OPTIONS})`);
-    console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    for (const result of await Promise.all([...stackRuns, ...burstRuns].map(measure))) report('stack rates', result);
+    if (BEFORE) {
+      const oldHeap = `--max-old-space-size=${generatorHeapMb(OLD_LIMIT_PER_DATASET_MB)}`;
+      const separate = groups.map((group): RunSpec => ({ label: group[0], args: [script, ...adapt(group)], env: envWith(oldHeap) }));
+      console.log(`\nphase "ten processes": the same ${separate.length} datasets, one process each (NODE_OPTIONS=${oldHeap}, the old ${OLD_LIMIT_PER_DATASET_MB} MiB containers' cap), ${SECONDS} s`);
+      console.log(`load average before: ${loads()}`);
+      report(await measureTogether(`${separate.length} processes (the stack before), summed`, separate));
+      console.log(`load average after: ${loads()}`);
+    }
 
     if (HIGH_RATE > 0) {
-      console.log(`\nphase "${HIGH_RATE}/s": one generator at a time for ${SECONDS} s each`);
-      for (const dataset of datasets) report(`${HIGH_RATE}/s`, await measure(specFor(dataset, HIGH_RATE, `${dataset} at ${HIGH_RATE}/s`)));
+      console.log(`\nphase "${HIGH_RATE}/s": one process, every dataset at ${HIGH_RATE}/s, ${SECONDS} s`);
+      report(await measure(oneProcess(`one process, every dataset at ${HIGH_RATE}/s`, HIGH_RATE)));
+      console.log(`load average after: ${loads()}`);
     }
-    const containerResults: ContainerResult[] = [];
+
     if (CONTAINERS) {
       buildAppImage();
-      // Inside the container the generator is /app/dist/generators/cli.js, as the stack runs it.
-      const inImage = (spec: RunSpec): RunSpec => ({ ...spec, args: spec.args.map((arg) => (arg.startsWith(healthDir) ? '/tmp/generator-healthy' : arg)) });
-      console.log(`\nphase "containers": ${stackRuns.length + burstRuns.length} generator containers at once for ${SECONDS} s, ${DEFAULT_MEMORY_MB.generator} MiB limit each`);
-      const runs = [...stackRuns, ...burstRuns].map((spec) => measureContainer(inImage(spec), DEFAULT_MEMORY_MB.generator));
-      for (const result of await Promise.all(runs)) {
-        containerResults.push(result);
-        console.log(
-          `  ${result.spec.label}: cgroup peak ${mib(result.maxUsageMiB)} MiB (RSS + cache), peak RSS ${mib(result.peakRssMiB)} MiB, steady RSS ${mib(result.steadyRssMiB)} MiB, OOM-killed ${result.oomKilled}, exit ${result.exitCode}`,
-        );
-      }
+      // Inside the container the generator is /app/dist/generators/cli.js and writes its health files where the stack says.
+      const inImage: RunSpec = { ...after, args: [script, ...container.command.slice(2)].map((arg) => (arg.startsWith('http://payments-api') ? stub.url : arg)) };
+      console.log(`\nphase "container": the generators container for ${SECONDS} s, ${DEFAULT_MEMORY_MB.generator} MiB limit`);
+      const r = await measureContainer(inImage, DEFAULT_MEMORY_MB.generator);
+      console.log(
+        `  cgroup peak ${mib(r.maxUsageMiB)} MiB (RSS + cache), peak RSS ${mib(r.peakRssMiB)} MiB, steady RSS ${mib(r.steadyRssMiB)} MiB, OOM-killed ${r.oomKilled}, exit ${r.exitCode}`,
+      );
     }
-    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-    console.log(`\nlimit in the stack: ${DEFAULT_MEMORY_MB.generator} MiB per generator (config/defaults.ts), ${sample.env.NODE_OPTIONS}`);
-    console.log('| phase | generator | args | peak RSS (VmHWM) MiB | steady RSS (median, 2nd half) MiB | max sampled RSS MiB | exit |');
-    console.log('|---|---|---|---:|---:|---:|---:|');
-    for (const { phase, result } of results) {
-      const args = result.spec.args.slice(2).filter((arg, i, all) => arg !== '--health-file' && all[i - 1] !== '--health-file').join(' ');
-      console.log(`| ${phase} | ${result.spec.label} | \`${args}\` | ${mib(result.peakMiB)} | ${mib(result.steadyMiB)} | ${mib(result.maxSampledMiB)} | ${result.exitCode} |`);
-    }
-    if (containerResults.length > 0) {
-      console.log('\n| container (stack rates) | limit MiB | cgroup peak (RSS + page cache) MiB | peak RSS MiB | steady RSS MiB | OOM-killed | exit |');
-      console.log('|---|---:|---:|---:|---:|---|---:|');
-      for (const r of containerResults) {
-        console.log(`| ${r.spec.label} | ${r.limitMiB} | ${mib(r.maxUsageMiB)} | ${mib(r.peakRssMiB)} | ${mib(r.steadyRssMiB)} | ${r.oomKilled ? 'YES' : 'no'} | ${r.exitCode} |`);
-      }
-    }
-    const peaks = results.map((r) => r.result.peakMiB);
-    const stackPeaks = results.filter((r) => r.phase === 'stack rates').map((r) => r.result.peakMiB);
-    console.log(`\nhighest peak: ${mib(Math.max(...stackPeaks))} MiB at the stack's rates, ${mib(Math.max(...peaks))} MiB over all runs`);
+    console.log(`\nlimit in the stack: ${DEFAULT_MEMORY_MB.generator} MiB for the generators container (config/defaults.ts), ${env.NODE_OPTIONS}`);
+    console.log(`| run | peak RSS (VmHWM) MiB | steady RSS (median, 2nd half) MiB | CPU s in ${SECONDS} s | steady CPU, % of one core | exit |`);
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const r of results) console.log(`| ${r.spec.label} | ${mib(r.peakMiB)} | ${mib(r.steadyMiB)} | ${r.cpuSeconds.toFixed(1)} | ${r.steadyCpuPercent.toFixed(1)} | ${r.exitCode} |`);
   } finally {
     stub.server.close();
     await mariadb?.stop();

@@ -65,9 +65,10 @@ export const DEFAULT_MEMORY_MB: Readonly<Record<ServiceName, number>> = {
   pinot: 1024,
   kafkaUi: 256,
   paymentsApi: 192,
-  // Measured (BENCHMARKS.md, "Generator memory"): at the stack's rates peak RSS 77-82 MiB, the
-  // payments generator's startup 108 MiB (its first fetch() loads undici), steady 67-82 MiB.
-  generator: 128,
+  // The one generators container (every dataset in one process). Measured (BENCHMARKS.md,
+  // "Generator memory", 2026-12-07): peak RSS on the host 130 MiB with every dataset at the stack's
+  // rates, 149 MiB with every dataset at 200/s.
+  generator: 192,
 };
 
 const DEFAULT_RATE = 5;

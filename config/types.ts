@@ -126,9 +126,9 @@ export interface LabConfig {
   readonly kafka: KafkaConfig;
   readonly ports: Readonly<Record<PortName, number>>;
   readonly images: Readonly<Record<ImageName, string>>;
-  /** Memory limit per container, MiB; `generator` is per generator container. */
+  /** Memory limit per container, MiB; `generator` is the one generators container's, which runs every dataset. */
   readonly memoryMb: Readonly<Record<ServiceName, number>>;
-  /** Messages per second of each dataset's generator container. */
+  /** Messages per second of each dataset in the generators container; 0 pauses the dataset. */
   readonly rates: Readonly<Record<DatasetName, number>>;
   /**
    * Whether `cdktf destroy` also removes the upstream images the deploy pulled. Off by default, so

@@ -95,6 +95,8 @@ const COMMON_OPTIONS: ReadonlyArray<CommonOption | NumericOption> = [
 ];
 
 const HEADER = `Usage: lab-generate <dataset> [options]     (npm run generate -- <dataset> [options])
+       lab-generate run <dataset> [options] -- <dataset> [options] ...
+                                            (several datasets in one process: run --help)
 
 Produces a dataset's records to Kafka (the moodle_logs rows to MariaDB) with an idempotent,
 acks=all producer. SIGINT/SIGTERM finish the sends in flight (at most --shutdown-timeout-ms) and

@@ -9,20 +9,26 @@
 const PLAIN_PATH = /^\/[A-Za-z0-9._/-]+$/;
 
 /**
- * Healthy while the health file's first number (epoch seconds: generators/runtime/health.ts writes
- * it) is at most `maxAgeSeconds` old. The number is
+ * Healthy while every health file's first number (epoch seconds: generators/runtime/health.ts
+ * writes it) is at most `maxAgeSeconds` old; one line per file says its age or why it is stale, so
+ * that `docker inspect` shows which dataset of the generators container is stuck. The number is
  * checked to be digits before bash's arithmetic sees it: arithmetic on text evaluates it.
  */
-export function healthFileCheck(path: string, maxAgeSeconds: number): string[] {
-  if (!PLAIN_PATH.test(path)) throw new Error(`health file '${path}' must be an absolute path of letters, digits, '.', '_', '-' and '/'`);
+export function healthFilesCheck(paths: readonly string[], maxAgeSeconds: number): string[] {
+  if (paths.length === 0) throw new Error('a health file check needs at least one health file');
+  for (const path of paths) {
+    if (!PLAIN_PATH.test(path)) throw new Error(`health file '${path}' must be an absolute path of letters, digits, '.', '_', '-' and '/'`);
+  }
   if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds <= 0) throw new Error(`health file age limit ${maxAgeSeconds} must be a whole number of seconds above 0`);
   const script = [
-    `f=${path}`,
-    `if ! read -r written _ 2>/dev/null < "$f"; then echo "$f does not exist: the generator has not delivered yet"; exit 1; fi`,
-    `[[ $written =~ ^[0-9]+$ ]] || { echo "$f does not start with epoch seconds"; exit 1; }`,
-    `age=$(( EPOCHSECONDS - written ))`,
-    `if (( age <= ${maxAgeSeconds} )); then echo "$f is $age s old"; exit 0; fi`,
-    `echo "$f is $age s old (limit ${maxAgeSeconds} s): sends are stuck or failed"; exit 1`,
+    'stale=0',
+    `for f in ${paths.join(' ')}; do`,
+    `  if ! read -r written _ 2>/dev/null < "$f"; then echo "$f does not exist: the generator has not delivered yet"; stale=1; continue; fi`,
+    `  if ! [[ $written =~ ^[0-9]+$ ]]; then echo "$f does not start with epoch seconds"; stale=1; continue; fi`,
+    `  age=$(( EPOCHSECONDS - written ))`,
+    `  if (( age <= ${maxAgeSeconds} )); then echo "$f is $age s old"; else echo "$f is $age s old (limit ${maxAgeSeconds} s): sends are stuck or failed"; stale=1; fi`,
+    'done',
+    'exit $stale',
   ].join('\n');
   return ['CMD', 'bash', '-c', script];
 }

@@ -7,14 +7,14 @@ import type { KafkaConnection } from './kafka-connection';
 import type { SchemaRegistry } from './schema-registry';
 import { Service, type HttpEndpoints, type ServiceContext } from './service';
 import { LocalImage } from './local-image';
-import { healthFileCheck, httpStatusCheck } from './app-healthchecks';
+import { healthFilesCheck, httpStatusCheck } from './app-healthchecks';
+import { GROUP_SEPARATOR, RUN_COMMAND } from '../generators/run-args';
 
 /** What the app image is built from (the project's Dockerfile); a change to any of it rebuilds. */
 export const APP_IMAGE_INPUTS = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'generators', 'payments',
   'lib/topic-prefix.ts', 'lib/host-port.ts', 'lib/loopback.ts', 'lib/json-text-scan.ts'];
 
 export const PAYMENTS_API_PORT = 8000;
-const HEALTH_FILE = '/tmp/generator-healthy';
 
 /**
  * Room a generator's Node.js process needs outside the V8 heap (code, native memory, buffers):
@@ -59,11 +59,22 @@ export function kafkaClientEnv(kafka: KafkaConnection): Record<string, string> {
   return env;
 }
 
-export interface GeneratorProps {
-  readonly context: ServiceContext;
-  readonly image: Image;
+/** One dataset the generators container produces, at its configured rate. */
+export interface GeneratedDataset {
   readonly dataset: DatasetName;
   readonly ratePerSecond: number;
+  /**
+   * CLI flags after `<dataset> --rate N --health-file F` (the pipeline's flags, `--via-api`).
+   * @default none
+   */
+  readonly extraArgs?: readonly string[];
+}
+
+export interface GeneratorsProps {
+  readonly context: ServiceContext;
+  readonly image: Image;
+  /** Every dataset to produce; a paused dataset (rate 0) is left out. */
+  readonly datasets: readonly GeneratedDataset[];
   readonly memoryMb: number;
   readonly kafka: KafkaConnection;
   /**
@@ -72,48 +83,52 @@ export interface GeneratorProps {
    */
   readonly env?: Readonly<Record<string, string>>;
   /**
-   * CLI flags after `<dataset> --rate N --health-file F`.
-   * @default none
-   */
-  readonly extraArgs?: readonly string[];
-  /**
-   * What the generator writes to or calls besides Kafka (the database, the payments API).
+   * What the generators write to or call besides Kafka (the database, the payments API).
    * @default the brokers only
    */
   readonly dependsOn?: readonly Service[];
-  /** The topics it writes: brokers do not auto-create topics. */
+  /** The topics they write: brokers do not auto-create topics. */
   readonly topics: readonly ITerraformDependable[];
 }
 
-/** One container that produces a dataset continuously at the configured rate. */
-export class Generator extends Construct {
+/** Where the generators container's process writes a dataset's health file. */
+export function generatorHealthFile(dataset: DatasetName): string {
+  return `/tmp/healthy-${dataset}`;
+}
+
+/** The `lab-generate run` command line: one group per dataset, separated by `--`. */
+function runCommand(datasets: readonly GeneratedDataset[]): string[] {
+  const groups = datasets.map((d) => [d.dataset, '--rate', String(d.ratePerSecond), '--health-file', generatorHealthFile(d.dataset), ...(d.extraArgs ?? [])]);
+  return ['node', 'dist/generators/cli.js', RUN_COMMAND, ...groups.flatMap((group, i) => (i === 0 ? group : [GROUP_SEPARATOR, ...group]))];
+}
+
+/**
+ * One container that produces every dataset continuously, each at its own rate, in one Node.js
+ * process: ten processes cost ten times Node's own baseline (BENCHMARKS.md, "Generator memory").
+ * Healthy while every dataset's health file is fresh.
+ */
+export class Generators extends Construct {
   readonly service: Service;
 
-  constructor(scope: Construct, id: string, props: GeneratorProps) {
+  constructor(scope: Construct, id: string, props: GeneratorsProps) {
     super(scope, id);
-    // The CLI refuses --rate 0 (it once meant "unlimited"); a paused dataset gets no Generator at all.
-    if (!(props.ratePerSecond > 0 && Number.isFinite(props.ratePerSecond))) {
-      throw new Error(`generator ${props.dataset}: ratePerSecond ${props.ratePerSecond} is not a number above 0; leave out the generator of a paused dataset (rate 0)`);
+    if (props.datasets.length === 0) throw new Error('generators: no dataset to produce; leave the generators container out when every dataset is paused (rate 0)');
+    for (const { dataset, ratePerSecond } of props.datasets) {
+      // The CLI refuses --rate 0 (it once meant "unlimited"); a paused dataset is left out of the command.
+      if (!(ratePerSecond > 0 && Number.isFinite(ratePerSecond))) {
+        throw new Error(`generators: ${dataset}'s ratePerSecond ${ratePerSecond} is not a number above 0; leave a paused dataset (rate 0) out of the generators' datasets`);
+      }
     }
     this.service = new Service(this, 'service', {
       context: props.context,
-      hostname: `generator-${props.dataset.replace(/_/g, '-')}`,
+      hostname: 'generators',
       image: props.image,
       memoryMb: props.memoryMb,
-      command: [
-        'node',
-        'dist/generators/cli.js',
-        props.dataset,
-        '--rate',
-        String(props.ratePerSecond),
-        '--health-file',
-        HEALTH_FILE,
-        ...(props.extraArgs ?? []),
-      ],
+      command: runCommand(props.datasets),
       env: { ...kafkaClientEnv(props.kafka), NODE_OPTIONS: `--max-old-space-size=${generatorHeapMb(props.memoryMb)}`, ...props.env },
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
       after: [...props.topics, ...(props.kafka.accessGranted ?? [])],
-      healthCheck: { test: healthFileCheck(HEALTH_FILE, 30), startPeriodSeconds: 20 },
+      healthCheck: { test: healthFilesCheck(props.datasets.map((d) => generatorHealthFile(d.dataset)), 30), startPeriodSeconds: 20 },
     });
   }
 }

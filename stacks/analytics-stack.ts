@@ -12,7 +12,7 @@ import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
 import { DB_URL_ENV } from '../generators/cli-args';
 import type { DatasetName } from '../generators/schema';
 import type { OptionalService, PipelineDecl } from '../pipelines/types';
-import { appImage, Generator, PaymentsApi } from '../platform/app';
+import { appImage, Generators, PaymentsApi } from '../platform/app';
 import { KafkaConnect } from '../platform/connect';
 import { Elasticsearch } from '../platform/elasticsearch';
 import { ExternalKafka } from '../platform/external-kafka';
@@ -199,24 +199,26 @@ export class AnalyticsStack extends TerraformStack {
         )
       : undefined;
 
-    for (const dataset of datasets) {
-      // A rate of 0 pauses the dataset: its pipeline is deployed, but no generator runs for it.
-      if (config.rates[dataset] === 0) continue;
-      // A database dataset's generator inserts rows (Debezium produces them); an API dataset's posts to the API.
-      const database = writesToDatabase(dataset) ? mariadb : undefined;
-      const api = dataset === apiDataset ? paymentsApi : undefined;
+    // A rate of 0 pauses a dataset: its pipeline is deployed, but the generators leave it out.
+    const generated = datasets.filter((dataset) => config.rates[dataset] !== 0);
+    // A database dataset's generator inserts rows (Debezium produces them); an API dataset's posts to the API.
+    const database = generated.some(writesToDatabase) ? mariadb : undefined;
+    const api = apiDataset !== undefined && generated.includes(apiDataset) ? paymentsApi : undefined;
+    if (generated.length > 0) {
       track(
-        new Generator(this, `generator-${dataset}`, {
+        new Generators(this, 'generators', {
           context,
           image: app,
-          dataset,
-          ratePerSecond: config.rates[dataset],
+          datasets: generated.map((dataset) => ({
+            dataset,
+            ratePerSecond: config.rates[dataset],
+            extraArgs: [...pipelines.flatMap((p) => p.generatorArgs?.[dataset] ?? []), ...(api && dataset === apiDataset ? ['--via-api', api.internalUrl] : [])],
+          })),
           memoryMb: mem.generator,
           kafka,
-          topics: database ? [] : topics.forDataset(dataset),
+          topics: generated.filter((dataset) => !writesToDatabase(dataset)).flatMap((dataset) => topics.forDataset(dataset)),
           env: database ? { [DB_URL_ENV]: database.appUrl } : undefined,
           dependsOn: [...(database ? [database.service] : []), ...(api ? [api.service] : [])],
-          extraArgs: [...pipelines.flatMap((p) => p.generatorArgs?.[dataset] ?? []), ...(api ? ['--via-api', api.internalUrl] : [])],
         }),
       );
     }

@@ -30,7 +30,7 @@ it('reads producer topics, the CDC topic and the payments API from the datasets'
 });
 
 it('lists the containers, topics, built images, volumes and network the deploy creates', () => {
-  expect(expected.containers).toEqual(expect.arrayContaining(['lab-kafka-1', 'lab-ksqldb', 'lab-generator-ratings']));
+  expect(expected.containers).toEqual(expect.arrayContaining(['lab-kafka-1', 'lab-ksqldb', 'lab-generators']));
   expect(expected.topics.find((t) => t.name === 'window_transactions')?.config['cleanup.policy']).toBe('compact,delete');
   expect(expected.builtImages).toHaveLength(2);
   expect(expected.builtImages.every((i) => /^lab\/(app|kafka-connect):src-[0-9a-f]{16}$/.test(i))).toBe(true);

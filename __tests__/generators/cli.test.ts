@@ -2,22 +2,15 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DATASETS } from '../../generators/datasets';
 import { DATASET_NAMES } from '../../generators/schema';
+import { burstAndStop, CLI, jsonLines, ROOT } from './cli-process';
 import { schemaProblems } from './drive';
-
-const ROOT = resolve(__dirname, '../..');
-const CLI = ['--require', 'ts-node/register/transpile-only', 'generators/cli.ts'];
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH, ...env } });
 }
-const jsonLines = (stdout: string): Array<Record<string, unknown>> =>
-  stdout
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 jest.setTimeout(120_000);
 
@@ -77,25 +70,8 @@ describe('lab-generate CLI', () => {
   });
 
   it('SIGUSR1 triggers the on-demand anomaly of a running generator (a server_logs error burst)', async () => {
-    const child = spawn(process.execPath, [...CLI, 'server_logs', '--stdout', '--rate', '100', '--error-probability', '0', '--burst-size', '40'], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const errorsSeen = (): number => jsonLines(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).filter((log) => (log.status as number) >= 500).length;
-    let signalled = false;
-    await new Promise<void>((resolveBurst) =>
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (!signalled && stdout.split('\n').length > 20) {
-          signalled = true;
-          child.kill('SIGUSR1');
-        }
-        if (errorsSeen() >= 40) resolveBurst();
-      }),
-    );
-    const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    const { code, stderr } = await burstAndStop(['server_logs', '--stdout', '--rate', '100', '--error-probability', '0', '--burst-size', '40'], 40);
+    expect(code).toBe(0);
     expect(stderr).toContain('SIGUSR1: anomaly triggered');
   });
 

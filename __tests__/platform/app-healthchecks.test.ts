@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { healthFileLine, startHealthFile } from '../../generators/runtime/health';
-import { healthFileCheck, httpStatusCheck } from '../../platform/app-healthchecks';
+import { healthFilesCheck, httpStatusCheck } from '../../platform/app-healthchecks';
 import { runHealthCheck } from '../../integration/support/health-check';
 
 /** The check's exit status and its output, trimmed. */
@@ -29,18 +29,18 @@ describe('the generator health file check', () => {
   it('is healthy while the written time is within the limit, and says how old it is', async () => {
     const file = join(dir, 'healthy');
     writeFileSync(file, healthFileLine());
-    expect(await run(healthFileCheck(file, 30))).toEqual({ code: 0, output: expect.stringMatching(new RegExp(`^${file} is [01] s old$`)) });
+    expect(await run(healthFilesCheck([file], 30))).toEqual({ code: 0, output: expect.stringMatching(new RegExp(`^${file} is [01] s old$`)) });
   });
 
   it('is unhealthy once the time is older than the limit', async () => {
     const file = join(dir, 'healthy');
     writeFileSync(file, healthFileLine(new Date(Date.now() - 45_000)));
-    expect(await run(healthFileCheck(file, 30))).toEqual({ code: 1, output: expect.stringMatching(/ is 4[5-6] s old \(limit 30 s\): sends are stuck or failed$/) });
+    expect(await run(healthFilesCheck([file], 30))).toEqual({ code: 1, output: expect.stringMatching(/ is 4[5-6] s old \(limit 30 s\): sends are stuck or failed$/) });
   });
 
   it('is unhealthy without the file, naming it', async () => {
     const file = join(dir, 'missing');
-    expect(await run(healthFileCheck(file, 30))).toEqual({ code: 1, output: `${file} does not exist: the generator has not delivered yet` });
+    expect(await run(healthFilesCheck([file], 30))).toEqual({ code: 1, output: `${file} does not exist: the generator has not delivered yet` });
   });
 
   it('does not evaluate what the file holds when it is not a number', async () => {
@@ -48,7 +48,7 @@ describe('the generator health file check', () => {
     const marker = join(dir, 'evaluated');
     // No spaces: read splits the first word off; unguarded, bash arithmetic would run the command.
     writeFileSync(file, `a[$(id>${marker})] 2026\n`);
-    expect(await run(healthFileCheck(file, 30))).toEqual({ code: 1, output: `${file} does not start with epoch seconds` });
+    expect(await run(healthFilesCheck([file], 30))).toEqual({ code: 1, output: `${file} does not start with epoch seconds` });
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -57,15 +57,31 @@ describe('the generator health file check', () => {
     const stop = startHealthFile(file, () => true, 60_000);
     try {
       for (let i = 0; i < 50 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
-      expect((await run(healthFileCheck(file, 30))).code).toBe(0);
+      expect((await run(healthFilesCheck([file], 30))).code).toBe(0);
     } finally {
       stop();
     }
   });
 
+  it('with several files (one per dataset) is healthy only when all are fresh, and names each stale one', async () => {
+    const [fresh, old, missing] = ['server_logs', 'ratings', 'payments'].map((name) => join(dir, name));
+    writeFileSync(fresh, healthFileLine());
+    writeFileSync(old, healthFileLine(new Date(Date.now() - 45_000)));
+    expect(await run(healthFilesCheck([fresh, old, missing], 30))).toEqual({
+      code: 1,
+      output: expect.stringMatching(
+        new RegExp(`^${fresh} is [01] s old\n${old} is 4[5-6] s old \\(limit 30 s\\): sends are stuck or failed\n${missing} does not exist: the generator has not delivered yet$`),
+      ),
+    });
+    writeFileSync(old, healthFileLine());
+    writeFileSync(missing, healthFileLine());
+    expect((await run(healthFilesCheck([fresh, old, missing], 30))).code).toBe(0);
+  });
+
   it('refuses a path or limit that would not make a plain script', () => {
-    expect(() => healthFileCheck('/tmp/a b', 30)).toThrow("health file '/tmp/a b' must be an absolute path");
-    expect(() => healthFileCheck('/tmp/x', 0)).toThrow('health file age limit 0 must be a whole number of seconds above 0');
+    expect(() => healthFilesCheck([], 30)).toThrow('a health file check needs at least one health file');
+    expect(() => healthFilesCheck(['/tmp/a b'], 30)).toThrow("health file '/tmp/a b' must be an absolute path");
+    expect(() => healthFilesCheck(['/tmp/x'], 0)).toThrow('health file age limit 0 must be a whole number of seconds above 0');
   });
 });
 

@@ -83,7 +83,7 @@ describe('external cluster with a private CA and managed ACLs', () => {
   });
 
   it('starts the Kafka clients only once their ACLs exist', () => {
-    for (const hostname of ['schema-registry', 'connect', 'payments-api', 'generator-ratings']) {
+    for (const hostname of ['schema-registry', 'connect', 'payments-api', 'generators']) {
       expect(container(hostname).depends_on?.some((d) => d.startsWith('kafka_acl.'))).toBe(true);
     }
   });
@@ -100,7 +100,7 @@ describe('external cluster with a private CA and managed ACLs', () => {
     }
     expect(container('ksqldb').env?.filter((e) => e.startsWith('KSQL_SSL_'))).toEqual([]);
     expect(container('connect').env).toEqual(expect.arrayContaining([`CONNECT_SSL_TRUSTSTORE_CERTIFICATES=${line}`, `CONNECT_PRODUCER_SSL_TRUSTSTORE_CERTIFICATES=${line}`]));
-    expect(container('generator-ratings').env).toContain(`KAFKA_SSL_CA=${CA_PEM}`);
+    expect(container('generators').env).toContain(`KAFKA_SSL_CA=${CA_PEM}`);
     expect(container('payments-api').env).toEqual(expect.arrayContaining([`KAFKA_SSL_CA=${CA_PEM}`, 'KAFKA_SASL_PASSWORD=${var.kafka_sasl_password}']));
   });
 });

@@ -120,7 +120,7 @@ describe('the synthesized stack with a prefix', () => {
     );
     expect(env('ksqldb')).toContain('KSQL_KSQL_SERVICE_ID=team1.lab.lab_');
     expect(env('schema-registry')).toEqual(expect.arrayContaining(['SCHEMA_REGISTRY_KAFKASTORE_TOPIC=team1.lab._schemas', 'SCHEMA_REGISTRY_SCHEMA_REGISTRY_GROUP_ID=team1.lab.schema-registry']));
-    expect(env('generator-ratings')).toContain('KAFKA_TOPIC_PREFIX=team1.lab.');
+    expect(env('generators')).toContain('KAFKA_TOPIC_PREFIX=team1.lab.');
   });
 
   it('sends ksqlDB and Connect only prefixed topic names', () => {
