@@ -38,8 +38,9 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_MEMORY_MB } from '../config/defaults';
-import { DATASETS } from '../generators/datasets';
-import { DATASET_NAMES, datasetTopicNames, type DatasetName } from '../generators/schema';
+import { datasetModule } from '../generators/datasets';
+import { datasetTopicNames } from '../generators/schema';
+import { DATASET_NAMES, type DatasetName } from '../pipelines/datasets';
 import { startKafka } from '../integration/support/kafka';
 import { startMariaDb } from '../integration/support/mariadb';
 import { containerState, dockerApi, removeContainer } from './docker-engine';
@@ -229,7 +230,7 @@ async function main(): Promise<void> {
   try {
     const admin = new Kafka({ clientId: 'bench-generator-memory', brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    const topics = [...new Set(datasets.flatMap((name) => datasetTopicNames(DATASETS[name].schema)))];
+    const topics = [...new Set(datasets.flatMap((name) => datasetTopicNames(datasetModule(name).schema)))];
     await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
     await admin.disconnect();
     console.log(`broker ${kafka.bootstrap} (topics: ${topics.join(', ')})${mariadb ? `; MariaDB 127.0.0.1:${mariadb.port}` : ''}; payments API stub ${stub.url}`);
@@ -269,7 +270,7 @@ async function main(): Promise<void> {
 
     const stackRuns = datasets.map((dataset) => specFor(dataset, undefined, dataset));
     const burstRuns = datasets
-      .filter((dataset) => DATASETS[dataset].flags.some((flag) => flag.name === 'burst'))
+      .filter((dataset) => datasetModule(dataset).flags.some((flag) => flag.name === 'burst'))
       .map((dataset) => specFor(dataset, undefined, `${dataset} + SIGUSR1 every 10 s`, true));
     const sample = stackRuns[0];
     console.log(`\nphase "stack rates": ${stackRuns.length + burstRuns.length} generators at once for ${SECONDS} s; e.g. node ${sample.args.join(' ')} (NODE_OPTIONS=${sample.env.NODE_OPTIONS})`);

@@ -5,7 +5,7 @@
  */
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../pipelines/datasets';
 import type { DatasetSchema } from '../generators/schema';
 import type { KsqlStatement } from '../ops/ksql/parser';
 import { loadPipelineScript } from '../ops/ksql/scripts';

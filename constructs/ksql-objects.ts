@@ -1,7 +1,7 @@
 import { statementWithTopicPrefix } from '../ops/ksql/topic-prefix';
 import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../pipelines/datasets';
 import { specFromStatement, type KsqlObjectSpec } from '../ops/ksql/applier';
 import { datasetsOf, loadPipelineScript, validatePipelineScripts } from '../ops/ksql/scripts';
 import type { KsqlStatement } from '../ops/ksql/parser';

@@ -3,7 +3,7 @@
 import { Kafka } from 'kafkajs';
 import { createPool, type Pool } from 'mysql2/promise';
 import { DEFAULT_BROKERS, parseGeneratorArgs, UsageError, type CliOptions } from './cli-args';
-import { DATASETS } from './datasets';
+import { datasetModule } from './datasets';
 import type { DatasetGenerator } from './dataset-module';
 import { kafkaConfig, parseBrokers } from './kafka-config';
 import { createFaker } from './random';
@@ -42,7 +42,7 @@ interface Destination {
 }
 
 async function openDestination(options: CliOptions, label: string): Promise<Destination> {
-  const schema = DATASETS[options.dataset].schema;
+  const schema = datasetModule(options.dataset).schema;
   if (options.stdout) return { sinks: [new StdoutSink()], describe: 'stdout', close: async () => {} };
   if (options.viaApi !== undefined) {
     const sinks = Array.from({ length: options.workers }, () => new PaymentsApiSink(options.viaApi!, options.deliveryTimeoutMs));
@@ -68,7 +68,7 @@ async function openDestination(options: CliOptions, label: string): Promise<Dest
 
 function createGenerator(options: CliOptions): DatasetGenerator {
   try {
-    return DATASETS[options.dataset].create({ faker: createFaker(options.seed), flags: options.flags });
+    return datasetModule(options.dataset).create({ faker: createFaker(options.seed), flags: options.flags });
   } catch (error) {
     throw new UsageError(describeError(error));
   }
@@ -92,7 +92,7 @@ export async function main(argv: readonly string[], output: Output = defaultOutp
   }
 
   const label = `lab-generate ${options.dataset}`;
-  const schema = DATASETS[options.dataset].schema;
+  const schema = datasetModule(options.dataset).schema;
   // Unlimited runs space simulated event times 1 ms apart, so that they still increase.
   const clock = options.startTime === undefined ? new WallClock() : new SimulatedClock(options.startTime, Number.isFinite(options.rate) ? 1000 / options.rate : 1);
   const source = new RecordSource(generator, clock, options.count);

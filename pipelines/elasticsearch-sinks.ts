@@ -17,7 +17,7 @@ import { deployedTopicName } from '../config/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
 import type { KsqlStatement } from '../ops/ksql/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from './datasets';
 import type { PipelineDecl } from './types';
 
 export const ELASTICSEARCH_SINK_CLASS = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector';

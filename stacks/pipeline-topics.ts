@@ -4,7 +4,7 @@
  * CREATE ... AS SELECT, which gets exactly what ksqlDB would derive for it (ops/ksql/sink-topic.ts).
  */
 import type { KafkaConfig } from '../config/types';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../pipelines/datasets';
 import { datasetTopicNames } from '../generators/schema';
 import type { KsqlStatement } from '../ops/ksql/parser';
 import { ksqlSinkTopicSettings, type TopicSettings } from '../ops/ksql/sink-topic';

@@ -1,7 +1,7 @@
 /** The ElasticsearchSinks and DebeziumSource constructs as synthesized Terraform JSON. */
 import { Testing } from 'cdktf';
 import { datasetTimeColumns, DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import { PIPELINES } from '../../pipelines/catalog';
 import { parseScript } from '../../ops/ksql/parser';
 import type { PipelineDecl } from '../../pipelines/types';
@@ -20,6 +20,7 @@ const PIPELINE: PipelineDecl = {
   needs: [],
   ksqlFile: 'ksql/server-logs.sql',
   sinks: [{ object: 'ERRORS_PER_HOST' }, { object: 'SERVER_ERRORS' }],
+  dashboard: PIPELINES['server-logs'].dashboard,
 };
 
 type Resource = {

@@ -7,8 +7,7 @@ import { asCreateOrReplace, KsqlApplier, specFromStatement, type KsqlObjectSpec 
 import { normalizeStatement, sourceDifference, STATEMENT_FINGERPRINT_PROPERTY, statementFingerprint } from '../../ops/ksql/deployed-match';
 import { parseScript } from '../../ops/ksql/parser';
 import { validateEnabledPipelineScripts } from '../../constructs/ksql-objects';
-import { PIPELINES } from '../../pipelines/catalog';
-import { PIPELINE_NAMES } from '../../pipelines/types';
+import { PIPELINE_NAMES, PIPELINES } from '../../pipelines/catalog';
 import { clientOptionsFromEnv, KsqlRestClient, type KsqlClientOptions } from '../../ops/ksql/rest-client';
 import { applyFailure } from '../support/ops-cli';
 import { FakeKsqlDb } from './fake-ksqldb';

@@ -1,7 +1,7 @@
 /** The README's pipeline table says what pipelines/catalog.ts declares, row for row. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_NAMES, type DatasetName } from '../../generators/schema';
+import { DATASET_NAMES, type DatasetName } from '../../pipelines/datasets';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { PIPELINES } from '../../pipelines/catalog';
 

@@ -11,7 +11,7 @@ import { parseScript, type KsqlStatement } from '../../ops/ksql/parser';
 import { validatePipelineScripts } from '../../ops/ksql/scripts';
 import { KAFKA_DEFAULT_RETENTION_MS, ksqlSinkTopicSettings, SinkTopicRuleError, type TopicSettings } from '../../ops/ksql/sink-topic';
 import { statementTopic } from '../../ops/ksql/validator';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, synthStack } from '../support/synth';
 
 function statement(sql: string): KsqlStatement {

@@ -2,11 +2,10 @@
 import { datasetTimeColumns } from '../../constructs/connectors';
 import type { SavedObjectSpec } from '../../ops/kibana/applier';
 import { loadPipelineScript } from '../../ops/ksql/scripts';
-import { PIPELINES } from '../../pipelines/catalog';
+import { PIPELINE_NAMES, PIPELINES } from '../../pipelines/catalog';
 import { resolveSinkTargets } from '../../pipelines/elasticsearch-sinks';
 import { kibanaObjects } from '../../pipelines/kibana-objects';
 import { DISCOVER_SAMPLE_SIZE, kibanaSearch, UntranslatableSearchError } from '../../pipelines/kibana-search';
-import { PIPELINE_NAMES } from '../../pipelines/types';
 
 const RANGE = { from: Date.UTC(2026, 11, 7, 2, 45), to: Date.UTC(2026, 11, 7, 3, 0) };
 

@@ -14,10 +14,10 @@ import { ElasticsearchApplier, type IndexTemplateSpec } from '../../ops/elastics
 import { ApplyError } from '../../ops/apply-error';
 import { valueColumns } from '../../ops/ksql/columns';
 import { loadPipelineScript } from '../../ops/ksql/scripts';
-import { PIPELINES } from '../../pipelines/catalog';
+import { type PipelineName, PIPELINES } from '../../pipelines/catalog';
 import { resolveSinkTargets, type SinkTarget } from '../../pipelines/elasticsearch-sinks';
 import { indexTemplateName, isTemplateTimeColumn } from '../../pipelines/index-templates';
-import type { PipelineDecl, PipelineName } from '../../pipelines/types';
+import type { PipelineDecl } from '../../pipelines/types';
 import type { PipelineCases } from '../../tools/statement-tests/case';
 import { cases as bankTransactions } from '../../ksql/tests/bank-transactions.cases';
 import { cases as clickstream } from '../../ksql/tests/clickstream.cases';

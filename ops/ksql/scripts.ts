@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetName, DatasetSchema } from '../../generators/schema';
+import type { DatasetSchema } from '../../generators/schema';
+import type { DatasetName } from '../../pipelines/datasets';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import type { PipelineDecl } from '../../pipelines/types';
 import { parseScript, type ParsedScript } from './parser';
