@@ -236,7 +236,7 @@ describe('delete', () => {
   });
 });
 
-describe('the seven real scripts', () => {
+describe('the real scripts of every pipeline', () => {
   it('apply in graph order and delete in reverse order without an error from the server', async () => {
     const graph = validateEnabledPipelineScripts(PIPELINE_NAMES.map((n) => PIPELINES[n]));
     const all = graph.statements.map(specFromStatement);
