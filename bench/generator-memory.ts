@@ -41,9 +41,10 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_MEMORY_MB } from '../config/defaults';
-import { DATASETS } from '../generators/datasets';
+import { datasetModule } from '../generators/datasets';
 import { GROUP_SEPARATOR, RUN_COMMAND } from '../generators/run-args';
-import { datasetTopicNames, DATASET_NAMES, type DatasetName } from '../generators/schema';
+import { datasetTopicNames } from '../generators/schema';
+import { DATASET_NAMES, type DatasetName } from '../pipelines/datasets';
 import { startKafka } from '../integration/support/kafka';
 import { startMariaDb } from '../integration/support/mariadb';
 import { generatorHeapMb } from '../platform/app';
@@ -277,7 +278,7 @@ async function main(): Promise<void> {
   try {
     const admin = new Kafka({ clientId: 'bench-generator-memory', brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    const topics = [...new Set(datasets.flatMap((name) => datasetTopicNames(DATASETS[name].schema)))];
+    const topics = [...new Set(datasets.flatMap((name) => datasetTopicNames(datasetModule(name).schema)))];
     await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
     await admin.disconnect();
     console.log(`broker ${kafka.bootstrap} (topics: ${topics.join(', ')})${mariadb ? `; MariaDB 127.0.0.1:${mariadb.port}` : ''}; payments API stub ${stub.url}`);

@@ -1,5 +1,5 @@
-import { DATASET_NAMES, type DatasetName } from '../generators/schema';
-import { PIPELINE_NAMES } from '../pipelines/types';
+import { DATASET_NAMES, type DatasetName } from '../pipelines/datasets';
+import { PIPELINE_NAMES } from '../pipelines/catalog';
 import type { ImageName, LabConfig, PortName, ServiceName } from './types';
 
 /**

@@ -1,8 +1,8 @@
 import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DATASET_NAMES } from '../generators/schema';
+import { DATASET_NAMES } from '../pipelines/datasets';
 import { shorten } from '../lib/shorten';
-import { PIPELINE_NAMES } from '../pipelines/types';
+import { PIPELINE_NAMES } from '../pipelines/catalog';
 import { readConfigFile } from './config-file';
 import { DEFAULT_CONFIG } from './defaults';
 import { closestName } from '../lib/edit-distance';

@@ -1,5 +1,5 @@
-import type { DatasetName } from '../generators/schema';
-import type { PipelineName } from '../pipelines/types';
+import type { DatasetName } from '../pipelines/datasets';
+import type { PipelineName } from '../pipelines/catalog';
 
 /** Containers whose port, memory limit and image are configurable. */
 export const SERVICE_NAMES = [

@@ -1,9 +1,9 @@
 import { HOST_PORT_RULE, hostPortProblem } from '../lib/host-port';
-import { DATASET_NAMES } from '../generators/schema';
+import { DATASET_NAMES } from '../pipelines/datasets';
 import { isLoopbackAddress } from '../lib/loopback';
 import { ProblemListError } from '../lib/problem-list-error';
 import { shorten } from '../lib/shorten';
-import { PIPELINE_NAMES } from '../pipelines/types';
+import { PIPELINE_NAMES } from '../pipelines/catalog';
 import { DEFAULT_CONFIG } from './defaults';
 import { CA_CERT_RULE, readCaCert } from './ca-cert';
 import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';

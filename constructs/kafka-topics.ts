@@ -1,7 +1,7 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
-import { datasetTopicNames, type DatasetName } from '../generators/schema';
+import { DATASET_SCHEMAS, type DatasetName } from '../pipelines/datasets';
+import { datasetTopicNames } from '../generators/schema';
 import { deployedTopicName } from '../lib/topic-prefix';
 import { KafkaTopic } from '../providers/kafka';
 import type { TopicSettings } from '../ksql-language/sink-topic';

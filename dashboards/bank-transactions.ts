@@ -1,10 +1,9 @@
-import type { DashboardDecl } from './types';
+import type { DashboardSpec } from './types';
 
 /** The daily limit of SUSPICIOUS_WITHDRAWAL_USERS (HAVING SUM(AMOUNT) > 5000000 in ksql/bank-transactions.sql). */
 export const DAILY_WITHDRAWAL_LIMIT = 5_000_000;
 
-export const BANK_TRANSACTIONS_DASHBOARD: DashboardDecl = {
-  pipeline: 'bank-transactions',
+export const BANK_TRANSACTIONS_DASHBOARD: DashboardSpec = {
   title: 'Bank withdrawal fraud',
   description: 'Large withdrawals as they happen, users above the daily limit, and running totals per user',
   arrival: 'USER_TRANSACTION_TOTALS',

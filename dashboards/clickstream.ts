@@ -1,11 +1,10 @@
-import type { DashboardDecl } from './types';
+import type { DashboardSpec } from './types';
 
 /** The limit of HIGH_BANDWIDTH_SESSIONS (HAVING SUM(BYTES) > 500000000 in ksql/clickstream.sql): 500 MB. */
 export const HIGH_BANDWIDTH_BYTES = 500_000_000;
 
 /** The panels of Confluent's clickstream analysis demo, plus bandwidth per minute and per session. */
-export const CLICKSTREAM_DASHBOARD: DashboardDecl = {
-  pipeline: 'clickstream',
+export const CLICKSTREAM_DASHBOARD: DashboardSpec = {
   title: 'Clickstream analysis',
   description: "Traffic, pages, errors and their alerts, sessions, user IP activity and bandwidth, after Confluent's clickstream demo",
   from: 'now-15m',

@@ -1,7 +1,6 @@
-import type { DashboardDecl } from './types';
+import type { DashboardSpec } from './types';
 
-export const MOODLE_DASHBOARD: DashboardDecl = {
-  pipeline: 'moodle',
+export const MOODLE_DASHBOARD: DashboardSpec = {
   title: 'Moodle sessions and at-risk students',
   description: 'Learning sessions per user (15-minute gap) and students the risk model scores above 0.7',
   from: 'now-6h',

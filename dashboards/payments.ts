@@ -1,10 +1,9 @@
-import type { DashboardDecl } from './types';
+import type { DashboardSpec } from './types';
 
 /** The structuring limit of ksql/payments.sql: payments each under it whose 24-hour sum exceeds it. */
 export const STRUCTURING_LIMIT = 10_000;
 
-export const PAYMENTS_DASHBOARD: DashboardDecl = {
-  pipeline: 'payments',
+export const PAYMENTS_DASHBOARD: DashboardSpec = {
   title: 'Payments anti-fraud',
   description: 'Structuring suspects and the payments behind them, the other fraud rules, and volume per format',
   from: 'now-24h',

@@ -7,7 +7,6 @@
 import type { Dashboard } from '@grafana/schema';
 import type { KsqlStatement } from '../ksql-language/parser';
 import type { PipelineDecl } from '../pipelines/types';
-import { DASHBOARDS } from './catalog';
 import { dashboardProblems, DashboardDeclarationError, HOME_UID, pipelineDashboard } from './dashboard';
 import { ELASTICSEARCH_TYPE } from './elasticsearch-query';
 import { homeDashboard } from './home';
@@ -76,7 +75,7 @@ function file(path: string, value: unknown): ProvisioningFile {
  */
 export function grafanaProvisioning(pipelines: readonly PipelineDecl[], byName: ReadonlyMap<string, KsqlStatement>, elasticsearchUrl: string): GrafanaProvisioning {
   const sources = new Map(sinkSources(pipelines, byName).map((s) => [s.object, s]));
-  const decls = pipelines.map((p) => DASHBOARDS[p.name]);
+  const decls = pipelines.map((p) => p.dashboard);
   const problems = decls.flatMap((d) => dashboardProblems(d, sources));
   if (problems.length) throw new DashboardDeclarationError(problems);
 

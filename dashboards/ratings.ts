@@ -1,7 +1,6 @@
-import type { DashboardDecl } from './types';
+import type { DashboardSpec } from './types';
 
-export const RATINGS_DASHBOARD: DashboardDecl = {
-  pipeline: 'ratings',
+export const RATINGS_DASHBOARD: DashboardSpec = {
   title: 'Product ratings',
   description: 'Bad ratings as they come in, and the worst-rated products',
   arrival: 'PRODUCT_RATING_RANKING',

@@ -1,10 +1,9 @@
-import type { DashboardDecl } from './types';
+import type { DashboardSpec } from './types';
 
 /** The anomaly threshold of SERVER_ERROR_ANOMALIES (HAVING COUNT(*) >= 5 in ksql/server-logs.sql). */
 export const ERROR_ANOMALY_THRESHOLD = 5;
 
-export const SERVER_LOGS_DASHBOARD: DashboardDecl = {
-  pipeline: 'server-logs',
+export const SERVER_LOGS_DASHBOARD: DashboardSpec = {
   title: 'Server log anomalies',
   description: 'Hosts whose errors crossed the threshold, the status mix over time, and requests, errors and latency per service',
   arrival: 'SERVER_REQUESTS_PER_MINUTE',

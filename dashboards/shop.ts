@@ -1,7 +1,6 @@
-import type { DashboardDecl } from './types';
+import type { DashboardSpec } from './types';
 
-export const SHOP_DASHBOARD: DashboardDecl = {
-  pipeline: 'shop',
+export const SHOP_DASHBOARD: DashboardSpec = {
   title: 'Shop income',
   description: 'Income per 3-second window, from the index the shop sink writes (the same rows Pinot reads)',
   from: 'now-15m',

@@ -4,7 +4,7 @@
  * never written here: they are derived from the sink object (dashboards/sink-sources.ts), so a
  * renamed object or column fails the consistency tests instead of drawing an empty panel.
  */
-import type { PipelineName } from '../pipelines/types';
+import type { PipelineName } from '../pipelines/catalog';
 
 /** An Elasticsearch metric aggregation over one sink's documents. */
 export type Metric =
@@ -106,8 +106,8 @@ export interface TermsVariable {
   readonly field: string;
 }
 
-export interface DashboardDecl {
-  readonly pipeline: PipelineName;
+/** A dashboard as its file (dashboards/<pipeline>.ts) declares it; its pipeline's declaration names it. */
+export interface DashboardSpec {
   readonly title: string;
   readonly description: string;
   /** @default 'now-30m' */
@@ -119,4 +119,9 @@ export interface DashboardDecl {
   readonly arrival: string;
   readonly variables?: readonly TermsVariable[];
   readonly panels: readonly PanelDecl[];
+}
+
+/** A pipeline's dashboard with the pipeline it belongs to (derived from the catalog). */
+export interface DashboardDecl extends DashboardSpec {
+  readonly pipeline: PipelineName;
 }

@@ -5,16 +5,15 @@
  * through the catalog, so the rehearsal checks the same declarations the stack was built from.
  */
 import type { LabConfig } from '../config/types';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../pipelines/datasets';
 import { deployedTopicName } from '../lib/topic-prefix';
 import { datasetTopicNames } from '../generators/schema';
-import { PIPELINES } from '../pipelines/catalog';
+import { PIPELINE_NAMES, type PipelineName, PIPELINES } from '../pipelines/catalog';
 import { pinotTableName } from '../payloads/pinot-tables';
 import { validateIndexTemplateSpec, type IndexTemplateSpec } from '../ops/elasticsearch/applier';
 import { parseScript, type KsqlStatement } from '../ksql-language/parser';
 import { statementTopic } from '../ksql-language/validator';
 import { DASHBOARDS_DIR, PROVISIONING_DIR } from '../dashboards/provisioning';
-import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 
 type Json = Record<string, unknown>;
 

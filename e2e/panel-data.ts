@@ -7,7 +7,7 @@
 import { variableValues } from '../dashboards/grafana-search';
 import type { VariableSearch } from '../dashboards/panel-searches';
 import { judgeAnswer } from '../lib/search-answer';
-import type { PipelineName } from '../pipelines/types';
+import type { PipelineName } from '../pipelines/catalog';
 import type { PipelineQueries } from './panel-query-plan';
 
 /** Variable values by dashboard uid and name, for panelQueryPlan's variableValues. */

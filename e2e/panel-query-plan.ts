@@ -22,11 +22,10 @@ import { grafanaProvisioning } from '../dashboards/provisioning';
 import { sinkSources } from '../dashboards/sink-sources';
 import type { AnswerShape } from '../lib/search-answer';
 import type { SearchRequest, TimeRange } from '../lib/search-request';
-import { PIPELINES } from '../pipelines/catalog';
+import { PIPELINE_NAMES, type PipelineName, PIPELINES } from '../pipelines/catalog';
 import { resolveSinkTargets } from '../payloads/elasticsearch-sinks';
 import { kibanaObjects } from '../payloads/kibana-saved-objects';
 import { kibanaSearch, UntranslatableSearchError } from '../payloads/kibana-search';
-import { PIPELINE_NAMES, type PipelineName } from '../pipelines/types';
 
 /** Kibana's default time range (timepicker:timeDefaults): the lab's Kibana dashboards keep no time of their own. */
 export const KIBANA_DEFAULT_RANGE_MS = 15 * 60_000;

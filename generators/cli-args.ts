@@ -5,9 +5,9 @@
 import { deployedTopicName, topicPrefixFromEnv } from '../lib/topic-prefix';
 import { parseArgs } from 'node:util';
 import type { FlagSpec, FlagValues } from './dataset-module';
-import { DATASETS } from './datasets';
+import { datasetModule, datasetNames } from './datasets';
 import { parseBrokers } from './kafka-config';
-import { DATASET_NAMES, datasetTopic, type DatasetName } from './schema';
+import { datasetTopic } from './schema';
 import { INSTANT_FORMS, parseInstant } from './start-time';
 
 export class UsageError extends Error {
@@ -18,7 +18,7 @@ export class UsageError extends Error {
 }
 
 export interface CliOptions {
-  readonly dataset: DatasetName;
+  readonly dataset: string;
   /** Messages per second for all workers together; Infinity = unlimited (as fast as the sinks accept). */
   readonly rate: number;
   readonly count?: number;
@@ -105,7 +105,7 @@ spree). Exit codes: 0 done, 1 messages not delivered (refused: not written) or a
 2 bad arguments, 3 messages unconfirmed (sent without an answer: they may still be written, so
 re-sending them may duplicate them).
 
-Datasets: ${DATASET_NAMES.join(', ')}`;
+Datasets: ${datasetNames().join(', ')}`;
 
 function optionLine(name: string, value: string | undefined, description: string): string {
   return `  --${name}${value ? ` ${value}` : ''}`.padEnd(30) + ` ${description}`;
@@ -117,16 +117,16 @@ function flagLine(spec: FlagSpec): string {
   return optionLine(spec.name, 'N', `${spec.description} (${range}, default ${spec.default})`);
 }
 
-export function helpText(dataset?: DatasetName): string {
+export function helpText(dataset?: string): string {
   const lines = [
     HEADER,
     '',
     'Options:',
     ...COMMON_OPTIONS.map((option) => ('kind' in option ? flagLine(option) : optionLine(option.name, option.value, option.description))),
   ];
-  const datasets = dataset ? [dataset] : DATASET_NAMES.filter((name) => DATASETS[name].flags.length > 0);
+  const datasets = dataset ? [dataset] : datasetNames().filter((name) => datasetModule(name).flags.length > 0);
   for (const name of datasets) {
-    const module = DATASETS[name];
+    const module = datasetModule(name);
     lines.push('', `${name} (${module.schema.description}; topic ${datasetTopic(module.schema)}):`);
     lines.push(...(module.flags.length > 0 ? module.flags.map(flagLine) : ['  (no flags of its own)']));
   }
@@ -170,7 +170,7 @@ function checkBrokers(brokers: string | undefined, fromFlag: boolean): void {
   }
 }
 
-const isDataset = (name: string): name is DatasetName => (DATASET_NAMES as readonly string[]).includes(name);
+const isDataset = (name: string): boolean => datasetNames().includes(name);
 
 /**
  * Splits argv into option values with node:util's parser (`--name value`, `--name=value`, `--flag`),
@@ -205,8 +205,8 @@ function tokenize(argv: readonly string[], isBoolean: (name: string) => boolean,
 export function parseGeneratorArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') return { kind: 'help', text: helpText() };
-  if (!isDataset(first)) throw new UsageError(`unknown dataset '${first}'; allowed: ${DATASET_NAMES.join(', ')}`);
-  const module = DATASETS[first];
+  if (!isDataset(first)) throw new UsageError(`unknown dataset '${first}'; allowed: ${datasetNames().join(', ')}`);
+  const module = datasetModule(first);
   const flagSpecs = new Map(module.flags.map((spec) => [spec.name, spec]));
   const common = new Map(COMMON_OPTIONS.map((option) => [option.name, option]));
   const values = tokenize(

@@ -6,7 +6,7 @@
 import { Kafka } from 'kafkajs';
 import { createPool, type Pool } from 'mysql2/promise';
 import { DEFAULT_BROKERS, UsageError, type CliOptions } from './cli-args';
-import { DATASETS } from './datasets';
+import { datasetModule } from './datasets';
 import type { DatasetGenerator } from './dataset-module';
 import { kafkaConfig, parseBrokers } from './kafka-config';
 import { createFaker } from './random';
@@ -41,7 +41,7 @@ interface Destination {
 }
 
 async function openDestination(options: CliOptions, label: string): Promise<Destination> {
-  const schema = DATASETS[options.dataset].schema;
+  const schema = datasetModule(options.dataset).schema;
   if (options.stdout) return { sinks: [new StdoutSink()], describe: 'stdout', close: async () => {} };
   if (options.viaApi !== undefined) {
     const sinks = Array.from({ length: options.workers }, () => new PaymentsApiSink(options.viaApi!, options.deliveryTimeoutMs));
@@ -68,7 +68,7 @@ async function openDestination(options: CliOptions, label: string): Promise<Dest
 /** The dataset's generator with its flags; a flag the generator refuses is a usage error. */
 export function createGenerator(options: CliOptions): DatasetGenerator {
   try {
-    return DATASETS[options.dataset].create({ faker: createFaker(options.seed), flags: options.flags });
+    return datasetModule(options.dataset).create({ faker: createFaker(options.seed), flags: options.flags });
   } catch (error) {
     throw new UsageError(describeError(error));
   }
@@ -96,7 +96,7 @@ export interface DatasetRun {
  */
 export async function startDatasetRun(options: CliOptions, generator: DatasetGenerator, output: Output, closeWithin: () => number | undefined): Promise<DatasetRun | ExitCode> {
   const label = `lab-generate ${options.dataset}`;
-  const schema = DATASETS[options.dataset].schema;
+  const schema = datasetModule(options.dataset).schema;
   // Unlimited runs space simulated event times 1 ms apart, so that they still increase.
   const clock = options.startTime === undefined ? new WallClock() : new SimulatedClock(options.startTime, Number.isFinite(options.rate) ? 1000 / options.rate : 1);
   const source = new RecordSource(generator, clock, options.count);

@@ -14,21 +14,6 @@ export interface FieldSpec {
   readonly optional?: boolean;
 }
 
-export const DATASET_NAMES = [
-  'server_logs',
-  'ratings',
-  'bank_transactions',
-  'clickstream',
-  'clickstream_codes',
-  'clickstream_users',
-  'moodle_logs',
-  'moodle_predictions',
-  'shop_transactions',
-  'payments',
-] as const;
-
-export type DatasetName = (typeof DATASET_NAMES)[number];
-
 /** Where a dataset's records go: a Kafka topic, or rows in the CDC database table. */
 export type DatasetSink =
   | {
@@ -42,8 +27,13 @@ export type DatasetSink =
 
 export type ValueFormat = 'JSON' | 'AVRO' | 'PROTOBUF';
 
-export interface DatasetSchema {
-  readonly name: DatasetName;
+/**
+ * A dataset's name is the stem of its files (generators/datasets/<name>.schema.ts and <name>.ts):
+ * snake_case, as its generator's CLI argument. The list of dataset names is derived from the
+ * pipelines that consume them (pipelines/datasets.ts), so the type only keeps the literal.
+ */
+export interface DatasetSchema<Name extends string = string> {
+  readonly name: Name;
   readonly description: string;
   readonly sink: DatasetSink;
   /** Value fields, in order. */
@@ -56,6 +46,11 @@ export interface DatasetSchema {
   readonly formats: readonly ValueFormat[];
   /** Values are framed with a Schema Registry id (Confluent wire format), JSON included. */
   readonly viaSchemaRegistry?: boolean;
+}
+
+/** Declares a dataset schema, keeping its name as a literal type so the dataset names can be derived. */
+export function datasetSchema<Name extends string>(schema: DatasetSchema<Name>): DatasetSchema<Name> {
+  return schema;
 }
 
 /** ksqlDB's VALUE_FORMAT for a dataset's format: registry-framed JSON is ksqlDB's JSON_SR. */

@@ -17,7 +17,7 @@ import { deployedTopicName } from '../lib/topic-prefix';
 import { ProblemListError } from '../lib/problem-list-error';
 import type { KsqlStatement } from '../ksql-language/parser';
 import type { ConnectorSpec } from '../ops/connect/rest';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../pipelines/datasets';
 import type { PipelineDecl } from '../pipelines/types';
 
 export const ELASTICSEARCH_SINK_CLASS = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector';

@@ -3,7 +3,7 @@
  * every index the sinks create gets these mappings instead of Elasticsearch's guesses (which map
  * epoch milliseconds as long and strings as text + keyword).
  */
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../pipelines/datasets';
 import type { IndexTemplateSpec } from '../ops/elasticsearch/applier';
 import type { PipelineDecl } from '../pipelines/types';
 import type { SinkTarget } from './elasticsearch-sinks';

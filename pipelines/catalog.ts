@@ -1,125 +1,55 @@
-import type { PipelineDecl, PipelineName } from './types';
+/**
+ * The lab's pipelines: one line per pipeline, its key is its name. Everything else that lists
+ * pipelines or datasets (names, configuration, dataset schemas, dashboards, generators) is
+ * derived from this object; a pipeline's own file (pipelines/<name>.ts) declares the rest.
+ * The order is the deploy order of independent pipelines and the order of every derived list.
+ */
+import { BANK_TRANSACTIONS_PIPELINE } from './bank-transactions';
+import { CLICKSTREAM_PIPELINE } from './clickstream';
+import { MOODLE_PIPELINE } from './moodle';
+import { PAYMENTS_PIPELINE } from './payments';
+import { RATINGS_PIPELINE } from './ratings';
+import { SERVER_LOGS_PIPELINE } from './server-logs';
+import { SHOP_PIPELINE } from './shop';
+import type { DatasetName } from './datasets';
+import type { PipelineDecl, PipelineSpec } from './types';
+
+export const PIPELINE_SPECS = {
+  'server-logs': SERVER_LOGS_PIPELINE,
+  ratings: RATINGS_PIPELINE,
+  'bank-transactions': BANK_TRANSACTIONS_PIPELINE,
+  clickstream: CLICKSTREAM_PIPELINE,
+  moodle: MOODLE_PIPELINE,
+  shop: SHOP_PIPELINE,
+  payments: PAYMENTS_PIPELINE,
+} as const satisfies Readonly<Record<string, PipelineSpec>>;
+
+export type PipelineName = keyof typeof PIPELINE_SPECS;
+
+export const PIPELINE_NAMES = Object.keys(PIPELINE_SPECS) as readonly PipelineName[];
+
+/** The naming rule for a pipeline's ksqlDB script: one file per pipeline, runnable as is in the ksql CLI. */
+export const ksqlFileOf = (name: string): string => `ksql/${name}.sql`;
 
 /**
- * The seven pipelines of the lab. Adding one means an entry here, its ksqlDB script, its datasets'
- * modules under generators/datasets/ (and its dashboards); the stack derives everything else.
+ * A pipeline's declaration completed from its name: its script by the naming rule, its datasets
+ * by name, its dashboard with its pipeline. The names are the catalog's for its entries; a test
+ * fixture's throwaway pipeline is completed the same way.
  */
-export const PIPELINES: Readonly<Record<PipelineName, PipelineDecl>> = {
-  'server-logs': {
-    name: 'server-logs',
-    title: 'Server log anomaly detection',
-    datasets: ['server_logs'],
-    // An error storm at start: the anomaly table has a row as soon as the pipeline runs.
-    generatorArgs: { server_logs: ['--burst'] },
-    needs: [],
-    sinks: [
-      { object: 'SERVER_ERROR_ANOMALIES' },
-      { object: 'SERVER_ERRORS' },
-      { object: 'SERVER_EVENTS_PER_STATUS' },
-      { object: 'SERVER_EVENTS_PER_STATUS_PER_MINUTE' },
-      { object: 'SERVER_REQUESTS_PER_MINUTE' },
-    ],
-    ksqlFile: 'ksql/server-logs.sql',
-  },
-  ratings: {
-    name: 'ratings',
-    title: 'Product ratings and bad-rating alerts',
-    datasets: ['ratings'],
-    needs: [],
-    sinks: [
-      { object: 'BAD_RATINGS' },
-      { object: 'PRODUCT_RATING_RANKING' },
-    ],
-    ksqlFile: 'ksql/ratings.sql',
-  },
-  'bank-transactions': {
-    name: 'bank-transactions',
-    title: 'Bank withdrawal fraud detection',
-    datasets: ['bank_transactions'],
-    // A fraud spree at start: a user crosses 5,000,000 in a day within the first minute.
-    generatorArgs: { bank_transactions: ['--burst'] },
-    needs: [],
-    sinks: [
-      { object: 'LARGE_WITHDRAWALS' },
-      { object: 'SUSPICIOUS_WITHDRAWAL_USERS' },
-      { object: 'USER_TRANSACTION_TOTALS' },
-    ],
-    ksqlFile: 'ksql/bank-transactions.sql',
-  },
-  clickstream: {
-    name: 'clickstream',
-    title: 'Clickstream analysis',
-    datasets: ['clickstream', 'clickstream_codes', 'clickstream_users'],
-    needs: [],
-    sinks: [
-      { object: 'EVENTS_PER_MIN' },
-      { object: 'PAGES_PER_MIN' },
-      { object: 'ENRICHED_ERROR_CODES_COUNT' },
-      { object: 'ERRORS_PER_MIN' },
-      { object: 'ERRORS_PER_MIN_ALERT' },
-      { object: 'USER_IP_ACTIVITY' },
-      { object: 'CLICK_USER_SESSIONS' },
-      { object: 'BANDWIDTH_PER_MIN' },
-      { object: 'USER_SESSION_BANDWIDTH' },
-      { object: 'HIGH_BANDWIDTH_SESSIONS' },
-    ],
-    ksqlFile: 'ksql/clickstream.sql',
-  },
-  moodle: {
-    name: 'moodle',
-    title: 'Moodle activity sessions and withdrawal risk (CDC)',
-    datasets: ['moodle_logs', 'moodle_predictions'],
-    needs: ['kibana'],
-    sinks: [
-      { object: 'MOODLE_USER_SESSIONS' },
-      { object: 'MOODLE_USER_ACTIVITY' },
-      { object: 'MOODLE_PREDICTIONS' },
-      { object: 'MOODLE_AT_RISK_STUDENTS' },
-    ],
-    kibana: {
-      dashboard: {
-        title: 'Moodle: sessions, activity and students at risk',
-        description: 'Learning sessions per user, activity totals per user, and the learners the risk model flags (prediction > 0.7)',
-        panels: [
-          { title: 'Sessions (15-minute gap)', object: 'MOODLE_USER_SESSIONS', columns: ['USERID', 'SESSION_START', 'SESSION_END', 'ACTIVITIES', 'DURATION_S'], sortBy: 'SESSION_START' },
-          { title: 'Activity per user', object: 'MOODLE_USER_ACTIVITY', columns: ['USERID', 'SESSIONS', 'ACTIVITIES', 'TOTAL_DURATION_S', 'AVG_SESSION_DURATION_S'], sortBy: 'ACTIVITIES' },
-          { title: 'Students at risk (prediction > 0.7)', object: 'MOODLE_AT_RISK_STUDENTS', columns: ['USERID', 'PREDICTION', 'CREATED_DATE'], sortBy: 'CREATED_DATE' },
-        ],
-      },
-    },
-    ksqlFile: 'ksql/moodle.sql',
-  },
-  shop: {
-    name: 'shop',
-    title: 'Shop income per 3-second window into Apache Pinot',
-    datasets: ['shop_transactions'],
-    needs: ['pinot'],
-    sinks: [
-      { object: 'SHOP_INCOME_PER_3_SECONDS' },
-    ],
-    // One row per closed window (EMIT FINAL), so SUM(INCOME) over the table is the shop's income.
-    pinot: {
-      object: 'SHOP_INCOME_PER_3_SECONDS',
-      timeColumn: 'WINDOW_START',
-      metrics: { INCOME: 'DOUBLE', TRANSACTION_COUNT: 'LONG' },
-    },
-    ksqlFile: 'ksql/shop.sql',
-  },
-  payments: {
-    name: 'payments',
-    title: 'Payments API (JSON, Avro, Protobuf) and anti-fraud rules',
-    datasets: ['payments'],
-    needs: [],
-    apiProduces: 'payments',
-    sinks: [
-      { object: 'PAYMENTS_PER_FORMAT_PER_MINUTE' },
-      // One document per suspect pair (the alerts table has a row per pair and 24-hour window).
-      { object: 'PAYMENT_STRUCTURING_SUSPECTS' },
-      { object: 'PAYMENT_FANOUT_ALERTS' },
-      { object: 'PAYMENTS_OVER_THRESHOLD' },
-      // Every payment: the structuring alerts' dashboard lists the payments behind a suspect pair.
-      { object: 'PAYMENTS_ALL_FORMATS' },
-    ],
-    ksqlFile: 'ksql/payments.sql',
-  },
-};
+export function completePipeline(name: string, spec: PipelineSpec): PipelineDecl {
+  const { datasets, dashboard, apiProduces, generatorArgs, ...rest } = spec;
+  const pipeline = name as PipelineName;
+  return {
+    name: pipeline,
+    ...rest,
+    datasets: datasets.map((d) => d.name as DatasetName),
+    ...(generatorArgs ? { generatorArgs: generatorArgs as Partial<Record<DatasetName, readonly string[]>> } : {}),
+    ...(apiProduces ? { apiProduces: apiProduces as DatasetName } : {}),
+    ksqlFile: ksqlFileOf(name),
+    dashboard: { pipeline, ...dashboard },
+  };
+}
+
+export const PIPELINES = Object.fromEntries(
+  PIPELINE_NAMES.map((name) => [name, completePipeline(name, PIPELINE_SPECS[name])]),
+) as Readonly<Record<PipelineName, PipelineDecl>>;

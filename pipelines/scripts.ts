@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
-import type { DatasetName, DatasetSchema } from '../generators/schema';
+import { DATASET_SCHEMAS } from '../pipelines/datasets';
+import type { DatasetSchema } from '../generators/schema';
+import type { DatasetName } from './datasets';
 import { PROJECT_ROOT } from '../lib/project-root';
 import type { PipelineDecl } from './types';
 import { parseScript, type ParsedScript } from '../ksql-language/parser';

@@ -1,16 +1,7 @@
-import type { DatasetName } from '../generators/schema';
-
-export const PIPELINE_NAMES = [
-  'server-logs',
-  'ratings',
-  'bank-transactions',
-  'clickstream',
-  'moodle',
-  'shop',
-  'payments',
-] as const;
-
-export type PipelineName = (typeof PIPELINE_NAMES)[number];
+import type { DashboardDecl, DashboardSpec } from '../dashboards/types';
+import type { DatasetSchema } from '../generators/schema';
+import type { PipelineName } from './catalog';
+import type { DatasetName } from './datasets';
 
 /**
  * Platform services that only some pipelines need; the core (Kafka, registry, ksqlDB, Connect, ES,
@@ -19,43 +10,43 @@ export type PipelineName = (typeof PIPELINE_NAMES)[number];
  */
 export type OptionalService = 'kibana' | 'pinot';
 
-/** The datasets that the lab's HTTP API produces: the payments API serves the payments dataset. */
-export type ApiDataset = Extract<DatasetName, 'payments'>;
-
 /**
- * Everything a pipeline is, in one place. The stack derives its topics, ksqlDB statements,
- * connectors, templates and dashboards from this declaration and from its datasets' schemas:
- * a dataset whose sink is a database gets the database, its generator writes rows there, and a
- * Debezium source turns them into the dataset's CDC topic; every other dataset's generator
- * produces to its topics.
+ * What a pipeline's own file (pipelines/<name>.ts) writes: everything a pipeline is, except what
+ * its key in the catalog gives (its name, and from it its ksqlDB script `ksql/<name>.sql`). The
+ * stack derives its topics, ksqlDB statements, connectors, templates and dashboards from this
+ * declaration and from its datasets' schemas: a dataset whose sink is a database gets the
+ * database, its generator writes rows there, and a Debezium source turns them into the dataset's
+ * CDC topic; every other dataset's generator produces to its topics.
+ *
+ * Its types name datasets by their schema objects, never by the name unions derived from the
+ * catalog: those unions are computed from this type, which must not depend on them.
  */
-export interface PipelineDecl {
-  readonly name: PipelineName;
+export interface PipelineSpec<Datasets extends readonly DatasetSchema[] = readonly DatasetSchema[]> {
   /** The use case, in a few words. */
   readonly title: string;
-  /** Datasets this pipeline consumes; each has a generator (whose rate 0 pauses it). */
-  readonly datasets: readonly DatasetName[];
+  /** The schemas of the datasets this pipeline consumes; each has a generator (whose rate 0 pauses it). */
+  readonly datasets: Datasets;
   /** Optional platform services this pipeline needs. */
   readonly needs: readonly OptionalService[];
   /**
    * Extra generator flags per dataset in the stack, e.g. an anomaly at start so alerts show at once.
    * @default none
    */
-  readonly generatorArgs?: Readonly<Partial<Record<DatasetName, readonly string[]>>>;
+  readonly generatorArgs?: Readonly<Partial<Record<Datasets[number]['name'], readonly string[]>>>;
   /**
    * A dataset of this pipeline that reaches Kafka through the lab's HTTP API: the stack runs the
    * API, the dataset's generator sends its records through it (`--via-api`), and the pipeline's
    * ksqlDB statements wait for the API, which registers the dataset's schemas at start.
    * @default none: every generator produces to Kafka (or its database) itself
    */
-  readonly apiProduces?: ApiDataset;
-  /** ksqlDB script, relative to the project root. */
-  readonly ksqlFile: string;
+  readonly apiProduces?: Datasets[number]['name'];
   /**
    * ksqlDB tables and alert streams a user of the pipeline would chart: each gets an
-   * Elasticsearch sink (index = object name in lower case) and, later, dashboard panels.
+   * Elasticsearch sink (index = object name in lower case) and dashboard panels.
    */
   readonly sinks: readonly SinkDecl[];
+  /** Its Grafana dashboard (dashboards/<name>.ts), whose panels read its sinks. */
+  readonly dashboard: DashboardSpec;
   /**
    * Kibana objects (needs `kibana`): a data view per sink index, and one dashboard.
    * @default none
@@ -66,6 +57,20 @@ export interface PipelineDecl {
    * @default none
    */
   readonly pinot?: PinotDecl;
+}
+
+/**
+ * A pipeline as the rest of the lab reads it: its declaration completed from its catalog key
+ * (pipelines/catalog.ts), with its datasets by name.
+ */
+export interface PipelineDecl extends Omit<PipelineSpec, 'datasets' | 'generatorArgs' | 'apiProduces' | 'dashboard'> {
+  readonly name: PipelineName;
+  readonly datasets: readonly DatasetName[];
+  readonly generatorArgs?: Readonly<Partial<Record<DatasetName, readonly string[]>>>;
+  readonly apiProduces?: DatasetName;
+  /** ksqlDB script, relative to the project root: `ksql/<name>.sql`. */
+  readonly ksqlFile: string;
+  readonly dashboard: DashboardDecl;
 }
 
 export interface SinkDecl {

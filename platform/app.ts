@@ -2,7 +2,7 @@ import { TOPIC_PREFIX_ENV } from '../lib/topic-prefix';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { DatasetName } from '../generators/schema';
+import type { DatasetName } from '../pipelines/datasets';
 import type { KafkaConnection } from './kafka-connection';
 import type { SchemaRegistry } from './schema-registry';
 import { Service, type HttpEndpoints, type ServiceContext } from './service';

@@ -3,9 +3,9 @@
  * datasets' topics, the topics that source declarations read, and the sink topic of every
  * CREATE ... AS SELECT, which gets exactly what ksqlDB would derive for it (ksql-language/sink-topic.ts).
  */
-import type { KafkaConfig } from '../config/types';
 import type { TopicDecl } from '../constructs/kafka-topics';
-import { DATASET_SCHEMAS } from '../generators/datasets/schemas';
+import type { KafkaConfig } from '../config/types';
+import { DATASET_SCHEMAS } from '../pipelines/datasets';
 import { datasetTopicNames } from '../generators/schema';
 import type { KsqlStatement } from '../ksql-language/parser';
 import { ksqlSinkTopicSettings, type TopicSettings } from '../ksql-language/sink-topic';

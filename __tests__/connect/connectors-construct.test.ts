@@ -2,7 +2,7 @@
 import { Testing } from 'cdktf';
 import { DebeziumSource, ElasticsearchSinks, terraformLiteral } from '../../constructs/connectors';
 import { datasetTimeColumns } from '../../payloads/index-templates';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import { PIPELINES } from '../../pipelines/catalog';
 import { parseScript } from '../../ksql-language/parser';
 import type { PipelineDecl } from '../../pipelines/types';
@@ -21,6 +21,7 @@ const PIPELINE: PipelineDecl = {
   needs: [],
   ksqlFile: 'ksql/server-logs.sql',
   sinks: [{ object: 'ERRORS_PER_HOST' }, { object: 'SERVER_ERRORS' }],
+  dashboard: PIPELINES['server-logs'].dashboard,
 };
 
 type Resource = {

@@ -6,6 +6,7 @@ import {
   SinkDeclarationError,
   type SinkTarget,
 } from '../../payloads/elasticsearch-sinks';
+import { PIPELINES } from '../../pipelines/catalog';
 import { pipelineIndexTemplate } from '../../payloads/index-templates';
 import type { PipelineDecl, SinkDecl } from '../../pipelines/types';
 
@@ -33,7 +34,7 @@ CREATE STREAM RAW_LINES (LINE VARCHAR) WITH (KAFKA_TOPIC='raw', VALUE_FORMAT='DE
 const STATEMENTS = parseScript('ksql/test.sql', SCRIPT).statements;
 
 function pipelineWith(sinks: SinkDecl[]): PipelineDecl {
-  return { name: 'server-logs', title: 't', datasets: [], needs: [], ksqlFile: 'ksql/test.sql', sinks };
+  return { name: 'server-logs', title: 't', datasets: [], needs: [], ksqlFile: 'ksql/test.sql', sinks, dashboard: PIPELINES['server-logs'].dashboard };
 }
 
 function target(sink: SinkDecl): SinkTarget {

@@ -5,7 +5,6 @@
  * as a date by the pipeline's synthesized index template, and every pipeline has a dashboard.
  */
 import { validateEnabledPipelineScripts } from '../../pipelines/scripts';
-import { DASHBOARDS } from '../../dashboards/catalog';
 import { dashboardProblems, panelFields } from '../../dashboards/dashboard';
 import { CLICKSTREAM_DASHBOARD, HIGH_BANDWIDTH_BYTES } from '../../dashboards/clickstream';
 import { BANK_TRANSACTIONS_DASHBOARD, DAILY_WITHDRAWAL_LIMIT } from '../../dashboards/bank-transactions';
@@ -15,7 +14,6 @@ import { sinkSources } from '../../dashboards/sink-sources';
 import type { DashboardDecl } from '../../dashboards/types';
 import { valueColumns } from '../../ksql-language/columns';
 import { PIPELINES } from '../../pipelines/catalog';
-import { PIPELINE_NAMES } from '../../pipelines/types';
 import { configWith, resourcesOf, synthStack, type Json } from '../support/synth';
 import { provisioningOf } from './support';
 
@@ -44,11 +42,11 @@ function typedAsDate(index: string, field: string): boolean {
   return rules.some((r) => r.mapping.type === 'date' && r.match !== undefined && new RegExp(`^(?:${r.match.replace(/^\(\?i\)/, '')})$`, 'i').test(field));
 }
 
-const decls = Object.values(DASHBOARDS);
+const decls = Object.values(PIPELINES).map((p) => p.dashboard);
 
-it('gives every pipeline a dashboard, and every dashboard is of a pipeline', () => {
-  expect(Object.keys(DASHBOARDS).sort()).toEqual([...PIPELINE_NAMES].sort());
-  for (const [name, d] of Object.entries(DASHBOARDS)) expect(d.pipeline).toBe(name);
+it('gives every pipeline a dashboard of its own', () => {
+  const shared = pipelines.filter((p, i) => pipelines.findIndex((o) => o.dashboard.title === p.dashboard.title) !== i);
+  expect(shared.map((p) => `${p.name}'s dashboard has the title of another pipeline's — give pipelines/${p.name}.ts a dashboard of its own`)).toEqual([]);
 });
 
 describe.each(decls.map((d) => [d.pipeline, d] as const))('the %s dashboard', (_name, decl) => {
@@ -125,7 +123,7 @@ describe('thresholds drawn on dashboards', () => {
 
 describe('dashboardProblems', () => {
   const sources = new Map(sinkSources(pipelines, graph.byName).map((s) => [s.object, s]));
-  const withPanel = (patch: Json): DashboardDecl => ({ ...BANK_TRANSACTIONS_DASHBOARD, panels: [{ ...BANK_TRANSACTIONS_DASHBOARD.panels[0], ...patch } as DashboardDecl['panels'][number]] });
+  const withPanel = (patch: Json): DashboardDecl => ({ ...PIPELINES['bank-transactions'].dashboard, panels: [{ ...BANK_TRANSACTIONS_DASHBOARD.panels[0], ...patch } as DashboardDecl['panels'][number]] });
 
   it('finds nothing in the declared dashboards', () => {
     expect(decls.flatMap((d) => dashboardProblems(d, sources))).toEqual([]);
@@ -140,7 +138,7 @@ describe('dashboardProblems', () => {
 
   it("reports a sink of another pipeline, one without a date field, and an undeclared variable", () => {
     expect(dashboardProblems(withPanel({ sink: 'BAD_RATINGS' }), sources)[0]).toContain('reads BAD_RATINGS, which is no sink of the bank-transactions pipeline');
-    const moodle = { ...DASHBOARDS.moodle, panels: [{ ...DASHBOARDS.moodle.panels[0], sink: 'MOODLE_USER_ACTIVITY' }] } as DashboardDecl;
+    const moodle = { ...PIPELINES.moodle.dashboard, panels: [{ ...PIPELINES.moodle.dashboard.panels[0], sink: 'MOODLE_USER_ACTIVITY' }] } as DashboardDecl;
     expect(dashboardProblems(moodle, sources)[0]).toContain('MOODLE_USER_ACTIVITY, whose documents have no date field');
     expect(dashboardProblems(withPanel({ where: [{ field: 'TS', variable: 'user' }] }), sources)).toEqual([expect.stringContaining('filters on variable user, which the dashboard does not declare')]);
   });

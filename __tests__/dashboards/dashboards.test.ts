@@ -7,10 +7,9 @@ import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultDashboard, type GridPos } from '@grafana/schema';
 import { DEFAULT_IMAGES } from '../../config/defaults';
-import { DASHBOARDS } from '../../dashboards/catalog';
 import { dashboardUid, HOME_UID } from '../../dashboards/dashboard';
 import { DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, DATASOURCES_FILE, HOME_DASHBOARD_PATH } from '../../dashboards/provisioning';
-import { PIPELINE_NAMES } from '../../pipelines/types';
+import { PIPELINE_NAMES, PIPELINES } from '../../pipelines/catalog';
 import { configWith, resourcesOf, synthStack } from '../support/synth';
 import { datasourceUids, panelsOf, provisioningOf } from './support';
 
@@ -97,7 +96,7 @@ describe('the home dashboard', () => {
     const text = JSON.stringify(home);
     for (const p of PIPELINE_NAMES) expect(text).toContain(`/d/${dashboardUid(p)}`);
     const arrivals = panelsOf(home).filter((p) => p.type === 'stat');
-    expect(arrivals.map((p) => p.datasource?.uid)).toEqual(PIPELINE_NAMES.map((p) => `es-${DASHBOARDS[p].arrival.toLowerCase()}`));
+    expect(arrivals.map((p) => p.datasource?.uid)).toEqual(PIPELINE_NAMES.map((p) => `es-${PIPELINES[p].dashboard.arrival.toLowerCase()}`));
     expect(arrivals.every((p) => p.timeFrom === '5m')).toBe(true);
   });
 

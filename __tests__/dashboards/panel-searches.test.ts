@@ -8,8 +8,7 @@ import { validateEnabledPipelineScripts } from '../../pipelines/scripts';
 import { autoIntervalMs } from '../../dashboards/grafana-search';
 import { panelSearches, type PanelSearch } from '../../dashboards/panel-searches';
 import { grafanaProvisioning } from '../../dashboards/provisioning';
-import { PIPELINES } from '../../pipelines/catalog';
-import { PIPELINE_NAMES } from '../../pipelines/types';
+import { PIPELINE_NAMES, PIPELINES } from '../../pipelines/catalog';
 
 const NOW = Date.UTC(2026, 11, 7, 3, 0);
 const decls = PIPELINE_NAMES.map((name) => PIPELINES[name]);

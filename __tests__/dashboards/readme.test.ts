@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
-import { DASHBOARDS } from '../../dashboards/catalog';
 import { dashboardPath, dashboardUid, HOME_UID } from '../../dashboards/dashboard';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { PIPELINES } from '../../pipelines/catalog';
 
 interface Row {
   readonly title: string;
@@ -22,7 +22,7 @@ const grafanaUrl = `http://${DEFAULT_CONFIG.bindAddress}:${DEFAULT_CONFIG.ports.
 const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
 
 it('lists every dashboard with its panels and its URL on the default port', () => {
-  const declared = Object.values(DASHBOARDS).map((d): Row => ({ title: d.title, url: `${grafanaUrl}${dashboardPath(dashboardUid(d.pipeline))}`, pipeline: d.pipeline, panels: d.panels.map((p) => p.title) }));
+  const declared = Object.values(PIPELINES).map((p) => p.dashboard).map((d): Row => ({ title: d.title, url: `${grafanaUrl}${dashboardPath(dashboardUid(d.pipeline))}`, pipeline: d.pipeline, panels: d.panels.map((p) => p.title) }));
   expect(dashboardRows(readme)).toEqual(declared);
 });
 

@@ -1,11 +1,9 @@
 /** The rehearsal's list of panel searches: per pipeline, every Grafana panel and Kibana saved search. */
 import { variableValues } from '../../dashboards/grafana-search';
-import { DASHBOARDS } from '../../dashboards/catalog';
 import { judgeAnswer } from '../../lib/search-answer';
 import { msearchPayload } from '../../lib/search-request';
 import { KIBANA_DEFAULT_RANGE_MS, panelQueryPlan } from '../../e2e/panel-query-plan';
-import { PIPELINES } from '../../pipelines/catalog';
-import { PIPELINE_NAMES } from '../../pipelines/types';
+import { PIPELINE_NAMES, PIPELINES } from '../../pipelines/catalog';
 
 const NOW = Date.UTC(2026, 11, 7, 3, 0);
 const plan = panelQueryPlan({ now: NOW });
@@ -20,7 +18,7 @@ describe('panelQueryPlan', () => {
     const queries = plan.pipelines.find((p) => p.pipeline === name)!.queries;
     const grafana = queries.filter((q) => q.tool === 'grafana');
     const kibana = queries.filter((q) => q.tool === 'kibana');
-    const decl = DASHBOARDS[name];
+    const decl = PIPELINES[name].dashboard;
     // The home dashboard's arrival stat reads the pipeline's arrival sink: one more than its own panels.
     expect(grafana.filter((q) => q.dashboard === decl.title).map((q) => q.panel)).toEqual(decl.panels.map((p) => p.title));
     expect(grafana.filter((q) => q.dashboard !== decl.title)).toHaveLength(1);

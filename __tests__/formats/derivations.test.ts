@@ -1,7 +1,7 @@
 import * as avro from 'avsc';
 import * as protobuf from 'protobufjs';
 import { paymentsSchema } from '../../generators/datasets/payments.schema';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import { AVRO_TYPE, avroSchemaOf } from '../../generators/formats/avro';
 import { jsonSchemaOf } from '../../generators/formats/json-schema';
 import { PROTOBUF_TYPE, protobufTypeOf, protoSchemaOf } from '../../generators/formats/protobuf';

@@ -1,6 +1,6 @@
 import type { DatasetRecord } from '../../generators/dataset-module';
 import { defaultFlags } from '../../generators/dataset-module';
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { CLICKSTREAM_CODES } from '../../generators/datasets/clickstream-reference';
 import { SHOP_USER_IDS, shopAmountFor } from '../../generators/datasets/shop_transactions';
 import { createFaker } from '../../generators/random';
@@ -43,7 +43,7 @@ describe('server_logs error bursts', () => {
   });
 
   it('a burst of 9 trips the alert even when it straddles a window boundary', () => {
-    const module = DATASETS.server_logs;
+    const module = datasetModule('server_logs');
     const generator = module.create({ faker: createFaker(3), flags: defaultFlags(module.flags, { 'burst-size': 9 }) });
     generator.trigger!();
     const step = generator.next(START + MINUTE - 4);
@@ -81,7 +81,7 @@ describe('bank_transactions withdrawals', () => {
   });
 
   it('rejects as many suspicious users as users', () => {
-    const module = DATASETS.bank_transactions;
+    const module = datasetModule('bank_transactions');
     expect(() => module.create({ faker: createFaker(1), flags: defaultFlags(module.flags, { users: 3, 'suspicious-users': 3 }) })).toThrow(
       '--suspicious-users (3) must be below --users (3)',
     );
@@ -136,7 +136,7 @@ describe('clickstream reference sets', () => {
   });
 
   it('codes: the refresh is a pause of --refresh-ms', () => {
-    const module = DATASETS.clickstream_codes;
+    const module = datasetModule('clickstream_codes');
     const generator = module.create({ faker: createFaker(1), flags: defaultFlags(module.flags, { 'refresh-ms': 60_000 }) });
     const steps = Array.from({ length: CLICKSTREAM_CODES.length + 1 }, () => generator.next(START));
     expect(steps.slice(0, -1).every((step) => step.kind === 'records')).toBe(true);

@@ -1,7 +1,7 @@
 import { parseGeneratorArgs, UsageError, type CliOptions } from '../../generators/cli-args';
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { HOST_PORT_RULE } from '../../lib/host-port';
-import { DATASET_NAMES } from '../../generators/schema';
+import { DATASET_NAMES } from '../../pipelines/datasets';
 import { INSTANT_FORMS } from '../../generators/start-time';
 
 const run = (argv: string[], env: Record<string, string> = {}): CliOptions => {
@@ -72,7 +72,7 @@ describe('lab-generate arguments', () => {
   });
 
   it('names the allowed datasets for an unknown one', () => {
-    expect(usage(['rating'])).toBe(`unknown dataset 'rating'; allowed: ${DATASET_NAMES.join(', ')}`);
+    expect(usage(['rating'])).toBe(`unknown dataset 'rating'; allowed: ${[...DATASET_NAMES].sort().join(', ')}`);
   });
 
   it.each([
@@ -168,7 +168,7 @@ describe('lab-generate arguments', () => {
 
   it('no dataset flag shadows a common option', () => {
     const common = ['rate', 'count', 'workers', 'seed', 'start-time', 'brokers', 'topic', 'create-topic', 'stdout', 'db-url', 'via-api', 'batch-size', 'delivery-timeout-ms', 'progress-ms', 'health-file', 'help'];
-    for (const name of DATASET_NAMES) for (const flag of DATASETS[name].flags) expect(common).not.toContain(flag.name);
+    for (const name of DATASET_NAMES) for (const flag of datasetModule(name).flags) expect(common).not.toContain(flag.name);
     // The list above must be the real one: an unknown common option would be rejected.
     for (const option of common.filter((o) => !['help', 'db-url', 'via-api', 'stdout'].includes(o))) {
       expect(() => parseGeneratorArgs(['ratings', `--${option}`, '1'])).not.toThrow(/unknown option/);

@@ -3,8 +3,8 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATASETS } from '../../generators/datasets';
-import { DATASET_NAMES } from '../../generators/schema';
+import { datasetModule } from '../../generators/datasets';
+import { DATASET_NAMES } from '../../pipelines/datasets';
 import { burstAndStop, CLI, jsonLines, ROOT } from './cli-process';
 import { schemaProblems } from './drive';
 
@@ -20,7 +20,7 @@ describe('lab-generate CLI', () => {
     expect(result.status).toBe(0);
     const records = jsonLines(result.stdout);
     expect(records).toHaveLength(3);
-    for (const record of records) expect(schemaProblems(DATASETS.ratings.schema, record)).toEqual([]);
+    for (const record of records) expect(schemaProblems(datasetModule('ratings').schema, record)).toEqual([]);
   });
 
   it.each(DATASET_NAMES.map((name) => [name]))('%s --stdout prints records of its schema', (name) => {
@@ -31,7 +31,7 @@ describe('lab-generate CLI', () => {
     expect(result.status).toBe(0);
     const records = jsonLines(result.stdout);
     expect(records).toHaveLength(25);
-    expect(records.flatMap((record) => schemaProblems(DATASETS[name].schema, record))).toEqual([]);
+    expect(records.flatMap((record) => schemaProblems(datasetModule(name).schema, record))).toEqual([]);
   });
 
   it('--seed with --start-time reproduces the output byte for byte; event time starts there, 1000/rate ms apart', () => {
@@ -54,7 +54,7 @@ describe('lab-generate CLI', () => {
   });
 
   it.each([
-    [['nope'], `lab-generate: unknown dataset 'nope'; allowed: ${DATASET_NAMES.join(', ')}`],
+    [['nope'], `lab-generate: unknown dataset 'nope'; allowed: ${[...DATASET_NAMES].sort().join(', ')}`],
     [['ratings', '--rate', 'x'], "lab-generate: --rate 'x' is not valid: expected a number above 0 and at most 10000000, or 'unlimited'"],
     [['ratings', '--stdout', '--rate', '0'], "lab-generate: --rate '0' is not valid: expected a number above 0 and at most 10000000, or 'unlimited' (0 no longer means unlimited: write --rate unlimited)"],
     [['moodle_logs'], 'lab-generate: moodle_logs writes rows into MariaDB: set MOODLE_DB_URL='],

@@ -1,10 +1,11 @@
 /** Test helper (not a suite): runs a dataset module on a simulated clock, as the CLI does with --start-time. */
 import { defaultFlags, type DatasetRecord, type FlagValues } from '../../generators/dataset-module';
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { createFaker } from '../../generators/random';
 import { SimulatedClock } from '../../generators/runtime/clock';
 import { RecordSource } from '../../generators/runtime/source';
-import type { DatasetName, DatasetSchema, FieldType } from '../../generators/schema';
+import type { DatasetSchema, FieldType } from '../../generators/schema';
+import type { DatasetName } from '../../pipelines/datasets';
 
 export const START = Date.UTC(2024, 0, 1);
 
@@ -16,7 +17,7 @@ export interface DriveOptions {
 }
 
 export function drive(dataset: DatasetName, count: number, options: DriveOptions = {}): DatasetRecord[] {
-  const module = DATASETS[dataset];
+  const module = datasetModule(dataset);
   const generator = module.create({ faker: createFaker(options.seed ?? 1), flags: defaultFlags(module.flags, options.flags) });
   const source = new RecordSource(generator, new SimulatedClock(START, options.stepMs ?? 100), count);
   const out: DatasetRecord[] = [];

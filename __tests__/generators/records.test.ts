@@ -1,10 +1,10 @@
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { toMessage } from '../../generators/runtime/message';
-import { DATASET_NAMES } from '../../generators/schema';
+import { DATASET_NAMES } from '../../pipelines/datasets';
 import { drive, schemaProblems, START } from './drive';
 
 describe.each(DATASET_NAMES.map((name) => [name]))('%s records', (name) => {
-  const schema = DATASETS[name].schema;
+  const schema = datasetModule(name).schema;
   const sample = drive(name, 500, { seed: 7 });
 
   it('have exactly the declared fields, each of its declared type', () => {
@@ -31,7 +31,7 @@ describe.each(DATASET_NAMES.map((name) => [name]))('%s records', (name) => {
 
 describe('a schema that the records do not fit is reported', () => {
   // Guards the checker itself: if it accepted anything, the suite above would prove nothing.
-  const schema = DATASETS.ratings.schema;
+  const schema = datasetModule('ratings').schema;
   const good = drive('ratings', 1)[0];
 
   it.each([

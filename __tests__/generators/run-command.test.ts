@@ -1,7 +1,7 @@
 /** `lab-generate run`: several datasets in one process, as the stack's generators container runs them. */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { UsageError } from '../../generators/cli-args';
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { parseRunArgs, RUN_COMMAND as RUN } from '../../generators/run-args';
 import { closedPortUrl } from '../support/closed-port';
 import { burstAndStop, CLI, jsonLines, ROOT } from './cli-process';
@@ -49,7 +49,7 @@ describe('lab-generate run', () => {
     const ratings = records.filter((r) => 'rating_id' in r);
     const shop = records.filter((r) => 'transaction_id' in r);
     expect([ratings.length, shop.length, records.length]).toEqual([3, 2, 5]);
-    expect([...ratings.flatMap((r) => schemaProblems(DATASETS.ratings.schema, r)), ...shop.flatMap((r) => schemaProblems(DATASETS.shop_transactions.schema, r))]).toEqual([]);
+    expect([...ratings.flatMap((r) => schemaProblems(datasetModule('ratings').schema, r)), ...shop.flatMap((r) => schemaProblems(datasetModule('shop_transactions').schema, r))]).toEqual([]);
     expect(result.stderr).toMatch(/^\[lab-generate ratings\] done: sent 3, not delivered 0/m);
     expect(result.stderr).toMatch(/^\[lab-generate shop_transactions\] done: sent 2, not delivered 0/m);
   });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { defaultFlags } from '../../generators/dataset-module';
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { createFaker } from '../../generators/random';
 import { SimulatedClock } from '../../generators/runtime/clock';
 import type { OutMessage } from '../../generators/runtime/message';
@@ -9,11 +9,11 @@ import { Runner } from '../../generators/runtime/runner';
 import { RecordSource } from '../../generators/runtime/source';
 import { DeliveryError, type Sink } from '../../generators/sinks/sink';
 import { StdoutSink } from '../../generators/sinks/stdout-sink';
-import type { DatasetName } from '../../generators/schema';
+import type { DatasetName } from '../../pipelines/datasets';
 import { START } from './drive';
 
 function runnerFor(dataset: DatasetName, count: number, sinks: Sink[], batchSize = 7, rate = Infinity): Runner {
-  const module = DATASETS[dataset];
+  const module = datasetModule(dataset);
   const generator = module.create({ faker: createFaker(5), flags: defaultFlags(module.flags, dataset === 'server_logs' ? { burst: true } : {}) });
   const clock = new SimulatedClock(START, 10);
   return new Runner({ schema: module.schema, source: new RecordSource(generator, clock, count), clock, sinks, rate, batchSize });

@@ -5,7 +5,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { defaultFlags } from '../../generators/dataset-module';
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { createFaker } from '../../generators/random';
 import { SimulatedClock } from '../../generators/runtime/clock';
 import type { OutMessage } from '../../generators/runtime/message';
@@ -17,7 +17,7 @@ import { DeliveryError, type Sink } from '../../generators/sinks/sink';
 import { START } from './drive';
 
 function runnerFor(count: number, sinks: Sink[], batchSize: number): Runner {
-  const module = DATASETS.ratings;
+  const module = datasetModule('ratings');
   const clock = new SimulatedClock(START, 10);
   return new Runner({ schema: module.schema, source: new RecordSource(module.create({ faker: createFaker(5), flags: defaultFlags(module.flags, {}) }), clock, count), clock, sinks, rate: Infinity, batchSize });
 }

@@ -7,8 +7,7 @@ import { asCreateOrReplace, KsqlApplier, specFromStatement, type KsqlObjectSpec 
 import { normalizeStatement, sourceDifference, STATEMENT_FINGERPRINT_PROPERTY, statementFingerprint } from '../../ops/ksql/deployed-match';
 import { parseScript } from '../../ksql-language/parser';
 import { validateEnabledPipelineScripts } from '../../pipelines/scripts';
-import { PIPELINES } from '../../pipelines/catalog';
-import { PIPELINE_NAMES } from '../../pipelines/types';
+import { PIPELINE_NAMES, PIPELINES } from '../../pipelines/catalog';
 import { clientOptionsFromEnv, KsqlRestClient, type KsqlClientOptions } from '../../ops/ksql/rest-client';
 import { applyFailure } from '../support/ops-cli';
 import { FakeKsqlDb } from './fake-ksqldb';
@@ -237,7 +236,7 @@ describe('delete', () => {
   });
 });
 
-describe('the seven real scripts', () => {
+describe('the real scripts of every pipeline', () => {
   it('apply in graph order and delete in reverse order without an error from the server', async () => {
     const graph = validateEnabledPipelineScripts(PIPELINE_NAMES.map((n) => PIPELINES[n]));
     const all = graph.statements.map(specFromStatement);

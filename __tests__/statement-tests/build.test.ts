@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { parseScript } from '../../ksql-language/parser';
 import { validateScripts } from '../../ksql-language/validator';
-import { PIPELINE_NAMES } from '../../pipelines/types';
+import { PIPELINE_NAMES } from '../../pipelines/catalog';
 import {
   allPipelinesGraph,
   buildRunnerFiles,

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import { parseScript } from '../../ksql-language/parser';
 import { validateScripts } from '../../ksql-language/validator';
 import { buildRunnerFiles, scriptStatements } from '../../tools/statement-tests/build';

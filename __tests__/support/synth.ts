@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Testing } from 'cdktf';
 import { DEFAULT_CONFIG } from '../../config/defaults';
 import type { LabConfig, LabConfigOverrides } from '../../config/types';
 import { validateConfig } from '../../config/validate';
 import { DASHBOARDS_DIR } from '../../dashboards/provisioning';
-import { buildApp } from '../../stacks/app';
+import { synthStackJson, type Json } from '../../stacks/app';
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 /** The default configuration with overrides, validated as the real loader would. */
 export function configWith(overrides: LabConfigOverrides = {}): LabConfig {
@@ -23,10 +22,7 @@ export function configWith(overrides: LabConfigOverrides = {}): LabConfig {
 }
 
 /** Synthesizes the whole stack for a configuration and returns the parsed Terraform JSON. */
-export function synthStack(config: LabConfig): Json {
-  const { stack } = buildApp(config, Testing.app());
-  return JSON.parse(Testing.synth(stack)) as Json;
-}
+export const synthStack = synthStackJson;
 
 export function resourcesOf(tf: Json, type: string): Record<string, Json> {
   const resources = (tf.resource ?? {}) as Record<string, Record<string, Json>>;

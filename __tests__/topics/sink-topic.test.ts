@@ -11,7 +11,7 @@ import { parseScript, type KsqlStatement } from '../../ksql-language/parser';
 import { validatePipelineScripts } from '../../pipelines/scripts';
 import { KAFKA_DEFAULT_RETENTION_MS, ksqlSinkTopicSettings, SinkTopicRuleError, type TopicSettings } from '../../ksql-language/sink-topic';
 import { statementTopic } from '../../ksql-language/validator';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import { configWith, resourcesOf, SNAPSHOT_CONFIGS, synthStack } from '../support/synth';
 
 function statement(sql: string): KsqlStatement {

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import type { SavedObjectSpec } from '../../ops/kibana/applier';
 import { valueColumns } from '../../ksql-language/columns';
 import type { KsqlStatement } from '../../ksql-language/parser';

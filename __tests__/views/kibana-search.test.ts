@@ -2,11 +2,10 @@
 import { datasetTimeColumns } from '../../payloads/index-templates';
 import type { SavedObjectSpec } from '../../ops/kibana/applier';
 import { loadPipelineScript } from '../../pipelines/scripts';
-import { PIPELINES } from '../../pipelines/catalog';
+import { PIPELINE_NAMES, PIPELINES } from '../../pipelines/catalog';
 import { resolveSinkTargets } from '../../payloads/elasticsearch-sinks';
 import { kibanaObjects } from '../../payloads/kibana-saved-objects';
 import { DISCOVER_SAMPLE_SIZE, kibanaSearch, UntranslatableSearchError } from '../../payloads/kibana-search';
-import { PIPELINE_NAMES } from '../../pipelines/types';
 
 const RANGE = { from: Date.UTC(2026, 11, 7, 2, 45), to: Date.UTC(2026, 11, 7, 3, 0) };
 

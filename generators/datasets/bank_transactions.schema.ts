@@ -1,7 +1,7 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /** Deposits and withdrawals, for the bank-transactions pipeline's fraud rules. Keyed by user so per-user sums need no repartition. */
-export const bankTransactionsSchema: DatasetSchema = {
+export const bankTransactionsSchema = datasetSchema({
   name: 'bank_transactions',
   description: 'Deposits and withdrawals per user and account, with occasional very large withdrawals',
   sink: { kind: 'kafka', topic: 'bank_transactions' },
@@ -16,4 +16,4 @@ export const bankTransactionsSchema: DatasetSchema = {
   keyField: 'user_id',
   timestampField: 'ts',
   formats: ['JSON'],
-};
+});

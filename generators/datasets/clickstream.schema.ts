@@ -1,4 +1,4 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /**
  * Web clicks, as in Confluent's clickstream demo.
@@ -8,7 +8,7 @@ import type { DatasetSchema } from '../schema';
  * order, hashed exactly like clickstream_users keys. ksqlDB still repartitions when the stream is
  * declared without a key column; the key choice only makes that step cheap and keeps per-user order.
  */
-export const clickstreamSchema: DatasetSchema = {
+export const clickstreamSchema = datasetSchema({
   name: 'clickstream',
   description: 'Web clicks with status, bytes, agent and referrer; a sessionize mode pauses longer than the session gap',
   sink: { kind: 'kafka', topic: 'clickstream' },
@@ -26,4 +26,4 @@ export const clickstreamSchema: DatasetSchema = {
   keyField: 'userid',
   timestampField: 'ts',
   formats: ['JSON'],
-};
+});

@@ -1,7 +1,7 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /** HTTP status codes and their meaning, which the clickstream pipeline joins: a small keyed reference table, keyed by code. */
-export const clickstreamCodesSchema: DatasetSchema = {
+export const clickstreamCodesSchema = datasetSchema({
   name: 'clickstream_codes',
   description: 'HTTP status codes and their definitions, a reference table for the clickstream',
   sink: { kind: 'kafka', topic: 'clickstream_codes' },
@@ -11,4 +11,4 @@ export const clickstreamCodesSchema: DatasetSchema = {
   ],
   keyField: 'code',
   formats: ['JSON'],
-};
+});

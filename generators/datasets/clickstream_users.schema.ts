@@ -1,7 +1,7 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /** Users of the clicked web site, which the clickstream pipeline joins: a small keyed reference table, keyed by user_id. */
-export const clickstreamUsersSchema: DatasetSchema = {
+export const clickstreamUsersSchema = datasetSchema({
   name: 'clickstream_users',
   description: 'Registered users of the web site, a reference table for the clickstream',
   sink: { kind: 'kafka', topic: 'clickstream_users' },
@@ -16,4 +16,4 @@ export const clickstreamUsersSchema: DatasetSchema = {
   ],
   keyField: 'user_id',
   formats: ['JSON'],
-};
+});

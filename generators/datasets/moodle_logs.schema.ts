@@ -1,4 +1,4 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /**
  * Learning-platform activity, written as rows into Moodle's log table; Debezium (topic
@@ -6,7 +6,7 @@ import type { DatasetSchema } from '../schema';
  * CDC topic with exactly these columns. The Kafka record timestamp there is Debezium's, so ksqlDB
  * must read event time from `timecreated`. Unkeyed here: Debezium keys CDC records by primary key.
  */
-export const moodleLogsSchema: DatasetSchema = {
+export const moodleLogsSchema = datasetSchema({
   name: 'moodle_logs',
   description: 'Learning-platform activity rows inserted into mdl_logstore_standard_log, read back by CDC',
   sink: { kind: 'database', table: 'mdl_logstore_standard_log', cdcTopic: 'moodle.moodle.mdl_logstore_standard_log' },
@@ -21,4 +21,4 @@ export const moodleLogsSchema: DatasetSchema = {
   ],
   timestampField: 'timecreated',
   formats: ['JSON'],
-};
+});

@@ -1,7 +1,7 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /** A dropout risk model's output: the probability that a learner drops out. Keyed by userid. */
-export const moodlePredictionsSchema: DatasetSchema = {
+export const moodlePredictionsSchema = datasetSchema({
   name: 'moodle_predictions',
   description: 'Per-user drop-out risk predictions; above 0.7 a learner is at risk',
   sink: { kind: 'kafka', topic: 'moodle_predictions' },
@@ -13,4 +13,4 @@ export const moodlePredictionsSchema: DatasetSchema = {
   keyField: 'userid',
   timestampField: 'created_date',
   formats: ['JSON'],
-};
+});

@@ -1,7 +1,7 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /** A payment instruction. The payments API and the `payments` generator both produce it. */
-export const paymentsSchema: DatasetSchema = {
+export const paymentsSchema = datasetSchema({
   name: 'payments',
   description: 'Payment instructions from the payments HTTP API, in JSON, Avro and Protobuf through Schema Registry',
   sink: {
@@ -22,4 +22,4 @@ export const paymentsSchema: DatasetSchema = {
   timestampField: 'created_at',
   formats: ['JSON', 'AVRO', 'PROTOBUF'],
   viaSchemaRegistry: true,
-};
+});

@@ -1,7 +1,7 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /** Product ratings of 1 to 5 stars. Keyed by product so the per-product table needs no repartition. */
-export const ratingsSchema: DatasetSchema = {
+export const ratingsSchema = datasetSchema({
   name: 'ratings',
   description: 'Product ratings of 1 to 5 stars; ratings below 3 are bad ratings',
   sink: { kind: 'kafka', topic: 'ratings' },
@@ -17,4 +17,4 @@ export const ratingsSchema: DatasetSchema = {
   keyField: 'product',
   timestampField: 'ts',
   formats: ['JSON'],
-};
+});

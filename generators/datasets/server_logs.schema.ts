@@ -1,7 +1,7 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /** Web server access/log events. Keyed by host so per-host error windows need no repartition. */
-export const serverLogsSchema: DatasetSchema = {
+export const serverLogsSchema = datasetSchema({
   name: 'server_logs',
   description: 'Web server log events; a burst mode produces error storms on one host',
   sink: { kind: 'kafka', topic: 'server_logs' },
@@ -18,4 +18,4 @@ export const serverLogsSchema: DatasetSchema = {
   keyField: 'host',
   timestampField: 'ts',
   formats: ['JSON'],
-};
+});

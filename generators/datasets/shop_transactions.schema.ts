@@ -1,10 +1,10 @@
-import type { DatasetSchema } from '../schema';
+import { datasetSchema } from '../schema';
 
 /**
  * E-commerce transactions from 10 fixed users. A user whose id starts with digit d
  * always pays 10*d (0 counts as 10), so every total is checkable. Keyed by user_id.
  */
-export const shopTransactionsSchema: DatasetSchema = {
+export const shopTransactionsSchema = datasetSchema({
   name: 'shop_transactions',
   description: 'Shop transactions from 10 fixed users whose amount depends on the first digit of their id',
   sink: { kind: 'kafka', topic: 'shop_transactions' },
@@ -18,4 +18,4 @@ export const shopTransactionsSchema: DatasetSchema = {
   keyField: 'user_id',
   timestampField: 'ts',
   formats: ['JSON'],
-};
+});

@@ -2,14 +2,15 @@
  * Every Kafka dataset produced by the real CLI to a real broker (KRaft, 127.0.0.1) and read back:
  * count, keys, partitions, record timestamps and field shapes as the dataset schemas declare them.
  */
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { SHOP_USER_IDS, shopAmountFor } from '../../generators/datasets/shop_transactions';
-import { DATASET_NAMES, datasetTopic, type DatasetName } from '../../generators/schema';
+import { datasetTopic } from '../../generators/schema';
+import { DATASET_NAMES, type DatasetName } from '../../pipelines/datasets';
 import { schemaProblems } from '../../__tests__/generators/drive';
 import { type LocalKafka, startKafka } from '../support/kafka';
 import { acknowledged, consumeTopic, createTopics, killLeftoverClis, runCli, type Consumed } from './support';
 
-const KAFKA_DATASETS = DATASET_NAMES.filter((name) => DATASETS[name].schema.sink.kind === 'kafka');
+const KAFKA_DATASETS = DATASET_NAMES.filter((name) => datasetModule(name).schema.sink.kind === 'kafka');
 const PARTITIONS = 3;
 const COUNT = 600;
 /** Reference sets pause --refresh-ms after each full pass; a short refresh keeps the test quick. */
@@ -19,7 +20,7 @@ const EXTRA_ARGS: Partial<Record<string, string[]>> = {
   // payment_json is JSON_SR (the API's wire format); plain JSON payments go to a topic of their own.
   payments: ['--topic', 'payments_plain'],
 };
-const topicOf = (name: DatasetName): string => (name === 'payments' ? 'payments_plain' : datasetTopic(DATASETS[name].schema));
+const topicOf = (name: DatasetName): string => (name === 'payments' ? 'payments_plain' : datasetTopic(datasetModule(name).schema));
 /** Datasets whose records carry a unique id: a duplicate message would show as a repeated id. */
 const UNIQUE_ID: Partial<Record<string, string>> = { ratings: 'rating_id', bank_transactions: 'txn_id', shop_transactions: 'transaction_id', payments: 'id' };
 
@@ -45,7 +46,7 @@ describe('generators against a real Kafka broker', () => {
   });
 
   describe.each(KAFKA_DATASETS.map((name) => [name]))('%s', (name) => {
-    const schema = DATASETS[name].schema;
+    const schema = datasetModule(name).schema;
 
     it('the CLI exits 0 and every acknowledged message is in the topic, once', () => {
       const run = runs.get(name)!;

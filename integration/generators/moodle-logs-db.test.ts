@@ -3,13 +3,13 @@
  * SQL): the rows land in mdl_logstore_standard_log with the schema's columns, the database assigns
  * the ids, and the rows are exactly what the same seed prints with --stdout.
  */
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { schemaProblems } from '../../__tests__/generators/drive';
 import { type LocalMariaDb, startMariaDb } from '../support/mariadb';
 import { freePort } from '../support/ports';
 import { acknowledged, killLeftoverClis, runCli } from './support';
 
-const schema = DATASETS.moodle_logs.schema;
+const schema = datasetModule('moodle_logs').schema;
 const SAME_RUN = ['--count', '500', '--seed', '4', '--start-time', '2024-05-01T08:00:00Z', '--rate', 'unlimited'];
 const withoutId = ({ id: _id, ...row }: Record<string, unknown>): Record<string, unknown> => row;
 const order = (a: Record<string, unknown>, b: Record<string, unknown>): number => JSON.stringify(a).localeCompare(JSON.stringify(b));

@@ -3,12 +3,12 @@
  * each at its own count, produced to a real broker (KRaft, 127.0.0.1) and read back.
  */
 import { datasetTopic } from '../../generators/schema';
-import { DATASETS } from '../../generators/datasets';
+import { datasetModule } from '../../generators/datasets';
 import { type LocalKafka, startKafka } from '../support/kafka';
 import { consumeTopic, createTopics, killLeftoverClis, runCli } from './support';
 
 const COUNTS = { ratings: 300, shop_transactions: 120 } as const;
-const topicOf = (name: keyof typeof COUNTS): string => datasetTopic(DATASETS[name].schema);
+const topicOf = (name: keyof typeof COUNTS): string => datasetTopic(datasetModule(name).schema);
 
 describe('lab-generate run against a real Kafka broker', () => {
   let kafka: LocalKafka;

@@ -6,7 +6,7 @@
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { resourcesOf, synthStack } from '../../__tests__/support/synth';
 import type { LabConfig } from '../../config/types';
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import type { KsqlObjectSpec } from '../../ops/ksql/applier';
 import { validatePipelineScripts } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';

@@ -13,10 +13,10 @@ import { ElasticsearchApplier, type IndexTemplateSpec } from '../../ops/elastics
 import { ApplyError } from '../../ops/apply-error';
 import { valueColumns } from '../../ksql-language/columns';
 import { loadPipelineScript } from '../../pipelines/scripts';
-import { PIPELINES } from '../../pipelines/catalog';
+import { type PipelineName, PIPELINES } from '../../pipelines/catalog';
 import { resolveSinkTargets, type SinkTarget } from '../../payloads/elasticsearch-sinks';
 import { datasetTimeColumns, indexTemplateName, isTemplateTimeColumn } from '../../payloads/index-templates';
-import type { PipelineDecl, PipelineName } from '../../pipelines/types';
+import type { PipelineDecl } from '../../pipelines/types';
 import type { PipelineCases } from '../../tools/statement-tests/case';
 import { cases as bankTransactions } from '../../ksql/tests/bank-transactions.cases';
 import { cases as clickstream } from '../../ksql/tests/clickstream.cases';

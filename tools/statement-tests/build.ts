@@ -5,12 +5,11 @@
  * validator, all pipelines validated together), with the statements of other scripts it reads
  * placed before it, as the deploy places them.
  */
-import { DATASET_SCHEMAS } from '../../generators/datasets/schemas';
+import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import type { KsqlStatement } from '../../ksql-language/parser';
 import { validatePipelineScripts } from '../../pipelines/scripts';
 import { statementTopic, type ScriptGraph } from '../../ksql-language/validator';
-import { PIPELINES } from '../../pipelines/catalog';
-import type { PipelineName } from '../../pipelines/types';
+import { type PipelineName, PIPELINES } from '../../pipelines/catalog';
 import type { ExpectedRow, Json, StatementCase } from './case';
 
 /** Every pipeline's script, validated together as a deploy with all pipelines on does. */

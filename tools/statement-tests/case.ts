@@ -4,7 +4,7 @@
  * topics of the objects it computes. One case is one run of ksqlDB's own test runner
  * (io.confluent.ksql.test.tools.KsqlTestingTool), so the records of a case share one timeline.
  */
-import type { PipelineName } from '../../pipelines/types';
+import type { PipelineName } from '../../pipelines/catalog';
 
 /** JSON as the test runner reads it: a record value, a key, a column value. */
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [field: string]: Json };

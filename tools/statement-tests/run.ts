@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { KsqlScriptError } from '../../ksql-language/problem';
 import type { ScriptGraph } from '../../ksql-language/validator';
-import { PIPELINE_NAMES, type PipelineName } from '../../pipelines/types';
+import { PIPELINE_NAMES, type PipelineName } from '../../pipelines/catalog';
 import { allPipelinesGraph, buildRunnerFiles, CaseDefinitionError, pipelineStatements, type RunnerFiles } from './build';
 import type { PipelineCases } from './case';
 import { explainFailure, runnerFailure } from './report';
