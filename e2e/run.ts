@@ -7,7 +7,7 @@
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadConfig } from '../config/load';
 import type { ImageName, LabConfig } from '../config/types';
 import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } from '../lib/tofu';
@@ -351,7 +351,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const spans = resourceSpans(apply.lines);
       process.stdout.write(`\n${timelineReport('Apply timeline', spans, dependencies)}\n`);
       criticalPaths.push(`apply: ${criticalPathLine(spans, dependencies)}`);
-      criticalPaths.push(`apply CPU (${cli.binary}, providers, appliers; not the containers): ${apply.cpuSeconds === undefined ? 'not measured' : `${apply.cpuSeconds.toFixed(1)} s`}`);
+      criticalPaths.push(`apply CPU (${basename(cli.binary)}, providers, appliers; not the containers): ${apply.cpuSeconds === undefined ? 'not measured' : `${apply.cpuSeconds.toFixed(1)} s`}`);
       if (direct) {
         const applySeconds = (Date.now() - applyStarted) / 1000;
         const ratio = `apply ${applySeconds.toFixed(0)} s / direct start ${direct.seconds.toFixed(0)} s = ${(applySeconds / direct.seconds).toFixed(2)} (goal <= 1.3)`;
@@ -405,7 +405,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const spans = resourceSpans(r.lines);
         process.stdout.write(`\n${timelineReport('Destroy timeline', spans, reversed(dependencies))}\n`);
         criticalPaths.push(`destroy: ${criticalPathLine(spans, reversed(dependencies))}`);
-        criticalPaths.push(`destroy CPU (${cli.binary}, providers, appliers): ${r.cpuSeconds === undefined ? 'not measured' : `${r.cpuSeconds.toFixed(1)} s`}`);
+        criticalPaths.push(`destroy CPU (${basename(cli.binary)}, providers, appliers): ${r.cpuSeconds === undefined ? 'not measured' : `${r.cpuSeconds.toFixed(1)} s`}`);
         if (r.status !== 0) {
           ok = false;
           process.stderr.write(`${cli.binary} destroy failed (exit ${r.status ?? r.signal})\n`);
