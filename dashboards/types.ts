@@ -4,7 +4,6 @@
  * never written here: they are derived from the sink object (dashboards/sink-sources.ts), so a
  * renamed object or column fails the consistency tests instead of drawing an empty panel.
  */
-import type { PipelineName } from '../pipelines/catalog';
 
 /** An Elasticsearch metric aggregation over one sink's documents. */
 export type Metric =
@@ -121,7 +120,11 @@ export interface DashboardSpec {
   readonly panels: readonly PanelDecl[];
 }
 
-/** A pipeline's dashboard with the pipeline it belongs to (derived from the catalog). */
+/**
+ * A pipeline's dashboard with the pipeline it belongs to (derived from the catalog). The name is a
+ * plain string here: the catalog imports the dashboards, so naming its PipelineName type would tie
+ * the two into a circle.
+ */
 export interface DashboardDecl extends DashboardSpec {
-  readonly pipeline: PipelineName;
+  readonly pipeline: string;
 }

@@ -13,7 +13,7 @@ import { STRUCTURING_LIMIT } from '../../dashboards/payments';
 import { sinkSources } from '../../dashboards/sink-sources';
 import type { DashboardDecl } from '../../dashboards/types';
 import { valueColumns } from '../../ksql-language/columns';
-import { PIPELINES } from '../../pipelines/catalog';
+import { PIPELINE_NAMES, PIPELINES } from '../../pipelines/catalog';
 import { configWith, resourcesOf, synthStack, type Json } from '../support/synth';
 import { provisioningOf } from './support';
 
@@ -42,7 +42,7 @@ function typedAsDate(index: string, field: string): boolean {
   return rules.some((r) => r.mapping.type === 'date' && r.match !== undefined && new RegExp(`^(?:${r.match.replace(/^\(\?i\)/, '')})$`, 'i').test(field));
 }
 
-const decls = Object.values(PIPELINES).map((p) => p.dashboard);
+const decls = PIPELINE_NAMES.map((name) => ({ ...PIPELINES[name].dashboard, pipeline: name }));
 
 it('gives every pipeline a dashboard of its own', () => {
   const shared = pipelines.filter((p, i) => pipelines.findIndex((o) => o.dashboard.title === p.dashboard.title) !== i);
