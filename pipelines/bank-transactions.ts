@@ -9,8 +9,8 @@ export const BANK_TRANSACTIONS_PIPELINE = declarePipeline({
   generatorArgs: { bank_transactions: ['--burst'] },
   needs: [],
   sinks: [
-    { object: 'LARGE_WITHDRAWALS' },
-    { object: 'SUSPICIOUS_WITHDRAWAL_USERS' },
+    { object: 'LARGE_WITHDRAWALS', note: '> 1,000,000' },
+    { object: 'SUSPICIOUS_WITHDRAWAL_USERS', note: '> 5,000,000 in a day' },
     { object: 'USER_TRANSACTION_TOTALS' },
   ],
   dashboard: BANK_TRANSACTIONS_DASHBOARD,

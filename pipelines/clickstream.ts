@@ -18,7 +18,7 @@ export const CLICKSTREAM_PIPELINE = declarePipeline({
     { object: 'CLICK_USER_SESSIONS' },
     { object: 'BANDWIDTH_PER_MIN' },
     { object: 'USER_SESSION_BANDWIDTH' },
-    { object: 'HIGH_BANDWIDTH_SESSIONS' },
+    { object: 'HIGH_BANDWIDTH_SESSIONS', note: '> 500 MB' },
   ],
   dashboard: CLICKSTREAM_DASHBOARD,
 });

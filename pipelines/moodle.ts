@@ -8,10 +8,10 @@ export const MOODLE_PIPELINE = declarePipeline({
   datasets: [moodleLogsSchema, moodlePredictionsSchema],
   needs: ['kibana'],
   sinks: [
-    { object: 'MOODLE_USER_SESSIONS' },
+    { object: 'MOODLE_USER_SESSIONS', note: '15-minute session windows' },
     { object: 'MOODLE_USER_ACTIVITY' },
     { object: 'MOODLE_PREDICTIONS' },
-    { object: 'MOODLE_AT_RISK_STUDENTS' },
+    { object: 'MOODLE_AT_RISK_STUDENTS', note: 'prediction > 0.7' },
   ],
   kibana: {
     dashboard: {

@@ -10,11 +10,11 @@ export const PAYMENTS_PIPELINE = declarePipeline({
   sinks: [
     { object: 'PAYMENTS_PER_FORMAT_PER_MINUTE' },
     // One document per suspect pair (the alerts table has a row per pair and 24-hour window).
-    { object: 'PAYMENT_STRUCTURING_SUSPECTS' },
-    { object: 'PAYMENT_FANOUT_ALERTS' },
+    { object: 'PAYMENT_STRUCTURING_SUSPECTS', note: 'each pair whose payments under 10,000 exceed 10,000 within 24 hours, once, with its latest figures' },
+    { object: 'PAYMENT_FANOUT_ALERTS', note: '5 or more payees in 10 minutes, counted exactly' },
     { object: 'PAYMENTS_OVER_THRESHOLD' },
     // Every payment: the structuring alerts' dashboard lists the payments behind a suspect pair.
-    { object: 'PAYMENTS_ALL_FORMATS' },
+    { object: 'PAYMENTS_ALL_FORMATS', note: 'every payment, in all three formats' },
   ],
   dashboard: PAYMENTS_DASHBOARD,
 });

@@ -7,7 +7,7 @@ export const RATINGS_PIPELINE = declarePipeline({
   datasets: [ratingsSchema],
   needs: [],
   sinks: [
-    { object: 'BAD_RATINGS' },
+    { object: 'BAD_RATINGS', note: '< 3 stars' },
     { object: 'PRODUCT_RATING_RANKING' },
   ],
   dashboard: RATINGS_DASHBOARD,

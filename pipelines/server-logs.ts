@@ -9,7 +9,7 @@ export const SERVER_LOGS_PIPELINE = declarePipeline({
   generatorArgs: { server_logs: ['--burst'] },
   needs: [],
   sinks: [
-    { object: 'SERVER_ERROR_ANOMALIES' },
+    { object: 'SERVER_ERROR_ANOMALIES', note: 'hosts with >= 5 errors in a 1-minute window' },
     { object: 'SERVER_ERRORS' },
     { object: 'SERVER_EVENTS_PER_STATUS' },
     { object: 'SERVER_EVENTS_PER_STATUS_PER_MINUTE' },

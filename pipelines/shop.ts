@@ -7,7 +7,7 @@ export const SHOP_PIPELINE = declarePipeline({
   datasets: [shopTransactionsSchema],
   needs: ['pinot'],
   sinks: [
-    { object: 'SHOP_INCOME_PER_3_SECONDS' },
+    { object: 'SHOP_INCOME_PER_3_SECONDS', note: 'topic `window_transactions`' },
   ],
   // One row per closed window (EMIT FINAL), so SUM(INCOME) over the table is the shop's income.
   pinot: {

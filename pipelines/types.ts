@@ -76,6 +76,12 @@ export interface PipelineDecl extends Omit<PipelineSpec, 'datasets' | 'generator
 export interface SinkDecl {
   /** ksqlDB object name as declared in the pipeline's .sql file (upper case). */
   readonly object: string;
+  /**
+   * What the object holds, in a few words, where its name does not say it (`< 3 stars`): shown in
+   * parentheses after the object in the README's pipeline table (`npm run readme:tables`).
+   * @default none
+   */
+  readonly note?: string;
 }
 
 /** One panel of a pipeline's Kibana dashboard: a saved search over one sink index. */

@@ -1,4 +1,4 @@
-/** The memory budget: each pipeline's cost derived from the synthesized stack, the README's table of it, the one-line failure. */
+/** The memory budget: each pipeline's cost derived from the synthesized stack, the README's table of it (rendered by npm run readme:tables), the one-line failure. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
@@ -6,6 +6,8 @@ import type { LabConfig } from '../../config/types';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import type { PipelineName } from '../../pipelines/catalog';
 import { budgetProblems, memoryBudget, MEMORY_BUDGET_MB, roomForPipelines, type MemoryBudget } from '../../stacks/memory-budget';
+import { staleBlock } from '../../scripts/readme-tables/blocks';
+import { memoryTable } from '../../scripts/readme-tables/tables';
 import type { Json } from '../support/synth';
 
 const budget = memoryBudget(DEFAULT_CONFIG);
@@ -77,10 +79,12 @@ describe('roomForPipelines', () => {
 });
 
 describe("the README's pipeline cost table", () => {
-  it('states what each pipeline of the default stack costs, and the shared part', () => {
-    const section = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8').split('**What a pipeline costs.**')[1].split('\n\n')[1];
-    const rows = [...section.matchAll(/^\| ([\w()-]+) \| (.*) \| (\d+) \|$/gm)].map((m) => `${m[1]}: ${m[2]}: ${m[3]}`);
-    const declared = budget.pipelines.map((p) => `${p.pipeline}: ${p.containers.map((c) => `${c.hostname} ${c.memoryMb}`).join(', ') || 'none'}: ${p.totalMb}`);
-    expect(rows).toEqual([...declared, `(shared): the core services every pipeline uses: ${budget.sharedMb}`]);
+  it('is the table rendered from the default stack\'s budget', () => {
+    expect(staleBlock(readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8'), 'memory', memoryTable(budget))).toBeUndefined();
+  });
+
+  it('renders each pipeline with the containers only it needs, and the shared part', () => {
+    const rows = memoryTable(budgetOf(7000, 128, 1152)).split('\n');
+    expect(rows.slice(2)).toEqual(['| ratings | generator-ratings 128 | 128 |', '| shop | generator-shop 1152 | 1152 |', '| (shared) | the core services every pipeline uses | 7000 |']);
   });
 });

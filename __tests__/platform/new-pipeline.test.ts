@@ -7,6 +7,8 @@ import { DEFAULT_CONFIG } from '../../config/defaults';
 import { dashboardUid } from '../../dashboards/dashboard';
 import { PIPELINES } from '../../pipelines/catalog';
 import { DATASET_NAMES } from '../../pipelines/datasets';
+import { dashboardsTable, memoryTable, pipelinesTable } from '../../scripts/readme-tables/tables';
+import { memoryBudget } from '../../stacks/memory-budget';
 import { provisioningOf } from '../dashboards/support';
 import { resourcesOf, synthStack, type Json } from '../support/synth';
 
@@ -67,5 +69,12 @@ describe('a pipeline declared only in a test fixture, with one line added to the
     expect(dashboard?.title).toBe('Sensors');
     const datasources = provisioningOf(tf).datasources.map((d) => d.uid);
     expect(datasources).toContain('es-iot_sensor_minutes');
+  });
+
+  it('gets its rows in the README tables that npm run readme:tables renders', () => {
+    expect(pipelinesTable().split('\n')).toContain('| `iot-sensors` | `iot_sensors` | `__tests__/fixtures/iot-sensors/iot-sensors.sql` | IOT_SENSOR_MINUTES |');
+    expect(dashboardsTable().split('\n')).toContain('| [Sensors](http://127.0.0.1:3000/d/lab-iot-sensors) | `iot-sensors` | Mean temperature |');
+    // It needs no optional service, and its dataset runs in the shared generators container.
+    expect(memoryTable(memoryBudget(DEFAULT_CONFIG)).split('\n')).toContain('| iot-sensors | none | 0 |');
   });
 });
