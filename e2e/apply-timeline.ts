@@ -156,3 +156,9 @@ export function criticalPathLine(spans: readonly ResourceSpan[], deps: ReadonlyM
   const path = criticalPath(spans, deps);
   return path.map((s) => `${s.span.address} ${seconds(s.span.endMs - s.span.startMs)}`).join(' -> ');
 }
+
+/** The objects an applier CLI creates (terraform_data resources whose provisioner runs ops/<tool>/cli.ts): the "per applied object" divisor. */
+export function appliedObjectCount(tf: Json): number {
+  const resources = (tf.resource ?? {}) as Record<string, Record<string, { provisioner?: Array<Record<string, { command?: string }>> }>>;
+  return Object.values(resources.terraform_data ?? {}).filter((r) => (r.provisioner ?? []).some((p) => /\bops\/[a-z]+\/cli\.ts\b/.test(p['local-exec']?.command ?? ''))).length;
+}

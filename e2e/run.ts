@@ -22,7 +22,7 @@ import { grafanaLeftover } from './grafana-checks';
 import { clearLeftovers, leftovers } from './leftovers';
 import { idleStats } from './stats';
 import { errorBlocks, runTee, type TeeResult } from './tf-output';
-import { criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport } from './apply-timeline';
+import { appliedObjectCount, criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport } from './apply-timeline';
 import { directStartPlan } from './direct-start-plan';
 import { directStartReport, removeDirectStart, runDirectStart } from './direct-start';
 
@@ -351,7 +351,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       const spans = resourceSpans(apply.lines);
       process.stdout.write(`\n${timelineReport('Apply timeline', spans, dependencies)}\n`);
       criticalPaths.push(`apply: ${criticalPathLine(spans, dependencies)}`);
-      criticalPaths.push(`apply CPU (${basename(cli.binary)}, providers, appliers; not the containers): ${apply.cpuSeconds === undefined ? 'not measured' : `${apply.cpuSeconds.toFixed(1)} s`}`);
+      const objects = appliedObjectCount(synthesized);
+      criticalPaths.push(
+        `apply CPU (${basename(cli.binary)}, providers, appliers; not the containers): ${apply.cpuSeconds === undefined ? 'not measured' : `${apply.cpuSeconds.toFixed(1)} s, ${(apply.cpuSeconds / Math.max(1, objects)).toFixed(2)} s per applied object (${objects}; Terraform's share included)`}`,
+      );
       if (direct) {
         const applySeconds = (Date.now() - applyStarted) / 1000;
         const ratio = `apply ${applySeconds.toFixed(0)} s / direct start ${direct.seconds.toFixed(0)} s = ${(applySeconds / direct.seconds).toFixed(2)} (goal <= 1.3)`;

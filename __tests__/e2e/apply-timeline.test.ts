@@ -2,7 +2,7 @@
  * e2e/apply-timeline.ts: resource spans from Terraform's output, dependencies from the synthesized
  * JSON, and the critical path that decided an apply's total.
  */
-import { criticalPath, criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport, type TimedLine } from '../../e2e/apply-timeline';
+import { appliedObjectCount, criticalPath, criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport, type TimedLine } from '../../e2e/apply-timeline';
 
 const at = (s: number, line: string): TimedLine => ({ atMs: s * 1000, line });
 
@@ -117,5 +117,24 @@ describe('the report', () => {
 
   it('says so when nothing ran', () => {
     expect(timelineReport('Destroy timeline', [], new Map())).toBe('Destroy timeline: no resource was created, changed or destroyed');
+  });
+});
+
+describe('appliedObjectCount', () => {
+  it('counts the terraform_data resources whose provisioner runs an applier CLI, not the image builds', () => {
+    const exec = (command: string) => ({ provisioner: [{ 'local-exec': { command } }] });
+    const tf = {
+      resource: {
+        terraform_data: {
+          ksql_A: exec('node --require ./scripts/ts-cache.js ops/ksql/cli.ts apply'),
+          connect_b: exec('node --require ./scripts/ts-cache.js ops/connect/cli.ts apply'),
+          build_app: exec("docker build --tag 'lab/app:1' '.'"),
+          plain: {},
+        },
+        docker_container: { x: exec('ops/ksql/cli.ts') },
+      },
+    };
+    expect(appliedObjectCount(tf)).toBe(2);
+    expect(appliedObjectCount({})).toBe(0);
   });
 });
