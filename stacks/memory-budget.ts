@@ -62,9 +62,9 @@ export function roomForPipelines(budget: MemoryBudget): number {
   return smallest === 0 ? Number.POSITIVE_INFINITY : Math.floor(left / smallest);
 }
 
-/** One line: the shared part and each pipeline's cost, e.g. `shared 6784 MiB; ratings 128 MiB (generator-ratings 128)`. */
+/** One line: the shared part and each pipeline's cost, e.g. `shared 4608 MiB; ratings 0 MiB (no container of its own); shop 1024 MiB (pinot 1024)`. */
 export function describeMemory(budget: MemoryBudget): string {
-  const pipelines = budget.pipelines.map((p) => `${p.pipeline} ${p.totalMb} MiB (${p.containers.map((c) => `${c.hostname} ${c.memoryMb}`).join(', ')})`);
+  const pipelines = budget.pipelines.map((p) => `${p.pipeline} ${p.totalMb} MiB (${p.containers.map((c) => `${c.hostname} ${c.memoryMb}`).join(', ') || 'no container of its own'})`);
   return [`shared ${budget.sharedMb} MiB`, ...pipelines].join('; ');
 }
 
