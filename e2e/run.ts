@@ -12,6 +12,7 @@ import { loadConfig } from '../config/load';
 import type { ImageName, LabConfig } from '../config/types';
 import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } from '../lib/tofu';
 import { STACK_NAME } from '../stacks/app';
+import { containerMemory, MEMORY_BUDGET_MB } from '../stacks/memory-budget';
 import { BAD_RECORD, runChecks, type RoundResult } from './checks';
 import { expectedDeployment, type ExpectedDeployment } from './expectations';
 import { EXTERNAL_TOPIC_PREFIX, startExternalKafka, type ExternalKafka } from './external-kafka';
@@ -341,6 +342,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const synthesized = JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
     const expected = expectedDeployment(synthesized, config);
     dependencies = resourceDependencies(synthesized);
+    const declaredMb = containerMemory(synthesized).reduce((sum, c) => sum + c.memoryMb, 0);
+    criticalPaths.push(`memory declared by the containers: ${declaredMb} of ${MEMORY_BUDGET_MB} MiB (${MEMORY_BUDGET_MB - declaredMb} MiB free)`);
     const direct = options.directStart ? await measureDirectStart(synthesized, config, external, phases) : undefined;
     phases.run('init', () => must(tf(['init', '-input=false', '-no-color']), `${cli.binary} init`));
     deployed = true;
