@@ -28,7 +28,8 @@ export interface DirectContainer {
   readonly waitTimeoutS: number;
 }
 
-export interface DirectTopic {
+/** A topic as the stack's kafka_topic resource declares it. */
+export interface DeclaredTopic {
   readonly name: string;
   readonly partitions: number;
   readonly replicationFactor: number;
@@ -40,7 +41,7 @@ export interface DirectStartPlan {
   readonly volumes: readonly string[];
   /** `docker build` commands of the images the stack builds; run before the timing starts (images built). */
   readonly builds: readonly string[];
-  readonly topics: readonly DirectTopic[];
+  readonly topics: readonly DeclaredTopic[];
   /** Containers the topics wait for (the kafka_topic resources' dependencies). */
   readonly topicsAfter: readonly string[];
   readonly containers: readonly DirectContainer[];
@@ -160,6 +161,16 @@ function containerCreateBody(key: string, c: Json): Json {
   };
 }
 
+/** The topics of a synthesized stack, as its kafka_topic resources declare them. */
+export function declaredTopics(tf: Json): DeclaredTopic[] {
+  return Object.values(resourcesOf(tf, 'kafka_topic')).map((t) => ({
+    name: String(t.name),
+    partitions: Number(t.partitions),
+    replicationFactor: Number(t.replication_factor),
+    config: Object.fromEntries(Object.entries((t.config ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+  }));
+}
+
 /** The whole plan from a synthesized stack (cdk.tf.json). */
 export function directStartPlan(tf: Json, projectRoot: string): DirectStartPlan {
   const resolve = referenceResolver(tf);
@@ -179,12 +190,7 @@ export function directStartPlan(tf: Json, projectRoot: string): DirectStartPlan 
       }),
   );
   const topicResources = Object.values(resourcesOf(tf, 'kafka_topic'));
-  const topics = topicResources.map((t) => ({
-    name: String(t.name),
-    partitions: Number(t.partitions),
-    replicationFactor: Number(t.replication_factor),
-    config: Object.fromEntries(Object.entries((t.config ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
-  }));
+  const topics = declaredTopics(tf);
   const containerResources = resourcesOf(tf, 'docker_container');
   const containerName = (key: string): string => {
     const c = containerResources[key];

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
-import type { DirectTopic } from './direct-start-plan';
+import type { DeclaredTopic } from './direct-start-plan';
 import { totalOffsets } from './summary';
 
 /** `docker inspect` health of each container: healthy, starting, unhealthy, or missing. */
@@ -37,6 +37,14 @@ export interface ObservedTopic {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly config: Readonly<Record<string, string | undefined>>;
+}
+
+/** Creates topics as the stack's kafka_topic resources declare them, through a connected admin client. */
+export async function createDeclaredTopicsWith(admin: Admin, topics: readonly DeclaredTopic[]): Promise<void> {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replicationFactor, configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })) })),
+  });
 }
 
 /** The brokers as a client outside Docker sees them. */
@@ -84,12 +92,8 @@ export class KafkaProbe {
   }
 
   /** Creates topics (the direct-start reference's stand-in for the stack's kafka_topic resources). */
-  async createTopics(topics: readonly DirectTopic[]): Promise<void> {
-    const admin = await this.ready();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replicationFactor, configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })) })),
-    });
+  async createTopics(topics: readonly DeclaredTopic[]): Promise<void> {
+    await createDeclaredTopicsWith(await this.ready(), topics);
   }
 
   /** Records each topic holds now (sum over partitions). */

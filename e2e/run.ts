@@ -25,7 +25,7 @@ import { idleStats } from './stats';
 import { errorBlocks, runTee, type TeeResult } from './tf-output';
 import { appliedObjectCount, criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport } from './apply-timeline';
 import { directStartPlan } from './direct-start-plan';
-import { directStartReport, removeDirectStart, runDirectStart } from './direct-start';
+import { directStartCriticalPath, directStartReport, removeDirectStart, runDirectStart } from './direct-start';
 
 const ROOT = join(__dirname, '..');
 const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
@@ -278,9 +278,8 @@ async function measureDirectStart(synthesized: Record<string, unknown>, config: 
   return phases.runAsync('direct start (reference, not the deploy)', async () => {
     try {
       const result = await runDirectStart(plan, (topics) => probe.createTopics(topics), (line) => process.stdout.write(`${line}\n`));
-      const report = directStartReport(result, plan);
-      process.stdout.write(`${report}\n`);
-      return { seconds: result.seconds, criticalPath: report.split('\n')[1].replace(/^\s*critical path: /, '') };
+      process.stdout.write(`${directStartReport(result, plan)}\n`);
+      return { seconds: result.seconds, criticalPath: directStartCriticalPath(result, plan) };
     } finally {
       await probe.close();
       const left = await removeDirectStart(plan);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { directStartPlan, type DirectContainer } from '../../e2e/direct-start-plan';
-import { tarOfFile } from '../../e2e/direct-start';
+import { directStartCriticalPath, tarOfFile } from '../../e2e/direct-start';
 import { configWith, resourcesOf, synthStack } from '../support/synth';
 
 type Json = Record<string, unknown>;
@@ -104,5 +104,19 @@ describe('tarOfFile', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('directStartCriticalPath', () => {
+  it('follows the last healthy container back through the dependency that became healthy last', () => {
+    const container = (name: string, after: string[]) => ({ name, create: {}, uploads: [], after, needsTopics: false, waitTimeoutS: 60 });
+    const chainPlan = { networks: [], volumes: [], builds: [], topics: [], topicsAfter: [], containers: [container('a', []), container('b', ['a']), container('c', ['a']), container('d', ['b', 'c'])] };
+    const spans = [
+      { name: 'a', started: 0, healthy: 10 },
+      { name: 'c', started: 10, healthy: 20 },
+      { name: 'b', started: 10, healthy: 30 },
+      { name: 'd', started: 30, healthy: 35 },
+    ];
+    expect(directStartCriticalPath({ seconds: 35, spans, topicsCreated: 0 }, chainPlan)).toBe('a 10 s -> b 20 s -> d 5 s');
   });
 });

@@ -10,13 +10,8 @@ import { DATASET_SCHEMAS } from '../../pipelines/datasets';
 import type { KsqlObjectSpec } from '../../ops/ksql/applier';
 import { validatePipelineScripts } from '../../pipelines/scripts';
 import { PIPELINES } from '../../pipelines/catalog';
-
-export interface DeclaredTopic {
-  readonly name: string;
-  readonly partitions: number;
-  readonly replicationFactor: number;
-  readonly config: Readonly<Record<string, string>>;
-}
+import { declaredTopics, type DeclaredTopic } from '../../e2e/direct-start-plan';
+import { createDeclaredTopicsWith } from '../../e2e/probes';
 
 export interface LabDeployment {
   /** Every statement's spec in the graph's creation order. */
@@ -42,12 +37,7 @@ export function labDeployment(config: LabConfig): LabDeployment {
     if (!spec) throw new Error(`the synthesized stack has no terraform_data for ${s.file}:${s.line} ${s.name}`);
     return spec;
   });
-  const topics = Object.values(resourcesOf(tf, 'kafka_topic')).map((t) => ({
-    name: t.name as string,
-    partitions: t.partitions as number,
-    replicationFactor: t.replication_factor as number,
-    config: (t.config ?? {}) as Record<string, string>,
-  }));
+  const topics = declaredTopics(tf);
   const container = Object.values(resourcesOf(tf, 'docker_container')).find((c) => ((c.env ?? []) as string[]).some((e) => e.startsWith('KSQL_KSQL_SERVICE_ID=')));
   if (!container) throw new Error('the synthesized stack has no ksqlDB container (no KSQL_KSQL_SERVICE_ID in any container env)');
   const ksqlEnv = Object.fromEntries(
@@ -61,15 +51,7 @@ export async function createDeclaredTopics(bootstrap: string, topics: readonly D
   const admin = new Kafka({ clientId: 'ksql-integration', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: t.replicationFactor,
-        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    await createDeclaredTopicsWith(admin, topics);
   } finally {
     await admin.disconnect();
   }
