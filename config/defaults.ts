@@ -28,6 +28,9 @@ export const DEFAULT_IMAGES: Readonly<Record<ImageName, string>> = {
   // Node 20 reached end of life on 2026-04-30. 22 is maintenance LTS until 2027-04-30 and the
   // smallest step from the Node 20 that the tests run here; move to 24 once CI runs it.
   nodeBase: 'node:22.23.3-bookworm-slim',
+  // The authenticating TLS proxy of `access: authenticated`. 1.30 is nginx's stable line (since
+  // 2026-04-14); 1.30.4 its newest patch (2026-07-15).
+  proxy: 'nginx:1.30.4',
 };
 
 export const DEFAULT_PORTS: Readonly<Record<PortName, number>> = {
@@ -69,6 +72,8 @@ export const DEFAULT_MEMORY_MB: Readonly<Record<ServiceName, number>> = {
   // "Generator memory", 2026-12-07): peak RSS on the host 130 MiB with every dataset at the stack's
   // rates, 149 MiB with every dataset at 200/s.
   generator: 192,
+  // nginx with one worker process: a few MiB; the limit leaves room for TLS session caches and buffers.
+  proxy: 64,
 };
 
 const DEFAULT_RATE = 5;
@@ -81,6 +86,8 @@ export const DEFAULT_CONFIG: LabConfig = {
   project: 'lab',
   pipelines: PIPELINE_NAMES,
   bindAddress: '127.0.0.1',
+  // validateConfig makes it `authenticated` when bindAddress is not a loopback address.
+  access: 'open',
   kafka: { mode: 'local', brokers: 1, topicPartitions: 1, retentionHours: 24, topicPrefix: '' },
   ports: DEFAULT_PORTS,
   images: DEFAULT_IMAGES,

@@ -37,6 +37,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'LAB_PROJECT', path: ['project'], parse: str },
   { env: 'LAB_PIPELINES', path: ['pipelines'], parse: list },
   { env: 'LAB_BIND_ADDRESS', path: ['bindAddress'], parse: str },
+  { env: 'LAB_ACCESS', path: ['access'], parse: str },
   { env: 'LAB_KAFKA_MODE', path: ['kafka', 'mode'], parse: str },
   { env: 'LAB_KAFKA_BROKERS', path: ['kafka', 'brokers'], parse: numberOrString },
   { env: 'LAB_KAFKA_TOPIC_PARTITIONS', path: ['kafka', 'topicPartitions'], parse: numberOrString },

@@ -38,5 +38,6 @@ export const MEMORY_MINIMUMS: Readonly<Record<ServiceName, MemoryMinimum>> = {
   // The generators container runs every dataset in one process; one dataset alone peaked at 108 MiB.
   generator: { mb: 128, why: 'the generators process peaked at 121 MiB with every dataset at the stack\'s rates and the 64 MiB heap cap of a 128 MiB limit, and at 108 MiB with the payments dataset alone (BENCHMARKS.md, "Generator memory")' },
   grafana: { mb: GENERAL_MIN_MB, why: 'the general floor' },
+  proxy: { mb: 32, why: 'nginx with one worker needs a few MiB, and TLS handshakes and proxy buffers need room besides' },
   paymentsApi: { mb: GENERAL_MIN_MB, why: 'the general floor' },
 };

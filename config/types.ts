@@ -15,6 +15,7 @@ export const SERVICE_NAMES = [
   'kafkaUi',
   'paymentsApi',
   'generator',
+  'proxy',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -48,8 +49,17 @@ export const IMAGE_NAMES = [
   'pinot',
   'kafkaUi',
   'nodeBase',
+  'proxy',
 ] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
+
+/**
+ * Who may use what the lab publishes on the host. `open`: no login anywhere (HTTP, PLAINTEXT Kafka),
+ * allowed only on a loopback bindAddress. `authenticated`: every HTTP port behind one TLS proxy with
+ * a login, Kafka's host listener SASL_SSL (SCRAM-SHA-512), nothing else published.
+ */
+export const ACCESS_MODES = ['open', 'authenticated'] as const;
+export type AccessMode = (typeof ACCESS_MODES)[number];
 
 export const KAFKA_MODES = ['local', 'external'] as const;
 export type KafkaMode = (typeof KAFKA_MODES)[number];
@@ -123,6 +133,11 @@ export interface LabConfig {
   readonly pipelines: readonly PipelineName[];
   /** Address every published port binds to on the host. */
   readonly bindAddress: string;
+  /**
+   * `open` (the default on a loopback bindAddress) or `authenticated` (the default, and the only
+   * mode allowed, on any other bindAddress). README, "Security".
+   */
+  readonly access: AccessMode;
   readonly kafka: KafkaConfig;
   readonly ports: Readonly<Record<PortName, number>>;
   readonly images: Readonly<Record<ImageName, string>>;

@@ -10,6 +10,7 @@ import { isPinnedImage, PINNED_IMAGE_RULE } from './image-reference';
 import { MEMORY_MINIMUMS } from './memory-minimums';
 import { TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE } from '../lib/topic-prefix';
 import {
+  ACCESS_MODES,
   BROKER_COUNTS,
   IMAGE_NAMES,
   KAFKA_MODES,
@@ -66,8 +67,11 @@ class Checker {
     return this.sources.has(setting);
   }
 
-  oneOf<T>(setting: string, value: unknown, allowed: readonly T[]): void {
-    if (!allowed.includes(value as T)) this.fail(setting, value, allowed.map((a) => show(a)).join(', '));
+  /** Whether `value` is one of `allowed`; records the problem when it is not. */
+  oneOf<T>(setting: string, value: unknown, allowed: readonly T[]): boolean {
+    if (allowed.includes(value as T)) return true;
+    this.fail(setting, value, allowed.map((a) => show(a)).join(', '));
+    return false;
   }
 
   /** `why` explains a bound that depends on another setting. */
@@ -243,26 +247,50 @@ export function validateConfig(raw: unknown, sources: ReadonlyMap<string, string
 
   if (typeof raw.removePulledImages !== 'boolean') c.fail('removePulledImages', raw.removePulledImages, 'true or false');
 
-  const grafana = grafanaConfig(c, raw.grafana, raw.bindAddress);
+  const access = accessMode(c, raw.access, raw.bindAddress);
+  const grafana = grafanaConfig(c, raw.grafana, raw.bindAddress, access);
 
   if (c.problems.length > 0) throw new ConfigError(c.problems);
-  const config = { ...raw, grafana } as unknown as LabConfig;
+  const config = { ...raw, access, grafana } as unknown as LabConfig;
   if (caCert === undefined || config.kafka.external === undefined) return config;
   return { ...config, kafka: { ...config.kafka, external: { ...config.kafka.external, caCert } } };
 }
 
+const onLoopback = (bindAddress: unknown): boolean => typeof bindAddress === 'string' && isLoopbackAddress(bindAddress);
+
 /**
- * Anonymous viewing follows bindAddress unless set: on by default on loopback, off elsewhere;
- * set to true with another address it is an error, as anyone on that network could read the lab.
+ * `open` is the default only on a loopback bindAddress; on any other the lab is `authenticated`, and
+ * asking for `open` there is an error: everyone on that network could read, write and delete.
  */
-function grafanaConfig(c: Checker, value: unknown, bindAddress: unknown): unknown {
+function accessMode(c: Checker, value: unknown, bindAddress: unknown): unknown {
+  if (!c.oneOf('access', value, ACCESS_MODES)) return value;
+  if (value === 'authenticated' || onLoopback(bindAddress)) return value;
+  if (c.isSet('access')) {
+    c.fail(
+      'access',
+      value,
+      `"authenticated" when bindAddress (${shorten(String(bindAddress))}) is not a loopback address (127.x.x.x): "open" would let anyone on that network read, change and delete every topic, connector, statement and index without a password (README, "Security")`,
+    );
+    return value;
+  }
+  return 'authenticated';
+}
+
+/**
+ * Anonymous viewing follows bindAddress unless set: on by default on loopback with open access, off
+ * otherwise (with `authenticated` access the person logs in at the proxy, and that login is also
+ * Grafana's admin); set to true with a network address it is an error, as anyone on that network
+ * could read the lab.
+ */
+function grafanaConfig(c: Checker, value: unknown, bindAddress: unknown, access: unknown): unknown {
   if (!c.knownKeys('grafana', value, ['anonymousViewing'])) return value;
   const anonymous = value.anonymousViewing;
   if (typeof anonymous !== 'boolean') {
     c.fail('grafana.anonymousViewing', anonymous, 'true or false');
     return value;
   }
-  if (!anonymous || (typeof bindAddress === 'string' && isLoopbackAddress(bindAddress))) return value;
+  if (!anonymous) return value;
+  if (onLoopback(bindAddress) && (access === 'open' || c.isSet('grafana.anonymousViewing'))) return value;
   if (c.isSet('grafana.anonymousViewing')) {
     c.fail('grafana.anonymousViewing', anonymous, `false when bindAddress (${shorten(String(bindAddress))}) is not a loopback address (127.x.x.x): anonymous viewers would be anyone on that network`);
     return value;

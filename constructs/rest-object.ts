@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { RUN_TYPESCRIPT } from '../lib/run-typescript';
+import { OBJECT_LOGIN_ENV } from '../ops/object-env';
+import { hostLoginOf } from './host-login';
 import { TerraformData } from './terraform-data';
 
 /**
@@ -64,14 +66,17 @@ export class RestObject extends Construct {
   constructor(scope: Construct, id: string, props: RestObjectProps) {
     super(scope, id);
     const spec = JSON.stringify(props.spec);
+    const login = hostLoginOf(this);
+    // Destroy-time provisioners may read only `self`: the login travels in the input (state only; the JSON holds the expression).
     const env = {
       OBJECT_ENDPOINT: '${self.input.endpoint}',
       OBJECT_SPEC: '${self.input.spec}',
+      ...(login ? { [OBJECT_LOGIN_ENV]: '${self.input.login}', NODE_EXTRA_CA_CERTS: login.caFileFromRoot } : {}),
     };
     this.resource = new TerraformData(this, 'object', {
-      input: { endpoint: props.endpoint, spec },
+      input: { endpoint: props.endpoint, spec, ...(login ? { login: `${login.user}:${login.password}` } : {}) },
       triggersReplace: { spec_sha256: createHash('sha256').update(props.replaceOn ? JSON.stringify(props.replaceOn) : spec).digest('hex') },
-      dependsOn: props.dependsOn,
+      dependsOn: login ? [...(props.dependsOn ?? []), ...login.ready] : props.dependsOn,
       // Terraform's JSON syntax wants bare addresses here ("terraform_data.x"), not "${...}" interpolations.
       lifecycle: props.replaceWith?.length
         ? { replaceTriggeredBy: props.replaceWith.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }

@@ -39,4 +39,5 @@ export const LOCAL_IMAGES: Readonly<Record<ImageName, LocalImage>> = {
   kafkaUi: { image: 'lab-local/standin-kafka-ui:v1.5.0', kind: 'stand-in', runs: 'health API' },
   // scripts/local-images/build.sh names it after the Node.js that runs this process (`node --version`).
   nodeBase: { image: `lab-local/node:${process.versions.node}-bookworm-slim`, kind: 'real', runs: "this machine's Node.js and npm on Debian 12" },
+  proxy: { image: 'lab-local/nginx:1.22.1', kind: 'real', runs: "Debian 12's nginx 1.22.1 (the deploy pins nginx 1.30.4 upstream)" },
 };

@@ -2,7 +2,11 @@
  * JSON over HTTP for the ops appliers (ksqlDB, Kafka Connect, Elasticsearch, Kibana, Pinot): one request, its status and
  * parsed body, or the network error that prevented it, never an exception for an HTTP status.
  */
+import { loginHeaders } from './object-env';
 import { raiseAdvice, type TimeoutSetting } from './timeouts';
+
+/** Every request of an applier process carries its login (authenticated access), read once. */
+const LOGIN = loginHeaders();
 
 export interface HttpResult {
   readonly status: number;
@@ -39,7 +43,7 @@ export async function requestJson(
   try {
     const response = await fetch(url, {
       method,
-      headers: { ...headers, Accept: mediaType, ...(body === undefined ? {} : { 'Content-Type': mediaType }) },
+      headers: { ...LOGIN, ...headers, Accept: mediaType, ...(body === undefined ? {} : { 'Content-Type': mediaType }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

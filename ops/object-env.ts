@@ -2,6 +2,20 @@
  * The contract between a RestObject's provisioners (constructs/rest-object.ts) and an ops CLI:
  * the endpoint and the JSON spec arrive in OBJECT_ENDPOINT and OBJECT_SPEC.
  */
+/**
+ * With `authenticated` access, the applier's login (user:password) at the lab's TLS proxy; the
+ * proxy's CA comes in NODE_EXTRA_CA_CERTS, which Node's fetch trusts. Unset with open access.
+ */
+export const OBJECT_LOGIN_ENV = 'OBJECT_LOGIN';
+
+/** The Authorization header of the applier's login, or none with open access. */
+export function loginHeaders(env: NodeJS.ProcessEnv = process.env): Readonly<Record<string, string>> {
+  const login = env[OBJECT_LOGIN_ENV];
+  if (!login) return {};
+  if (!login.includes(':')) throw new Error(`${OBJECT_LOGIN_ENV} must be user:password (the stack's provisioners set it from the deployer's login)`);
+  return { Authorization: `Basic ${Buffer.from(login).toString('base64')}` };
+}
+
 export interface ObjectEnv<T> {
   readonly endpoint: string;
   readonly spec: T;

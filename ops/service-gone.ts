@@ -5,6 +5,10 @@
  * half way with containers left.
  */
 import { describeNetworkError } from './http-json';
+import { loginHeaders } from './object-env';
+
+/** The header the lab's TLS proxy (platform/proxy-config.ts) adds to its answer when the service behind it cannot be reached. */
+export const PROXY_UPSTREAM_GONE_HEADER = 'x-lab-proxy-upstream-gone';
 
 /** Socket errors that mean nothing serves the endpoint, as opposed to a service that is there but slow. */
 const GONE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
@@ -22,8 +26,9 @@ function socketCode(e: unknown): string | undefined {
  */
 export async function serviceGone(endpoint: string, timeoutMs = 5_000): Promise<string | undefined> {
   try {
-    await fetch(endpoint, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
-    return undefined;
+    const response = await fetch(endpoint, { method: 'GET', headers: loginHeaders(), signal: AbortSignal.timeout(timeoutMs) });
+    // Behind the lab's TLS proxy a service that is gone is the proxy's own 502, which it marks.
+    return response.status === 502 && response.headers.get(PROXY_UPSTREAM_GONE_HEADER) !== null ? `the proxy at ${endpoint} reaches no service` : undefined;
   } catch (e) {
     const code = socketCode(e);
     return code && GONE_CODES.has(code) ? describeNetworkError(e) : undefined;

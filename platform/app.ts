@@ -168,7 +168,7 @@ export class PaymentsApi extends Construct implements HttpEndpoints {
         PORT: String(PAYMENTS_API_PORT),
         NODE_OPTIONS: `--max-old-space-size=${Math.floor(props.memoryMb * 0.6)}`,
       },
-      ports: [{ container: PAYMENTS_API_PORT, host: props.hostPort }],
+      ports: [{ container: PAYMENTS_API_PORT, host: props.hostPort, protocol: 'http' }],
       dependsOn: [...props.kafka.brokers, props.schemaRegistry.service],
       after: [...props.topics, ...(props.kafka.accessGranted ?? [])],
       healthCheck: {

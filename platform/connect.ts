@@ -91,7 +91,7 @@ export class KafkaConnect extends Construct implements HttpEndpoints {
         KAFKA_HEAP_OPTS: heapOpts(props.memoryMb, 'connect'),
         ...props.secretEnv,
       },
-      ports: [{ container: CONNECT_PORT, host: props.hostPort }],
+      ports: [{ container: CONNECT_PORT, host: props.hostPort, protocol: 'http' }],
       dependsOn: [...props.kafka.brokers, ...(props.dependsOn ?? [])],
       after: props.kafka.accessGranted,
       healthCheck: { test: curlCheck(`http://localhost:${CONNECT_PORT}/connector-plugins`), startPeriodSeconds: 60 },

@@ -37,7 +37,7 @@ export class Elasticsearch extends Construct implements HttpEndpoints {
         'cluster.routing.allocation.disk.threshold_enabled': 'false',
         ES_JAVA_OPTS: heapOpts(props.memoryMb, 'elasticsearch'),
       },
-      ports: [{ container: ELASTICSEARCH_PORT, host: props.hostPort }],
+      ports: [{ container: ELASTICSEARCH_PORT, host: props.hostPort, protocol: 'http' }],
       volumes: [{ name: 'elasticsearch-data', containerPath: '/usr/share/elasticsearch/data' }],
       healthCheck: {
         test: curlCheck(`http://localhost:${ELASTICSEARCH_PORT}/_cluster/health?wait_for_status=yellow&timeout=5s`),

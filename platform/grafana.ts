@@ -54,7 +54,7 @@ export class Grafana extends Construct {
         GF_ANALYTICS_REPORTING_ENABLED: 'false',
         GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
       },
-      ports: [{ container: GRAFANA_PORT, host: props.hostPort }],
+      ports: [{ container: GRAFANA_PORT, host: props.hostPort, protocol: 'http' }],
       volumes: [{ name: 'grafana-data', containerPath: '/var/lib/grafana' }],
       files: props.provisioning,
       dependsOn: [props.elasticsearch.service],

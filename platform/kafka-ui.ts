@@ -45,7 +45,7 @@ export class KafkaUi extends Construct {
         DYNAMIC_CONFIG_ENABLED: 'false',
         JAVA_OPTS: heapOpts(props.memoryMb, 'kafkaUi'),
       },
-      ports: [{ container: KAFKA_UI_PORT, host: props.hostPort }],
+      ports: [{ container: KAFKA_UI_PORT, host: props.hostPort, protocol: 'http' }],
       // The UI starts once every service it shows answers.
       dependsOn: [...props.kafka.brokers, props.schemaRegistry.service, props.ksqldb.service, props.connect.service],
       healthCheck: { test: wgetCheck(`http://localhost:${KAFKA_UI_PORT}/actuator/health`), startPeriodSeconds: 60 },

@@ -1,8 +1,10 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
+import type { TerraformResource } from 'cdktf';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { Construct } from 'constructs';
 import { heapOpts } from './jvm';
 import { kafkaHealthCheck } from './kafka-healthcheck';
+import { BROKER_TLS_DIR, SECURED_START_SCRIPT, securedHostListenerEnv, securedStartScript } from './kafka-host-listener';
 import type { KafkaConnection } from './kafka-connection';
 import { Service, type ServiceContext } from './service';
 
@@ -22,6 +24,29 @@ export interface KafkaBrokersProps {
   readonly defaultPartitions: number;
   /** kafka.topicPrefix, which the connection hands to every client. */
   readonly topicPrefix: string;
+  /**
+   * With `authenticated` access: the host listener speaks SASL_SSL (SCRAM-SHA-512) with these
+   * users and this certificate. Without it the host listener is PLAINTEXT (open access).
+   * @default a PLAINTEXT host listener
+   */
+  readonly securedHostListener?: SecuredHostListener;
+}
+
+/** A SCRAM login of the host listener; the password is a Terraform expression. */
+export interface ScramUser {
+  readonly name: string;
+  readonly password: string;
+}
+
+export interface SecuredHostListener {
+  /** SCRAM-SHA-512 users, written into the cluster metadata when the log dir is formatted. */
+  readonly users: readonly ScramUser[];
+  /** The server certificate chain (PEM) as Terraform reaches it on the deploying machine. */
+  readonly certificateChainFile: string;
+  /** Its private key (unencrypted PKCS#8 PEM), likewise. */
+  readonly keyFile: string;
+  /** The resource that makes both: a new certificate replaces the brokers. */
+  readonly material: TerraformResource;
 }
 
 /** Listener ports inside the network: clients on the lab network, the KRaft quorum, and the host. */
@@ -50,6 +75,7 @@ export class KafkaBrokers extends Construct {
     const voters = nodes.map((n) => `${n}@${hostname(n)}:${CONTROLLER_PORT}`).join(',');
     const { replicationFactor, minInsyncReplicas } = replicationFor(props.brokers);
 
+    const secured = props.securedHostListener;
     const brokers = nodes.map((n) => {
       const hostPort = props.firstHostPort + n - 1;
       return new Service(this, hostname(n), {
@@ -64,7 +90,8 @@ export class KafkaBrokers extends Construct {
           KAFKA_LISTENERS: `INTERNAL://:${INTERNAL_PORT},CONTROLLER://:${CONTROLLER_PORT},HOST://:${HOST_LISTENER_PORT}`,
           // The host listener advertises the published address and port, so clients outside Docker reach each broker directly.
           KAFKA_ADVERTISED_LISTENERS: `INTERNAL://${hostname(n)}:${INTERNAL_PORT},HOST://${props.advertisedHost}:${hostPort}`,
-          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT',
+          // The lab network stays PLAINTEXT (nothing outside the host reaches it); the host listener is SASL_SSL when secured.
+          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: `INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:${secured ? 'SASL_SSL' : 'PLAINTEXT'}`,
           KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
           KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
           KAFKA_CONTROLLER_QUORUM_VOTERS: voters,
@@ -79,8 +106,21 @@ export class KafkaBrokers extends Construct {
           // Topics are declared as Terraform resources; a typo in a producer must fail, not create a topic.
           KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
           KAFKA_HEAP_OPTS: heapOpts(props.memoryMb, 'kafka'),
+          ...(secured ? securedHostListenerEnv(secured) : {}),
         },
-        ports: [{ container: HOST_LISTENER_PORT, host: hostPort }],
+        ports: [{ container: HOST_LISTENER_PORT, host: hostPort, protocol: secured ? 'secured' : 'unsecured' }],
+        ...(secured
+          ? {
+              command: ['bash', SECURED_START_SCRIPT],
+              files: [
+                { path: SECURED_START_SCRIPT, content: securedStartScript({ internal: INTERNAL_PORT, controller: CONTROLLER_PORT }) },
+                { path: `${BROKER_TLS_DIR}/server.pem`, sourceFile: secured.certificateChainFile },
+                { path: `${BROKER_TLS_DIR}/server.key`, sourceFile: secured.keyFile },
+              ],
+              replaceWith: [secured.material],
+              after: [secured.material],
+            }
+          : {}),
         volumes: [{ name: `${hostname(n)}-data`, containerPath: '/var/lib/kafka/data' }],
         // A controlled shutdown moves leadership away and closes the log cleanly (no recovery on the next start).
         stopGraceSeconds: 60,

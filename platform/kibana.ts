@@ -34,7 +34,7 @@ export class Kibana extends Construct implements HttpEndpoints {
         // Node's heap must leave room for Kibana's native memory inside the container limit.
         NODE_OPTIONS: `--max-old-space-size=${Math.floor(props.memoryMb * 0.6)}`,
       },
-      ports: [{ container: KIBANA_PORT, host: props.hostPort }],
+      ports: [{ container: KIBANA_PORT, host: props.hostPort, protocol: 'http' }],
       dependsOn: [props.elasticsearch.service],
       healthCheck: {
         test: curlCheck(`http://localhost:${KIBANA_PORT}/api/status`, '"level":"available"'),

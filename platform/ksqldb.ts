@@ -109,7 +109,7 @@ export class KsqlDb extends Construct implements HttpEndpoints {
         KSQL_KSQL_STREAMS_CACHE_MAX_BYTES_BUFFERING: '2000000',
         KSQL_HEAP_OPTS: heapOpts(props.memoryMb, 'ksqldb'),
       },
-      ports: [{ container: KSQLDB_PORT, host: props.hostPort }],
+      ports: [{ container: KSQLDB_PORT, host: props.hostPort, protocol: 'http' }],
       dependsOn: [...props.kafka.brokers, props.schemaRegistry.service, props.connect.service],
       healthCheck: {
         test: curlCheck(`http://localhost:${KSQLDB_PORT}/healthcheck`, '"isHealthy":true'),

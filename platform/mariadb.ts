@@ -35,8 +35,11 @@ export class MariaDb extends Construct {
   readonly service: Service;
   /** host:port on the lab network, e.g. mariadb:3306. */
   readonly internalAddress: string;
-  /** host:port at the published port, e.g. 127.0.0.1:3306. */
-  readonly hostAddress: string;
+  /**
+   * host:port at the published port, e.g. 127.0.0.1:3306; undefined with `authenticated` access,
+   * which does not publish it (the MySQL protocol here has no TLS).
+   */
+  readonly hostAddress: string | undefined;
   /** mysql://user:password@mariadb:3306/moodle: where a generator on the lab network inserts rows (the password a Terraform expression). */
   readonly appUrl: string;
   /** The database as a Debezium source on the Connect worker reaches it; the password comes from the worker's environment. */
@@ -64,7 +67,7 @@ export class MariaDb extends Construct {
         MARIADB_USER: APP_USER,
         MARIADB_PASSWORD: props.appPassword,
       },
-      ports: [{ container: MARIADB_PORT, host: props.hostPort }],
+      ports: [{ container: MARIADB_PORT, host: props.hostPort, protocol: 'unsecured' }],
       volumes: [{ name: 'mariadb-data', containerPath: '/var/lib/mysql' }],
       files: [
         {
@@ -77,7 +80,7 @@ export class MariaDb extends Construct {
       stopGraceSeconds: 30,
     });
     this.internalAddress = this.service.address(MARIADB_PORT);
-    this.hostAddress = this.service.hostAddress(MARIADB_PORT);
+    this.hostAddress = this.service.publishes(MARIADB_PORT) ? this.service.hostAddress(MARIADB_PORT) : undefined;
     this.appUrl = `mysql://${APP_USER}:${props.appPassword}@${this.internalAddress}/${MOODLE_DATABASE}`;
     this.cdcSource = { host: this.service.hostname, port: MARIADB_PORT, user: CDC_USER, passwordEnvVar: CDC_PASSWORD_ENV, name: MOODLE_DATABASE };
     this.cdcWorkerEnv = { [CDC_PASSWORD_ENV]: props.cdcPassword };

@@ -43,8 +43,8 @@ export class Pinot extends Construct {
       command: ['QuickStart', '-type', 'EMPTY'],
       env: { JAVA_OPTS: `${heapOpts(props.memoryMb, 'pinot')} -XX:+UseG1GC` },
       ports: [
-        { container: PINOT_CONTROLLER_PORT, host: props.controllerHostPort },
-        { container: PINOT_BROKER_PORT, host: props.brokerHostPort },
+        { container: PINOT_CONTROLLER_PORT, host: props.controllerHostPort, protocol: 'http' },
+        { container: PINOT_BROKER_PORT, host: props.brokerHostPort, protocol: 'http' },
       ],
       // Realtime tables consume from Kafka: the brokers must be up before a table is added.
       dependsOn: props.kafka.brokers,

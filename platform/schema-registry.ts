@@ -47,7 +47,7 @@ export class SchemaRegistry extends Construct implements HttpEndpoints {
         ...propertiesAsEnv('SCHEMA_REGISTRY_KAFKASTORE_', props.kafka.clientProperties),
         SCHEMA_REGISTRY_HEAP_OPTS: heapOpts(props.memoryMb, 'schemaRegistry'),
       },
-      ports: [{ container: SCHEMA_REGISTRY_PORT, host: props.hostPort }],
+      ports: [{ container: SCHEMA_REGISTRY_PORT, host: props.hostPort, protocol: 'http' }],
       dependsOn: props.kafka.brokers,
       after: props.kafka.accessGranted,
       healthCheck: { test: curlCheck(`http://localhost:${SCHEMA_REGISTRY_PORT}/subjects`), startPeriodSeconds: 30 },

@@ -2,7 +2,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import type { ITerraformDependable } from 'cdktf';
+import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { goDuration } from './go-duration';
 
@@ -26,9 +26,30 @@ export interface HealthCheck {
   readonly retries?: number;
 }
 
+/**
+ * What a published port speaks, which decides how `authenticated` access publishes it: `http`
+ * ports go behind the authenticating TLS proxy; `secured` ones log clients in over TLS themselves
+ * (Kafka's SASL_SSL host listener); `unsecured` ones are not published at all.
+ */
+export type PortProtocol = 'http' | 'secured' | 'unsecured';
+
 export interface PublishedPort {
   readonly container: number;
   readonly host: number;
+  readonly protocol: PortProtocol;
+}
+
+/** One HTTP port the authenticating proxy publishes for a service on the lab network. */
+export interface ProxiedPort {
+  /** The service's host name on the lab network, e.g. ksqldb. */
+  readonly hostname: string;
+  readonly containerPort: number;
+  readonly hostPort: number;
+}
+
+/** The authenticating TLS proxy as services see it: it publishes their HTTP ports for them. */
+export interface HttpPortRouter {
+  publish(port: ProxiedPort): void;
 }
 
 /** What every service container shares: the network, where ports bind, and the name prefix. */
@@ -37,6 +58,13 @@ export interface ServiceContext {
   readonly network: Network;
   /** The host address ports are published on; 0.0.0.0 publishes them on every interface. */
   readonly bindAddress: string;
+  /**
+   * The proxy of `authenticated` access, which publishes every `http` port over TLS with a login
+   * (and `unsecured` ports are then not published); without one (`open` access) every port is
+   * published by its own container.
+   * @default none: open access
+   */
+  readonly proxy?: HttpPortRouter;
 }
 
 /** Where an HTTP service of the lab answers; the platform constructs with a REST API have both. */
@@ -54,6 +82,9 @@ export interface HttpEndpoints {
 export function reachableHost(bindAddress: string): string {
   return bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
 }
+
+/** A file written into a container: its content, or a file of the deploying machine. */
+export type ServiceFile = { readonly path: string; readonly content: string } | { readonly path: string; readonly sourceFile: string };
 
 export interface ServiceProps {
   readonly context: ServiceContext;
@@ -88,10 +119,17 @@ export interface ServiceProps {
    */
   readonly volumes?: ReadonlyArray<{ readonly name: string; readonly containerPath: string }>;
   /**
-   * Files written into the container before it starts (configuration, init scripts).
+   * Files written into the container before it starts: configuration and init scripts given as
+   * content, or files of the deploying machine (`sourceFile`, a path Terraform reads at create time,
+   * so that a private key never sits in the synthesized JSON or the state).
    * @default none
    */
-  readonly files?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+  readonly files?: ReadonlyArray<ServiceFile>;
+  /**
+   * Resources whose replacement replaces this container (the TLS material its files come from).
+   * @default none
+   */
+  readonly replaceWith?: readonly TerraformResource[];
   /**
    * Arguments that replace the image's CMD.
    * @default the image's CMD
@@ -124,15 +162,22 @@ export class Service extends Construct {
   readonly container: Container;
   readonly hostname: string;
   readonly memoryMb: number;
+  /** The ports the deploying machine reaches, by this container or by the proxy. */
   private readonly published: readonly PublishedPort[];
   private readonly reachableHost: string;
+  private readonly proxied: boolean;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
     const { context } = props;
     this.hostname = props.hostname;
     this.memoryMb = props.memoryMb;
-    this.published = props.ports ?? [];
+    const proxy = context.proxy;
+    this.proxied = proxy !== undefined;
+    // Behind the proxy, HTTP ports are the proxy's to publish and a port without a login of its own is not published.
+    this.published = (props.ports ?? []).filter((p) => !proxy || p.protocol !== 'unsecured');
+    const ownPorts = this.published.filter((p) => !proxy || p.protocol === 'secured');
+    for (const p of this.published) if (proxy && p.protocol === 'http') proxy.publish({ hostname: props.hostname, containerPort: p.container, hostPort: p.host });
     this.reachableHost = reachableHost(context.bindAddress);
 
     const volumes = (props.volumes ?? []).map((v) => {
@@ -167,9 +212,11 @@ export class Service extends Construct {
         startPeriod: goDuration(hc.startPeriodSeconds),
       },
       networksAdvanced: [{ name: context.network.name, aliases: [props.hostname] }],
-      ports: (props.ports ?? []).map((p) => ({ internal: p.container, external: p.host, ip: context.bindAddress })),
+      ports: ownPorts.map((p) => ({ internal: p.container, external: p.host, ip: context.bindAddress })),
       volumes: volumes.length ? volumes : undefined,
-      upload: props.files?.map((f) => ({ file: f.path, content: f.content })),
+      upload: props.files?.map((f) => ('content' in f ? { file: f.path, content: f.content } : { file: f.path, source: f.sourceFile })),
+      // Terraform's JSON syntax wants bare addresses here, not "${...}" interpolations.
+      lifecycle: props.replaceWith?.length ? { replaceTriggeredBy: props.replaceWith.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) } : undefined,
       dependsOn: [...(props.dependsOn ?? []).map((s) => s.container), ...(props.after ?? [])],
     });
     // Readable addresses in plans and snapshots: docker_container.ksqldb, not a hashed path.
@@ -186,6 +233,11 @@ export class Service extends Construct {
     return `http://${this.address(port)}`;
   }
 
+  /** Whether the deploying machine reaches this container port (published by the container or the proxy). */
+  publishes(containerPort: number): boolean {
+    return this.published.some((p) => p.container === containerPort);
+  }
+
   /** host:port at which the deploying machine reaches a published container port, e.g. 127.0.0.1:8088. */
   hostAddress(containerPort: number): string {
     const port = this.published.find((p) => p.container === containerPort);
@@ -196,9 +248,12 @@ export class Service extends Construct {
     return `${this.reachableHost}:${port.host}`;
   }
 
-  /** http://host:port at which the deploying machine reaches a published container port, e.g. http://127.0.0.1:8088. */
+  /**
+   * The URL at which the deploying machine reaches a published HTTP port: http://127.0.0.1:8088, or
+   * https://127.0.0.1:8088 when the authenticating proxy publishes it.
+   */
   hostUrl(containerPort: number): string {
-    return `http://${this.hostAddress(containerPort)}`;
+    return `${this.proxied ? 'https' : 'http'}://${this.hostAddress(containerPort)}`;
   }
 }
 

@@ -23,7 +23,7 @@ function serviceIn(scope: Construct, bindAddress: string): Service {
     image: new Image(scope, 'img', { name: 'thing:1' }),
     memoryMb: 64,
     healthCheck: { test: ['CMD', 'true'], startPeriodSeconds: 1 },
-    ports: [{ container: 8088, host: 18088 }],
+    ports: [{ container: 8088, host: 18088, protocol: 'http' }],
   });
 }
 
