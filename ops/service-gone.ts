@@ -7,7 +7,7 @@
 import { describeNetworkError } from './http-json';
 import { loginHeaders } from './object-env';
 
-/** The header the lab's TLS proxy (platform/proxy-config.ts) adds to its answer when the service behind it cannot be reached. */
+/** The header the lab's TLS proxy (platform/proxy-config.ts) adds to its own 502 when the service behind it cannot be reached. */
 export const PROXY_UPSTREAM_GONE_HEADER = 'x-lab-proxy-upstream-gone';
 
 /** Socket errors that mean nothing serves the endpoint, as opposed to a service that is there but slow. */

@@ -4,6 +4,8 @@ import type { Elasticsearch } from './elasticsearch';
 import { Service, wgetCheck, type ServiceContext } from './service';
 
 export const GRAFANA_PORT = 3000;
+/** Its name on the lab network. */
+export const GRAFANA_HOSTNAME = 'grafana';
 
 export interface GrafanaProps {
   readonly context: ServiceContext;
@@ -12,6 +14,12 @@ export interface GrafanaProps {
   readonly elasticsearch: Elasticsearch;
   readonly memoryMb: number;
   readonly hostPort: number;
+  /**
+   * The admin's user name: `admin`, or with `authenticated` access the person's proxy login, so that
+   * the credentials the browser sends through the proxy log the person in to Grafana too.
+   * @default 'admin'
+   */
+  readonly adminUser?: string;
   /** The admin password as a Terraform expression (a random_password result), never a literal. */
   readonly adminPassword: string;
   /**
@@ -41,11 +49,11 @@ export class Grafana extends Construct {
     super(scope, id);
     this.service = new Service(this, 'service', {
       context: props.context,
-      hostname: 'grafana',
+      hostname: GRAFANA_HOSTNAME,
       image: props.image,
       memoryMb: props.memoryMb,
       env: {
-        GF_SECURITY_ADMIN_USER: 'admin',
+        GF_SECURITY_ADMIN_USER: props.adminUser ?? 'admin',
         GF_SECURITY_ADMIN_PASSWORD: props.adminPassword,
         GF_USERS_ALLOW_SIGN_UP: 'false',
         GF_AUTH_ANONYMOUS_ENABLED: props.anonymousViewing ? 'true' : 'false',

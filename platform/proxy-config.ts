@@ -7,6 +7,7 @@
  * Terraform would read them as its own interpolation (the users file is the exception on purpose:
  * its passwords are Terraform references).
  */
+import { PROXY_UPSTREAM_GONE_HEADER } from '../ops/service-gone';
 import { isIP } from 'node:net';
 import { hostPortProblem } from '../lib/host-port';
 import { ProblemListError } from '../lib/problem-list-error';
@@ -43,7 +44,14 @@ export interface ProxyRoute {
   readonly listenPort: number;
   /** `http://host:port` on the Docker network, no path. */
   readonly upstream: string;
+  /**
+   * Hand the person's Authorization header on to the service (Grafana, whose admin login is the
+   * person's login); every other service gets none.
+   * @default false
+   */
+  readonly passAuthorization?: boolean;
 }
+
 
 export interface NginxConfigOptions {
   readonly routes: readonly ProxyRoute[];
@@ -139,15 +147,23 @@ function routeServer(route: ProxyRoute, options: NginxConfigOptions): string[] {
     `            proxy_redirect ${route.upstream}/ /;`,
     '            proxy_redirect http://$http_host/ https://$http_host/;',
     // Every proxy_set_header of the route is here: one at a lower level would hide the others.
-    // The person's credentials stop here: Grafana would read them as its own login, and no
-    // service needs them.
-    '            proxy_set_header Authorization "";',
+    // The person's credentials stop here (no service but Grafana knows them), except for Grafana,
+    // where they are its admin login.
+    ...(route.passAuthorization ? [] : ['            proxy_set_header Authorization "";']),
     '            proxy_set_header Host $http_host;',
     '            proxy_set_header Upgrade $http_upgrade;',
     '            proxy_set_header Connection $connection_upgrade;',
     '            proxy_set_header X-Forwarded-Proto https;',
     '            proxy_set_header X-Forwarded-Host $http_host;',
     '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '        }',
+    // nginx's own 502 (the service's name does not resolve, nothing listens): marked, so that a
+    // destroy-time applier can tell a service that is gone from one that answers with an error.
+    '        error_page 502 = @upstream_gone;',
+    '        location @upstream_gone {',
+    `            add_header ${PROXY_UPSTREAM_GONE_HEADER} 1 always;`,
+    '            default_type text/plain;',
+    `            return 502 "the lab proxy reaches no service at ${route.upstream}\\n";`,
     '        }',
     '    }',
   ];

@@ -16,7 +16,7 @@ import { KafkaConnect } from '../platform/connect';
 import { Elasticsearch } from '../platform/elasticsearch';
 import { ExternalKafka } from '../platform/external-kafka';
 import { grafanaProvisioning, HOME_DASHBOARD_PATH } from '../dashboards/provisioning';
-import { Grafana } from '../platform/grafana';
+import { Grafana, GRAFANA_HOSTNAME } from '../platform/grafana';
 import { KafkaBrokers } from '../platform/kafka';
 import type { KafkaConnection } from '../platform/kafka-connection';
 import { KafkaUi } from '../platform/kafka-ui';
@@ -27,6 +27,9 @@ import { Pinot } from '../platform/pinot';
 import { SchemaRegistry } from '../platform/schema-registry';
 import { reachableHost, type Service, type ServiceContext } from '../platform/service';
 import { KafkaProvider } from '../providers/kafka';
+import { AuthProxy } from '../platform/auth-proxy';
+import { LabTls } from '../platform/lab-tls';
+import { useHostLogin } from '../constructs/host-login';
 import { validateEnabledPipelineScripts } from '../pipelines/scripts';
 import { createPipelineTopics, PipelineResources } from './pipeline-resources';
 
@@ -48,6 +51,24 @@ function generatedPassword(scope: Construct, id: string): Password {
   return new Password(scope, id, { length: 24, special: false });
 }
 
+/** The person's login (proxy, Kafka SCRAM, Grafana admin) with `authenticated` access. */
+export const PERSON_USER = 'lab';
+/** The login of the deploying machine's tools: the appliers, the Terraform Kafka provider, the rehearsal. */
+export const DEPLOYER_USER = 'lab-deployer';
+
+/** A login whose password is a Terraform expression. */
+interface Login {
+  readonly user: string;
+  readonly password: string;
+}
+
+interface AuthenticatedAccess {
+  readonly person: Login;
+  readonly deployer: Login;
+  readonly tls: LabTls;
+  readonly proxy: AuthProxy;
+}
+
 /** Every service of the lab and, per enabled pipeline, what it needs. */
 export class AnalyticsStack extends TerraformStack {
   readonly services: Service[] = [];
@@ -62,7 +83,6 @@ export class AnalyticsStack extends TerraformStack {
     const pipelines: PipelineDecl[] = config.pipelines.map((name) => PIPELINES[name]);
     const needs = new Set<OptionalService>(pipelines.flatMap((p) => p.needs));
     const network = new Network(this, 'network', { name: `${config.project}-net` });
-    const context: ServiceContext = { project: config.project, network, bindAddress: config.bindAddress };
     const images = new Map<ImageName, Image>();
     const image = (name: ImageName): Image => {
       let pulled = images.get(name);
@@ -79,6 +99,9 @@ export class AnalyticsStack extends TerraformStack {
     const mem = config.memoryMb;
     const ports = config.ports;
 
+    const access = config.access === 'authenticated' ? this.authenticatedAccess(network, image('proxy')) : undefined;
+    const context: ServiceContext = { project: config.project, network, bindAddress: config.bindAddress, proxy: access?.proxy };
+
     let kafka: KafkaConnection;
     let hostBootstrapServers: string;
     if (config.kafka.mode === 'local') {
@@ -91,12 +114,24 @@ export class AnalyticsStack extends TerraformStack {
         advertisedHost: reachableHost(config.bindAddress),
         defaultPartitions: config.kafka.topicPartitions,
         topicPrefix: config.kafka.topicPrefix,
+        securedHostListener: access && {
+          users: [access.person, access.deployer].map((login) => ({ name: login.user, password: login.password })),
+          certificateChainFile: access.tls.serverChainFromStack,
+          keyFile: access.tls.serverKeyFromStack,
+          material: access.tls.resource,
+        },
       });
       kafka = brokers.connection;
       hostBootstrapServers = brokers.hostBootstrapServers;
       this.services.push(...kafka.brokers);
-      // Terraform reaches the brokers through their published ports, in plaintext.
-      new KafkaProvider(this, 'kafka-provider', { bootstrapServers: hostBootstrapServers.split(','), tlsEnabled: false });
+      // Terraform reaches the brokers through their published ports: in plaintext, or over SASL_SSL as the deployer.
+      new KafkaProvider(this, 'kafka-provider', {
+        bootstrapServers: hostBootstrapServers.split(','),
+        tlsEnabled: access !== undefined,
+        ...(access
+          ? { caCert: access.tls.caFileFromStack, saslMechanism: 'scram-sha512' as const, saslUsername: access.deployer.user, saslPassword: access.deployer.password }
+          : {}),
+      });
     } else {
       // validateConfig guarantees `external` is present in external mode.
       const external = config.kafka.external!;
@@ -148,7 +183,8 @@ export class AnalyticsStack extends TerraformStack {
     // Parsed and validated once: one error naming file and line for every problem across all enabled scripts.
     const graph = validateEnabledPipelineScripts(pipelines);
 
-    const grafanaPassword = generatedPassword(this, 'grafana-admin-password');
+    // With authenticated access the person's proxy login is Grafana's admin (the proxy hands it on).
+    const grafanaAdmin = access ? access.person : { user: 'admin', password: generatedPassword(this, 'grafana-admin-password').result };
     const grafana = track(
       new Grafana(this, 'grafana', {
         context,
@@ -156,7 +192,8 @@ export class AnalyticsStack extends TerraformStack {
         elasticsearch,
         memoryMb: mem.grafana,
         hostPort: ports.grafana,
-        adminPassword: grafanaPassword.result,
+        adminUser: grafanaAdmin.user,
+        adminPassword: grafanaAdmin.password,
         provisioning: grafanaProvisioning(pipelines, graph.byName, elasticsearch.internalUrl).files,
         homeDashboardPath: HOME_DASHBOARD_PATH,
         anonymousViewing: config.grafana.anonymousViewing,
@@ -222,6 +259,12 @@ export class AnalyticsStack extends TerraformStack {
       );
     }
 
+    if (access) {
+      this.services.push(access.proxy.start());
+      // The appliers reach the services through the proxy, as the deployer, trusting the lab's CA.
+      useHostLogin(this, { ...access.deployer, caFileFromRoot: access.tls.caFileFromRoot, ready: [access.proxy.start().container, access.tls.resource] });
+    }
+
     new PipelineResources(this, 'pipelines', pipelines, { kafka, graph, topics, ksqldb, connect, elasticsearch, mariadb, paymentsApi, kibana, pinot });
 
     // One output per published HTTP port, named after it; a service the pipelines do not need has none.
@@ -239,7 +282,37 @@ export class AnalyticsStack extends TerraformStack {
     };
     for (const [port, value] of Object.entries(urls)) if (value !== undefined) new TerraformOutput(this, urlOutputName(port as HttpPortName), { value });
     new TerraformOutput(this, 'kafka_bootstrap_servers', { value: hostBootstrapServers });
-    new TerraformOutput(this, 'grafana_admin_user', { value: 'admin' });
-    new TerraformOutput(this, 'grafana_admin_password', { value: grafanaPassword.result, sensitive: true });
+    new TerraformOutput(this, 'grafana_admin_user', { value: grafanaAdmin.user });
+    new TerraformOutput(this, 'grafana_admin_password', { value: grafanaAdmin.password, sensitive: true });
+    new TerraformOutput(this, 'access', { value: config.access });
+    if (access) {
+      new TerraformOutput(this, 'lab_user', { value: access.person.user });
+      new TerraformOutput(this, 'lab_password', { value: access.person.password, sensitive: true });
+      new TerraformOutput(this, 'deployer_user', { value: access.deployer.user });
+      new TerraformOutput(this, 'deployer_password', { value: access.deployer.password, sensitive: true });
+      // An absolute path for a person's clients; computed by Terraform, so the JSON holds none.
+      new TerraformOutput(this, 'ca_cert_file', { value: `\${abspath("${access.tls.caFileFromStack}")}` });
+    }
+  }
+
+  /**
+   * `authenticated` access: the TLS material, the person's and the deployer's logins, and the proxy
+   * that publishes every HTTP port (it starts once the services have published through it).
+   */
+  private authenticatedAccess(network: Network, proxyImage: Image): AuthenticatedAccess {
+    const config = this.config;
+    const person = { user: PERSON_USER, password: generatedPassword(this, 'lab-password').result };
+    const deployer = { user: DEPLOYER_USER, password: generatedPassword(this, 'deployer-password').result };
+    // 0.0.0.0 is no name to check a certificate against; ops/tls adds the machine's own addresses.
+    const tls = new LabTls(this, 'tls', { project: config.project, hosts: config.bindAddress === '0.0.0.0' ? [] : [config.bindAddress] });
+    const proxy = new AuthProxy(this, 'proxy', {
+      context: { project: config.project, network, bindAddress: config.bindAddress },
+      image: proxyImage,
+      memoryMb: config.memoryMb.proxy,
+      tls,
+      users: [person, deployer].map((login) => ({ name: login.user, password: login.password })),
+      passAuthorizationTo: [GRAFANA_HOSTNAME],
+    });
+    return { person, deployer, tls, proxy };
   }
 }
