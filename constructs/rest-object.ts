@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ITerraformDependable, TerraformResource } from 'cdktf';
+import { Lazy, type ITerraformDependable, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { RUN_TYPESCRIPT } from '../lib/run-typescript';
 import { OBJECT_LOGIN_ENV } from '../ops/object-env';
@@ -56,6 +56,16 @@ export function opsCommand(tool: RestTool, verb: 'apply' | 'delete'): string {
 }
 
 /**
+ * The SHA-256 of a spec's text once its tokens are resolved (a sensitive variable becomes
+ * `${var.kafka_sasl_username}`), computed at synth: the placeholder a token has while constructs are
+ * built carries a counter of every token made before it, so a hash of that text changed whenever
+ * anything else in the stack made one more token, and replaced the object on the next deploy.
+ */
+function specHash(text: string): string {
+  return Lazy.stringValue({ produce: (context) => createHash('sha256').update(String(context.resolve(text))).digest('hex') });
+}
+
+/**
  * An object behind a REST API, declared as Terraform state: a `terraform_data` whose create and
  * destroy provisioners run the project's applier. A changed spec changes the hash, which replaces
  * the resource (delete, then apply), and the change shows in `cdktf diff`.
@@ -75,7 +85,7 @@ export class RestObject extends Construct {
     };
     this.resource = new TerraformData(this, 'object', {
       input: { endpoint: props.endpoint, spec, ...(login ? { login: `${login.user}:${login.password}` } : {}) },
-      triggersReplace: { spec_sha256: createHash('sha256').update(props.replaceOn ? JSON.stringify(props.replaceOn) : spec).digest('hex') },
+      triggersReplace: { spec_sha256: specHash(props.replaceOn ? JSON.stringify(props.replaceOn) : spec) },
       dependsOn: login ? [...(props.dependsOn ?? []), ...login.ready] : props.dependsOn,
       // Terraform's JSON syntax wants bare addresses here ("terraform_data.x"), not "${...}" interpolations.
       lifecycle: props.replaceWith?.length

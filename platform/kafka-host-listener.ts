@@ -45,6 +45,7 @@ export function securedHostListenerEnv(listener: SecuredHostListener): Record<st
  * image's own entrypoint, which writes server.properties from the KAFKA_* variables and starts the broker.
  */
 export function securedStartScript(ports: { readonly internal: number; readonly controller: number }): string {
+  // No "\${" anywhere: the script travels through the synthesized JSON, where Terraform would read it as its own.
   return `#!/usr/bin/env bash
 set -o errexit -o nounset -o pipefail
 # One line per value: server.properties holds one property per line, and Kafka's PEM reader skips whitespace.
@@ -52,14 +53,17 @@ one_line() { tr '\\n' ' ' < "$1"; }
 export KAFKA_LISTENER_NAME_HOST_SSL_KEYSTORE_KEY="$(one_line ${BROKER_TLS_DIR}/server.key)"
 export KAFKA_LISTENER_NAME_HOST_SSL_KEYSTORE_CERTIFICATE_CHAIN="$(one_line ${BROKER_TLS_DIR}/server.pem)"
 
-data_dir="\${KAFKA_LOG_DIRS%%,*}"
+# The SCRAM users, numbered from 1: --add-scram arguments for the format step.
+set --
+i=1
+while user="$(printenv "LAB_SCRAM_USER_$i")"; do
+  set -- "$@" --add-scram "${HOST_SASL_MECHANISM}=[name=$user,password=$(printenv "LAB_SCRAM_PASSWORD_$i")]"
+  unset "LAB_SCRAM_USER_$i" "LAB_SCRAM_PASSWORD_$i"
+  i=$((i + 1))
+done
+
+data_dir="$(cut -d, -f1 <<<"$KAFKA_LOG_DIRS")"
 if [[ ! -f "$data_dir/meta.properties" ]]; then
-  scram=()
-  for ((i = 1; ; i++)); do
-    user_var="LAB_SCRAM_USER_$i" password_var="LAB_SCRAM_PASSWORD_$i"
-    [[ -n "\${!user_var:-}" ]] || break
-    scram+=(--add-scram "${HOST_SASL_MECHANISM}=[name=\${!user_var},password=\${!password_var}]")
-  done
   # Only what formatting reads: the node, its roles, the quorum and the log dirs (its plaintext listeners suffice).
   cat > /tmp/lab-format.properties <<PROPERTIES
 process.roles=$KAFKA_PROCESS_ROLES
@@ -71,15 +75,11 @@ listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=INTERNAL
 log.dirs=$KAFKA_LOG_DIRS
 PROPERTIES
-  echo "===> Formatting $KAFKA_LOG_DIRS with \${#scram[@]} SCRAM option(s) for the SASL_SSL host listener"
-  /opt/kafka/bin/kafka-storage.sh format --cluster-id "$CLUSTER_ID" --config /tmp/lab-format.properties "\${scram[@]}"
+  echo "===> Formatting $KAFKA_LOG_DIRS with $(($# / 2)) SCRAM user(s) for the SASL_SSL host listener"
+  /opt/kafka/bin/kafka-storage.sh format --cluster-id "$CLUSTER_ID" --config /tmp/lab-format.properties "$@"
   rm -f /tmp/lab-format.properties
 fi
-for ((i = 1; ; i++)); do
-  user_var="LAB_SCRAM_USER_$i"
-  [[ -n "\${!user_var:-}" ]] || break
-  unset "LAB_SCRAM_USER_$i" "LAB_SCRAM_PASSWORD_$i"
-done
+# The image's own entrypoint, without the users' passwords in the broker's environment.
 exec /etc/kafka/docker/run
 `;
 }

@@ -290,8 +290,8 @@ export class AnalyticsStack extends TerraformStack {
       new TerraformOutput(this, 'lab_password', { value: access.person.password, sensitive: true });
       new TerraformOutput(this, 'deployer_user', { value: access.deployer.user });
       new TerraformOutput(this, 'deployer_password', { value: access.deployer.password, sensitive: true });
-      // An absolute path for a person's clients; computed by Terraform, so the JSON holds none.
-      new TerraformOutput(this, 'ca_cert_file', { value: `\${abspath("${access.tls.caFileFromStack}")}` });
+      // An absolute path for a person's clients, computed by Terraform so that the JSON holds none: the project root is three levels above the stack's directory.
+      new TerraformOutput(this, 'ca_cert_file', { value: `\${dirname(dirname(dirname(abspath(path.module))))}/${access.tls.caFileFromRoot}` });
     }
   }
 

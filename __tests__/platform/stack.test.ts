@@ -36,7 +36,8 @@ describe.each(synthesized)('Terraform templates in $name', ({ tf }) => {
     const text = JSON.stringify(tf);
     const templates = [...text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]);
     expect(templates.length).toBeGreaterThan(0);
-    expect(templates.filter((t) => !/^[a-z_][\w-]*(\.[\w-]+)+$/.test(t))).toEqual([]);
+    // A reference, or Terraform functions applied to one (the CA file's absolute path).
+    expect(templates.filter((t) => !/^([a-z]+\()*[a-z_][\w-]*(\.[\w-]+)+\)*$/.test(t))).toEqual([]);
   });
 });
 
@@ -249,12 +250,13 @@ describe('outputs', () => {
   it.each(synthesized)('$name: give the URL of every published HTTP port, at the address the host reaches it', ({ tf, config, containers }) => {
     const outputs = tf.output as Record<string, { value: string }>;
     const urls = Object.entries(outputs).filter(([name]) => name.endsWith('_url'));
-    // Every published port but the brokers' (kafka_bootstrap_servers) and MariaDB's (not HTTP).
+    // Every published port but the brokers' (kafka_bootstrap_servers) and MariaDB's (not HTTP); behind the proxy over HTTPS.
+    const scheme = config.access === 'authenticated' ? 'https' : 'http';
     const published = Object.values(containers)
       .filter((c) => !/^kafka-\d$|^mariadb$/.test(c.hostname))
-      .flatMap((c) => (c.ports ?? []).map((p) => `http://${reachableHost(config.bindAddress)}:${p.external}`));
+      .flatMap((c) => (c.ports ?? []).map((p) => `${scheme}://${reachableHost(config.bindAddress)}:${p.external}`));
     expect(urls.map(([, o]) => o.value).sort()).toEqual(published.sort());
-    expect(outputs[urlOutputName('grafana')].value).toBe(`http://${reachableHost(config.bindAddress)}:${config.ports.grafana}`);
+    expect(outputs[urlOutputName('grafana')].value).toBe(`${scheme}://${reachableHost(config.bindAddress)}:${config.ports.grafana}`);
   });
 
   it('name each URL after its port setting', () => {
