@@ -6,8 +6,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import {
@@ -20,6 +20,7 @@ import {
 import { runHealthCheck } from '../support/health-check';
 import { waitUntil } from '../support/ports';
 import { tailOfFile } from '../support/service-process';
+import { basicAuth as basic, type HttpsAnswer, sendHttps } from './client';
 import { type EchoUpstream, type SeenRequest, startEchoUpstream } from './echo-upstream';
 import { healthAnswer, proxyDir, type RunningProxy, startNginxProxy, testNginxConfig, writeProxyFiles } from './nginx';
 
@@ -27,37 +28,14 @@ const ADMIN: ProxyUser = { name: 'lab-admin', password: randomBytes(18).toString
 /** Characters a file format could trip on: spaces, '#', '$', braces, a backslash, non-ASCII. (':' ends a password in nginx's file: nginxUsersFile refuses it.) */
 const OPS: ProxyUser = { name: 'ops', password: 'pa ss#w{rd}$x\\é' };
 
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+type Answer = HttpsAnswer;
 
 let upstream: EchoUpstream;
 let proxy: RunningProxy;
 let port: number;
 
 /** One HTTPS request to the proxy's route, trusting the lab CA unless `tls` says otherwise. */
-function send(options: { path: string; method?: string; auth?: ProxyUser | { name: string; password: string }; body?: string; headers?: Record<string, string>; tls?: Partial<RequestOptions> }): Promise<Answer> {
-  return new Promise((resolveAnswer, reject) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.auth) headers.Authorization = basic(options.auth.name, options.auth.password);
-    const req = httpsRequest(
-      { host: '127.0.0.1', port, path: options.path, method: options.method ?? 'GET', headers, ca: proxy.tls.caPem, agent: false, timeout: 15_000, ...options.tls },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolveAnswer({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const send = (options: Omit<Parameters<typeof sendHttps>[0], 'port' | 'ca'>): Promise<Answer> => sendHttps({ port, ca: proxy.tls.caPem, ...options });
 
 const echoed = (answer: Answer): SeenRequest => {
   expect(answer.status).toBe(200);
