@@ -200,6 +200,9 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
     `    uwsgi_temp_path ${run}/nginx-uwsgi;`,
     `    scgi_temp_path ${run}/nginx-scgi;`,
     '    server_tokens off;',
+    // A relative Location from a service stays relative: made absolute, it would carry nginx's
+    // idea of the port, which is not the host's when Docker publishes the port under another number.
+    '    absolute_redirect off;',
     '',
     // Every request through the proxy comes from a person or a tool on the host (the lab's own
     // services talk to each other on the Docker network), so the log is small, and in a lab
@@ -261,7 +264,9 @@ export interface ProxyUser {
  * The users file, in nginx's `{PLAIN}` scheme. A hash would keep the passwords out of the file,
  * but the file lives only in the container and the Terraform state, as the services' own
  * passwords do, and bcrypt would cost about 70 ms of CPU on every request (nginx checks each one).
- * Passwords are not inspected beyond line breaks: they may be Terraform references.
+ * Passwords are not inspected beyond the characters that end them in the file (a line break, and
+ * ':', where nginx stops reading a password: integration/proxy/ shows it): they may be Terraform
+ * references, so a random_password for this file must leave ':' out of its special characters.
  */
 export function nginxUsersFile(users: readonly ProxyUser[]): string {
   const problems: string[] = [];
@@ -276,7 +281,7 @@ export function nginxUsersFile(users: readonly ProxyUser[]): string {
     if (seen.has(user.name)) problems.push(`${label}: the name is given twice (nginx would use the first only)`);
     seen.add(user.name);
     if (user.password === '') problems.push(`${label}: the password is empty`);
-    if (/[\r\n]/.test(user.password)) problems.push(`${label}: the password holds a line break, which would end its line of the file`);
+    if (/[\r\n:]/.test(user.password)) problems.push(`${label}: the password holds ':' or a line break, where nginx stops reading it`);
   });
   if (problems.length > 0) throw new ProblemListError('the proxy users file is not usable', problems);
   return users.map((user) => `${user.name}:{PLAIN}${user.password}\n`).join('');

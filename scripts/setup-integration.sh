@@ -3,6 +3,8 @@
 #   - Apache Kafka 3.9.1 (broker, Connect worker, ProducerPerformance) as jars in .cache/kafka/libs
 #   - the Debezium MariaDB connector 3.1.0.Final unpacked in .cache/connect-plugins/
 #   - MariaDB server from Debian (mariadbd, mariadb-install-db, the mariadb client)
+#   - nginx from Debian (the authenticating proxy's software; its own service is neither started
+#     nor enabled: the tests run their own nginx processes)
 # Versions are those the stack deploys; the Maven ones live in tools/maven/pom.xml.
 #
 # Re-runnable: each part is skipped when it is already there (jars in ~/.m2 and .cache/ are reused).
@@ -76,6 +78,24 @@ if ! command -v mariadbd >/dev/null 2>&1 && [[ ! -x /usr/sbin/mariadbd ]]; then
   if command -v service >/dev/null 2>&1; then service mariadb stop >/dev/null 2>&1 || true; fi
 else
   log "MariaDB present: $(/usr/sbin/mariadbd --version 2>/dev/null || mariadbd --version)"
+fi
+
+# Debian's nginx package starts and enables a server on port 80 unless told otherwise. A policy-rc.d
+# that forbids service starts (Docker's Debian images have one) is put in place for the install
+# only, if there is none; the service is then disabled for the next boot as well.
+if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
+  log "nginx missing: installing nginx from Debian (its service not started)"
+  POLICY=/usr/sbin/policy-rc.d
+  if [[ $(id -u) -eq 0 && ! -e $POLICY ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$POLICY"
+    chmod +x "$POLICY"
+    trap 'rm -f "$POLICY"' EXIT
+  fi
+  apt_install nginx
+  if [[ -e /etc/init.d/nginx ]]; then update-rc.d nginx disable >/dev/null 2>&1 || true; fi
+  if [[ -d /run/systemd/system ]]; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+else
+  log "nginx present: $( (/usr/sbin/nginx -v 2>&1 || nginx -v 2>&1) | sed 's/^nginx version: //')"
 fi
 
 log "done"

@@ -113,6 +113,7 @@ describe('renderNginxConfig', () => {
       'proxy_http_version 1.1;',
       'proxy_buffering off;',
       'client_max_body_size 50m;',
+      'absolute_redirect off;',
       'resolver 127.0.0.11 valid=10s ipv6=off;',
     ]));
     for (const temp of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
@@ -193,8 +194,8 @@ describe('nginxUsersFile', () => {
   it('writes one {PLAIN} line per user, passwords as given (Terraform references too)', () => {
     expect(nginxUsersFile([
       { name: 'admin', password: '${random_password.proxy_admin.result}' },
-      { name: 'ops', password: 'a:b c#d' },
-    ])).toBe('admin:{PLAIN}${random_password.proxy_admin.result}\nops:{PLAIN}a:b c#d\n');
+      { name: 'ops', password: 'a b#c{d}$e' },
+    ])).toBe('admin:{PLAIN}${random_password.proxy_admin.result}\nops:{PLAIN}a b#c{d}$e\n');
   });
 
   it.each([
@@ -206,8 +207,9 @@ describe('nginxUsersFile', () => {
     expect(() => nginxUsersFile([{ name, password: 'secret' }])).toThrow(`user 1 '${name}': a user name must be non-empty, without ':'`);
   });
 
-  it('refuses a password with a line break, an empty one, a name given twice, and no users', () => {
-    expect(() => nginxUsersFile([{ name: 'a', password: 'x\ny' }])).toThrow("user 1 'a': the password holds a line break");
+  it('refuses a password with a line break or a colon, an empty one, a name given twice, and no users', () => {
+    expect(() => nginxUsersFile([{ name: 'a', password: 'x\ny' }])).toThrow("user 1 'a': the password holds ':' or a line break");
+    expect(() => nginxUsersFile([{ name: 'a', password: 'x:y' }])).toThrow("user 1 'a': the password holds ':' or a line break");
     expect(() => nginxUsersFile([{ name: 'a', password: '' }])).toThrow("user 1 'a': the password is empty");
     expect(() => nginxUsersFile([{ name: 'a', password: 'x' }, { name: 'a', password: 'y' }])).toThrow("user 2 'a': the name is given twice");
     expect(() => nginxUsersFile([])).toThrow('no users');

@@ -30,7 +30,7 @@ export function docker(...args: string[]): string {
 }
 
 /** Fails with the fix when no engine answers; builds (or finds up to date) the named images. */
-export async function buildPlatformImages(...names: Array<'mariadb' | 'registry' | 'connect' | 'ksqldb' | 'opensearch'>): Promise<void> {
+export async function buildPlatformImages(...names: Array<'mariadb' | 'registry' | 'connect' | 'ksqldb' | 'opensearch' | 'nginx'>): Promise<void> {
   try {
     docker('info', '--format', '{{.ServerVersion}}');
   } catch (e) {

@@ -25,20 +25,20 @@ export function findExecutable(name: string): string | undefined {
 }
 
 export function integrationServicesInstalled(): boolean {
-  return REQUIRED.every((file) => existsSync(file)) && findExecutable('mariadbd') !== undefined;
+  return REQUIRED.every((file) => existsSync(file)) && findExecutable('mariadbd') !== undefined && findExecutable('nginx') !== undefined;
 }
 
 /**
  * Runs scripts/setup-integration.sh when anything it installs is missing. The first run fetches
- * about 110 jars from Maven Central and MariaDB from Debian; later calls find everything in place.
+ * about 110 jars from Maven Central and MariaDB and nginx from Debian; later calls find everything in place.
  */
 export function ensureIntegrationServices(): void {
   if (integrationServicesInstalled()) return;
   const setup = spawnSync('bash', [SETUP_SCRIPT], { stdio: 'inherit' });
   if (setup.status !== 0 || !integrationServicesInstalled()) {
     throw new Error(
-      `scripts/setup-integration.sh exited with ${setup.status ?? setup.signal}: the Kafka jars, the Debezium plugin ` +
-        'or MariaDB are not installed (its output above names the step); fix that and re-run the script.',
+      `scripts/setup-integration.sh exited with ${setup.status ?? setup.signal}: the Kafka jars, the Debezium plugin, ` +
+        'MariaDB or nginx are not installed (its output above names the step); fix that and re-run the script.',
     );
   }
 }

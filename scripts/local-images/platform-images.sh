@@ -13,6 +13,8 @@
 #                                        confluentinc/cp-ksqldb-server:<tag>
 #   lab-local/opensearch-node:2.19.6     a REAL search engine, OpenSearch 2.19.6 (Maven Central jars,
 #                                        assembled by scripts/setup-opensearch.sh), for elasticsearch:<tag>
+#   lab-local/nginx:1.22.1               Debian 12's nginx 1.22.1, for the authenticated mode's proxy
+#                                        image nginx:<tag>
 # <tag> is the stack's pin in config/defaults.ts, so a moved pin names a new image.
 #
 # Re-runnable: compiled parts are cached under .cache/images (the stand-in plugin jar, in a
@@ -20,7 +22,7 @@
 # carries a label lab.inputs-sha256 (a hash of everything it is built from); a run that finds the
 # same hash skips the image without sending a build context.
 #
-# Usage: bash scripts/local-images/platform-images.sh [--force] [mariadb|registry|connect|ksqldb|opensearch ...]
+# Usage: bash scripts/local-images/platform-images.sh [--force] [mariadb|registry|connect|ksqldb|opensearch|nginx ...]
 #   (no names = all; --force rebuilds the images and recompiles the cached parts)
 set -euo pipefail
 
@@ -40,11 +42,15 @@ OPENSEARCH_HOME="$ROOT/.cache/opensearch"
 # Elasticsearch pin it stands in for.
 OPENSEARCH_VERSION=2.19.6
 CA_BUNDLE="${LAB_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
+# Debian 12's nginx; the image is named after it, not after the upstream pin it stands in for.
+NGINX_VERSION=1.22.1
+# The upstream image it replaces when config/defaults.ts pins none (yet).
+NGINX_UPSTREAM_DEFAULT=nginx:1.28.0
 
 LOG_PREFIX=platform-images
 # shellcheck source=scripts/local-images/lib.sh
 source "$HERE/lib.sh"
-parse_targets "mariadb registry connect ksqldb opensearch" "$@"
+parse_targets "mariadb registry connect ksqldb opensearch nginx" "$@"
 require_engine_and_base
 [[ -s $CA_BUNDLE ]] || fail "no CA bundle at $CA_BUNDLE to copy into the images: set LAB_CA_BUNDLE to this machine's bundle"
 
@@ -251,11 +257,32 @@ build_opensearch() {
   docker_build "$image" "$hash" "$context"
 }
 
+# --- lab-local/nginx -----------------------------------------------------------------------------
+build_nginx() {
+  local image="lab-local/nginx:$NGINX_VERSION" upstream files hash context version
+  # Whatever setting holds it, the stack's nginx pin is the one 'nginx:<tag>' in config/defaults.ts.
+  upstream="$(grep -oE "'nginx:[^']+'" "$ROOT/config/defaults.ts" | head -n1 | tr -d "'")" || true
+  upstream="${upstream:-$NGINX_UPSTREAM_DEFAULT}"
+  mapfile -t files < <(find "$HERE/nginx" -type f | LC_ALL=C sort)
+  hash="$( (inputs_hash "${files[@]}"; echo "$upstream $BASE_ID") | sha)"
+  up_to_date "$image" "$hash" && return
+  new_context nginx
+  context="$CONTEXT"
+  cp -r "$HERE/nginx/." "$context/"
+  docker_build "$image" "$hash" "$context" --build-arg "NGINX_UPSTREAM=$upstream"
+  # The tag says which nginx runs: a Debian update that moved it must rename the image.
+  version="$(docker run --rm "$image" nginx -v 2>&1)"
+  [[ $version == "nginx version: nginx/$NGINX_VERSION" ]] ||
+    fail "$image runs '$version', not nginx/$NGINX_VERSION: Debian's package moved; update NGINX_VERSION in $0"
+  log "$image runs nginx/$NGINX_VERSION for $upstream"
+}
+
 if wants mariadb; then build_mariadb; fi
 if wants registry; then build_registry; fi
 if wants connect; then build_connect; fi
 if wants ksqldb; then build_ksqldb; fi
 if wants opensearch; then build_opensearch; fi
+if wants nginx; then build_nginx; fi
 log "built: ${BUILT[*]:-nothing}; up to date: ${SKIPPED[*]:-none}"
 docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' |
-  grep -E '^lab-local/(mariadb|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server|opensearch-node):' | sed 's/^/[platform-images] /'
+  grep -E '^lab-local/(mariadb|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server|opensearch-node|nginx):' | sed 's/^/[platform-images] /'
