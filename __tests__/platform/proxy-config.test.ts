@@ -16,6 +16,7 @@ import {
   type ProxyRoute,
   renderNginxConfig,
 } from '../../platform/proxy-config';
+import { PROXY_UPSTREAM_GONE_HEADER } from '../../ops/service-gone';
 
 const ROUTES: readonly ProxyRoute[] = [
   { name: 'ksqldb', listenPort: 8088, upstream: 'http://ksqldb:8088' },
@@ -228,5 +229,20 @@ describe('proxyHealthCheck and the command', () => {
   it('runs nginx in the foreground on the config file', () => {
     expect(PROXY_COMMAND).toEqual(['nginx', '-e', 'stderr', '-c', PROXY_CONFIG_FILE, '-g', 'daemon off;']);
     expect(PROXY_CONFIG_FILE).toBe('/etc/lab-proxy/nginx.conf');
+  });
+});
+
+describe('the lab-specific parts of a route', () => {
+  const config = renderNginxConfig({ ...OPTIONS, routes: ROUTES.map((r) => (r.name === 'grafana' ? { ...r, passAuthorization: true } : r)) });
+
+  it('hands the Authorization header on only to a route that asks for it (Grafana, whose admin is the person)', () => {
+    expect(lines(routeBlock(config, 3000))).not.toContain('proxy_set_header Authorization "";');
+    for (const port of [8088, 8080]) expect(lines(routeBlock(config, port))).toContain('proxy_set_header Authorization "";');
+  });
+
+  it('marks its own 502 (no service behind the route) with the header the destroy-time appliers look for', () => {
+    const block = lines(routeBlock(config, 8088));
+    expect(block).toContain('error_page 502 = @upstream_gone;');
+    expect(block).toContain(`add_header ${PROXY_UPSTREAM_GONE_HEADER} 1 always;`);
   });
 });
