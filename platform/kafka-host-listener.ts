@@ -48,10 +48,13 @@ export function securedStartScript(ports: { readonly internal: number; readonly 
   // No "\${" anywhere: the script travels through the synthesized JSON, where Terraform would read it as its own.
   return `#!/usr/bin/env bash
 set -o errexit -o nounset -o pipefail
-# One line per value: server.properties holds one property per line, and Kafka's PEM reader skips whitespace.
+# One line per value: server.properties holds one property per line, and Kafka's PEM reader skips
+# whitespace. Of the chain file only its first certificate, the server's: Kafka 3.9 refuses to start
+# on a one-line chain of two (clients trust the CA itself).
 one_line() { tr '\\n' ' ' < "$1"; }
+first_certificate() { sed -n '1,/-----END CERTIFICATE-----/p' "$1" | tr '\\n' ' '; }
 export KAFKA_LISTENER_NAME_HOST_SSL_KEYSTORE_KEY="$(one_line ${BROKER_TLS_DIR}/server.key)"
-export KAFKA_LISTENER_NAME_HOST_SSL_KEYSTORE_CERTIFICATE_CHAIN="$(one_line ${BROKER_TLS_DIR}/server.pem)"
+export KAFKA_LISTENER_NAME_HOST_SSL_KEYSTORE_CERTIFICATE_CHAIN="$(first_certificate ${BROKER_TLS_DIR}/server.pem)"
 
 # The SCRAM users, numbered from 1: --add-scram arguments for the format step.
 set --
