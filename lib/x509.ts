@@ -284,12 +284,28 @@ export function issueServerCertificate(ca: KeyAndCertificate, options: ServerCer
   return { certPem: toPem('CERTIFICATE', signCertificate(tbs, issuer.key)), keyPem: keyPem(privateKey) };
 }
 
+/** Each certificate of a PEM chain as its own PEM text, in order (a server's chain: its own certificate first). */
+export function pemCertificates(pem: string): string[] {
+  return pemBlocks(pem, 'CERTIFICATE').map((der) => toPem('CERTIFICATE', der));
+}
+
 /**
- * The PEM on one line, its line breaks replaced by single spaces, for a config value that cannot
- * hold newlines (Kafka's `ssl.keystore.key`, `ssl.keystore.certificate.chain`,
- * `ssl.truststore.certificates`). Kafka reads one certificate from such a line reliably; see
- * integration/tls/kafka-pem.test.ts for what it makes of a chain of two.
+ * One PEM block on one line, its line breaks replaced by single spaces, for a config value that
+ * cannot hold newlines (Kafka's `ssl.keystore.key`, `ssl.keystore.certificate.chain`,
+ * `ssl.truststore.certificates` with type PEM). Several blocks are refused: Kafka's PEM parser
+ * (DefaultSslEngineFactory.PemParser) matches `BEGIN .* CERTIFICATE` greedily within a line, so of
+ * several certificates on one line it keeps only the last, and a broker given the one-line
+ * server chain (server certificate, then CA) presents the CA's certificate with the server's key
+ * and refuses to start ("Invalid CertificateVerify signature"). Give Kafka the server certificate
+ * alone (pemCertificates(chain)[0]): its clients trust the CA directly, so that is a whole chain.
  */
 export function pemOneLine(pem: string): string {
+  const blocks = pem.match(/-----BEGIN [^-]+-----/g) ?? [];
+  if (blocks.length !== 1) {
+    throw new Error(
+      `pemOneLine takes exactly one PEM block, got ${blocks.length}: Kafka reads only the last of several blocks on one line. ` +
+        'Pass the server certificate alone (pemCertificates(chain)[0]), or one block per value.',
+    );
+  }
   return pem.trim().replace(/\r?\n/g, ' ');
 }
