@@ -139,11 +139,14 @@ export interface AccessFailure {
   readonly detail: string;
 }
 
-/** One port's row of the table and its failures. */
+/** One port's row of the table, what it must do, and its failures. */
 export interface PortVerdict {
   readonly row: readonly [port: string, service: string, without: string, withCredentials: string];
+  readonly expectation: string;
   readonly failures: readonly AccessFailure[];
 }
+
+const LOGIN_EXPECTATION = 'refuses without credentials, accepts with them';
 
 function httpVerdict(target: AccessTarget, seen: HttpPortObservation): PortVerdict {
   const failures: AccessFailure[] = [];
@@ -160,7 +163,7 @@ function httpVerdict(target: AccessTarget, seen: HttpPortObservation): PortVerdi
   const plain = seen.plainHttp.status === 0 ? 'closed' : String(seen.plainHttp.status);
   const without = `${status(seen.anonymous)}${asksBasic ? ' Basic' : ''}; wrong password ${status(seen.wrongPassword)}; plain HTTP ${plain}`;
   const withCredentials = seen.withCredentials.map(({ user, answer }) => `${status(answer)} as ${user}`).join(', ');
-  return { row: [String(target.port), target.service, without, withCredentials || '-'], failures };
+  return { row: [String(target.port), target.service, without, withCredentials || '-'], expectation: LOGIN_EXPECTATION, failures };
 }
 
 const loginText = (login: KafkaLogin): string => (login.ok ? `lists ${login.topics} topics` : login.authenticationFailed ? 'authentication failed' : `failed: ${login.error}`);
@@ -174,13 +177,13 @@ function kafkaVerdict(target: AccessTarget, seen: KafkaPortObservation): PortVer
   const own = seen.withCredentials;
   if (!own.login.ok) failures.push({ probe: `SCRAM-SHA-512 login over TLS as ${own.user}`, detail: `expected the topics listed, ${loginText(own.login)}` });
   const without = `wrong password: ${loginText(wrong)}; PLAINTEXT: ${seen.plaintext.answered ? 'answered' : seen.plaintext.outcome}`;
-  return { row: [String(target.port), target.service, without, `${own.user}: ${loginText(own.login)}`], failures };
+  return { row: [String(target.port), target.service, without, `${own.user}: ${loginText(own.login)}`], expectation: LOGIN_EXPECTATION, failures };
 }
 
 function tcpVerdict(target: AccessTarget, seen: TcpPortObservation): PortVerdict {
   const ok = seen.connect === 'refused';
   const failures = ok ? [] : [{ probe: 'TCP connection', detail: `expected refused (the port is not published), got ${seen.connect}` }];
-  return { row: [String(target.port), target.service, `connection ${seen.connect}`, 'not published'], failures };
+  return { row: [String(target.port), target.service, `connection ${seen.connect}`, 'not published'], expectation: 'refuses connections (not published)', failures };
 }
 
 /**
@@ -190,9 +193,9 @@ function tcpVerdict(target: AccessTarget, seen: TcpPortObservation): PortVerdict
 export function portVerdict(target: AccessTarget, seen: PortObservation | undefined): PortVerdict {
   if (target.host === undefined || seen === undefined) {
     const why = target.host === undefined ? 'published on no loopback address: the rehearsal probes loopback only' : 'not probed';
-    return { row: [String(target.port), target.service, '-', '-'], failures: [{ probe: 'address', detail: why }] };
+    return { row: [String(target.port), target.service, '-', '-'], expectation: LOGIN_EXPECTATION, failures: [{ probe: 'address', detail: why }] };
   }
-  if (seen.kind !== target.kind) return { row: [String(target.port), target.service, '-', '-'], failures: [{ probe: 'kind', detail: `probed as ${seen.kind}, expected ${target.kind}` }] };
+  if (seen.kind !== target.kind) return { row: [String(target.port), target.service, '-', '-'], expectation: LOGIN_EXPECTATION, failures: [{ probe: 'kind', detail: `probed as ${seen.kind}, expected ${target.kind}` }] };
   if (seen.kind === 'http') return httpVerdict(target, seen);
   if (seen.kind === 'kafka') return kafkaVerdict(target, seen);
   return tcpVerdict(target, seen);
@@ -206,7 +209,7 @@ export function accessReport(verdicts: readonly PortVerdict[]): { readonly table
     table: table(ACCESS_TABLE_HEADER, verdicts.map((v) => v.row)),
     results: verdicts.flatMap((v): CheckResult[] => {
       const port = `port ${v.row[0]} (${v.row[1]})`;
-      if (v.failures.length === 0) return [{ pipeline: 'access', check: `${port} refuses without credentials, accepts with them`, verdict: 'pass', detail: `${v.row[2]} | ${v.row[3]}` }];
+      if (v.failures.length === 0) return [{ pipeline: 'access', check: `${port} ${v.expectation}`, verdict: 'pass', detail: `${v.row[2]} | ${v.row[3]}` }];
       return v.failures.map((f) => ({ pipeline: 'access', check: `${port} ${f.probe}`, verdict: 'fail', detail: f.detail }));
     }),
   };

@@ -115,7 +115,8 @@ export interface AccessCredentials {
 const wrongPassword = (): string => `not-the-password-${randomBytes(6).toString('hex')}`;
 
 async function probeHttpPort(host: string, target: AccessTarget, credentials: AccessCredentials): Promise<HttpPortObservation> {
-  const tls = `https://${host}:${target.port}/`;
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${target.port}`;
+  const tls = `https://${authority}/`;
   const { ca, lab, deployer } = credentials;
   // Grafana's port hands the login on to Grafana, which knows the person only.
   const logins = target.passesLoginOn ? [lab] : [deployer, lab];
@@ -125,7 +126,7 @@ async function probeHttpPort(host: string, target: AccessTarget, credentials: Ac
     kind: 'http',
     anonymous: await http({ ca }, 'GET', tls),
     wrongPassword: await http({ ca, authorization: basicAuthorization(deployer.user, wrongPassword()) }, 'GET', tls),
-    plainHttp: await http(OPEN_ACCESS, 'GET', `http://${host}:${target.port}/`),
+    plainHttp: await http(OPEN_ACCESS, 'GET', `http://${authority}/`),
     withCredentials,
   };
 }

@@ -1,0 +1,202 @@
+/**
+ * The access phase's pure parts: which ports it probes (from the synthesized containers), the
+ * verdicts from what each port answered, and the table of the closing note.
+ */
+import {
+  accessReport,
+  accessTargets,
+  loopbackHost,
+  portVerdict,
+  publishedPorts,
+  type AccessTarget,
+  type HttpPortObservation,
+  type KafkaPortObservation,
+} from '../../e2e/access-checks';
+import type { HttpAnswer } from '../../e2e/probes';
+import { configWith, synthStack } from '../support/synth';
+
+const config = configWith();
+const threeBrokers = { ...config, kafka: { ...config.kafka, brokers: 3 as const } };
+
+/** The proxy's HTTP ports: every configured port but Kafka's and the database's. */
+const HTTP_PORTS = Object.entries(config.ports)
+  .filter(([name]) => name !== 'kafka' && name !== 'mariadb')
+  .map(([, port]) => port);
+
+/** An authenticated stack as the contract lays it out: one proxy publishes every HTTP port, the brokers their listeners, the database nothing. */
+const authenticatedTf = {
+  resource: {
+    docker_container: {
+      proxy: { name: 'e2e-proxy', hostname: 'proxy', ports: HTTP_PORTS.map((p) => ({ internal: p, external: p, ip: '127.0.0.1' })) },
+      kafka_1: { name: 'e2e-kafka-1', hostname: 'kafka-1', ports: [{ internal: 9094, external: 9092, ip: '127.0.0.1' }] },
+      kafka_2: { name: 'e2e-kafka-2', hostname: 'kafka-2', ports: [{ internal: 9094, external: 9093, ip: '127.0.0.1' }] },
+      kafka_3: { name: 'e2e-kafka-3', hostname: 'kafka-3', ports: [{ internal: 9094, external: 9094, ip: '127.0.0.1' }] },
+      mariadb: { name: 'e2e-mariadb', hostname: 'mariadb' },
+      generators: { name: 'e2e-generators', hostname: 'generators', ports: [] },
+    },
+  },
+};
+
+describe('publishedPorts and accessTargets', () => {
+  const targets = accessTargets(publishedPorts(authenticatedTf), threeBrokers);
+
+  it('probe every published port, named by the configuration, and the unpublished database port', () => {
+    expect(targets.map((t) => `${t.port} ${t.kind} ${t.service} via ${t.container ?? '-'}`)).toEqual([
+      '3000 http grafana via proxy',
+      '3306 mariadb mariadb via -',
+      '5601 http kibana via proxy',
+      '8000 http paymentsApi via proxy',
+      '8080 http kafkaUi via proxy',
+      '8081 http schemaRegistry via proxy',
+      '8083 http connect via proxy',
+      '8088 http ksqldb via proxy',
+      '8099 http pinotBroker via proxy',
+      '9000 http pinotController via proxy',
+      '9092 kafka kafka broker 1 via kafka-1',
+      '9093 kafka kafka broker 2 via kafka-2',
+      '9094 kafka kafka broker 3 via kafka-3',
+      '9200 http elasticsearch via proxy',
+    ]);
+    expect(targets.every((t) => t.host === '127.0.0.1')).toBe(true);
+    expect(targets.filter((t) => t.passesLoginOn).map((t) => t.port)).toEqual([config.ports.grafana]);
+  });
+
+  it('read the ports of the real synthesized stack, the published database port judged as the database once', () => {
+    const open = accessTargets(publishedPorts(synthStack(config)), config);
+    expect(open.filter((t) => t.port === config.ports.mariadb)).toEqual([{ port: 3306, kind: 'mariadb', service: 'mariadb', host: '127.0.0.1', container: 'mariadb', passesLoginOn: false }]);
+    // The Pinot container publishes two ports, the broker's on another host port than inside.
+    expect(open.filter((t) => t.container === 'pinot').map((t) => `${t.port} ${t.service}`)).toEqual(['8099 pinotBroker', '9000 pinotController']);
+    expect(open.map((t) => t.port)).toEqual(Object.values(config.ports).sort((a, b) => a - b));
+  });
+
+  it('probe a port of no configured name as HTTP all the same, and reach only loopback addresses', () => {
+    const extra = { resource: { docker_container: { debug: { name: 'e2e-debug', hostname: 'debug', ports: [{ internal: 1, external: 7777 }, { internal: 2, external: 7778, ip: '192.168.56.10' }] } } } };
+    const [unknown, lan] = accessTargets(publishedPorts(extra), config).filter((t) => t.container === 'debug');
+    expect(unknown).toMatchObject({ port: 7777, kind: 'http', service: 'debug (no port of the configuration)', host: '127.0.0.1' });
+    expect(lan).toMatchObject({ port: 7778, host: undefined });
+    expect(['0.0.0.0', '::', '127.0.0.2', '[::1]', '10.0.0.1'].map(loopbackHost)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.2', '::1', undefined]);
+  });
+});
+
+const answer = (status: number, authenticate?: string): HttpAnswer => ({ status, body: status === 0 ? 'connect ECONNRESET' : `status ${status}`, ...(authenticate ? { authenticate } : {}) });
+
+const target = (port: number, kind: AccessTarget['kind'], service: string, passesLoginOn = false): AccessTarget => ({ port, kind, service, host: '127.0.0.1', container: 'proxy', passesLoginOn });
+
+const refusing: HttpPortObservation = {
+  kind: 'http',
+  anonymous: answer(401, 'Basic realm="lab"'),
+  wrongPassword: answer(401, 'Basic realm="lab"'),
+  plainHttp: answer(400),
+  withCredentials: [
+    { user: 'lab-deployer', answer: answer(200) },
+    { user: 'lab', answer: answer(200) },
+  ],
+};
+
+const secureBroker: KafkaPortObservation = {
+  kind: 'kafka',
+  wrongPassword: { ok: false, authenticationFailed: true, error: 'SASL SCRAM SHA512 authentication failed' },
+  plaintext: { answered: false, outcome: 'closed' },
+  withCredentials: { user: 'lab', login: { ok: true, topics: 31 } },
+};
+
+describe('portVerdict', () => {
+  it('passes a port that asks for Basic auth, refuses a wrong password and plain HTTP, and lets both logins through', () => {
+    expect(portVerdict(target(8088, 'http', 'ksqldb'), refusing)).toEqual({
+      row: ['8088', 'ksqldb', '401 Basic; wrong password 401; plain HTTP 400', '200 as lab-deployer, 200 as lab'],
+      expectation: 'refuses without credentials, accepts with them',
+      failures: [],
+    });
+    // Any answer of the service counts: a redirect, a 404 of an API without a root page.
+    const kibana = { ...refusing, withCredentials: [{ user: 'lab-deployer', answer: answer(302) }], plainHttp: answer(0) };
+    expect(portVerdict(target(5601, 'http', 'kibana'), kibana)).toMatchObject({ row: ['5601', 'kibana', '401 Basic; wrong password 401; plain HTTP closed', '302 as lab-deployer'], failures: [] });
+  });
+
+  it('fails an open port once per way it lets a request through, each with what it answered', () => {
+    const open: HttpPortObservation = { kind: 'http', anonymous: answer(200), wrongPassword: answer(200), plainHttp: answer(200), withCredentials: [{ user: 'lab-deployer', answer: answer(200) }] };
+    expect(portVerdict(target(9200, 'http', 'elasticsearch'), open).failures).toEqual([
+      { probe: 'without credentials', detail: 'expected 401 asking for Basic auth, got HTTP 200: status 200' },
+      { probe: 'with a wrong password', detail: 'expected 401, got HTTP 200: status 200' },
+      { probe: 'in plain HTTP', detail: 'expected 400 or no answer, got HTTP 200: status 200' },
+    ]);
+  });
+
+  it("fails a 401 that is the service's own rather than a Basic login's, and a login the proxy refuses or cannot pass on", () => {
+    const seen: HttpPortObservation = {
+      ...refusing,
+      anonymous: answer(401),
+      withCredentials: [
+        { user: 'lab-deployer', answer: answer(401, 'Basic realm="lab"') },
+        { user: 'lab', answer: answer(502) },
+      ],
+    };
+    expect(portVerdict(target(3000, 'http', 'grafana', true), seen).failures).toEqual([
+      { probe: 'without credentials', detail: 'expected 401 asking for Basic auth, got HTTP 401: status 401 (WWW-Authenticate: none)' },
+      { probe: 'as lab-deployer over TLS', detail: "expected the service's answer, got login refused: HTTP 401: status 401" },
+      { probe: 'as lab over TLS', detail: "expected the service's answer, got the proxy did not reach the service: HTTP 502: status 502" },
+    ]);
+  });
+
+  it('passes a broker that refuses a wrong password and plain text and lists topics for the person', () => {
+    expect(portVerdict(target(9092, 'kafka', 'kafka broker 1'), secureBroker)).toEqual({
+      row: ['9092', 'kafka broker 1', 'wrong password: authentication failed; PLAINTEXT: closed', 'lab: lists 31 topics'],
+      expectation: 'refuses without credentials, accepts with them',
+      failures: [],
+    });
+  });
+
+  it('fails a broker that speaks plain text, lets a wrong password in, or refuses for another reason than the login', () => {
+    const plaintext: KafkaPortObservation = { ...secureBroker, wrongPassword: { ok: true, topics: 31 }, plaintext: { answered: true } };
+    expect(portVerdict(target(9092, 'kafka', 'kafka broker 1'), plaintext).failures).toEqual([
+      { probe: 'SASL_SSL login with a wrong password', detail: 'expected an authentication failure, it listed 31 topics' },
+      { probe: 'PLAINTEXT ApiVersions request', detail: 'answered by Kafka: the port speaks without TLS' },
+    ]);
+    const unreachable: KafkaPortObservation = {
+      ...secureBroker,
+      wrongPassword: { ok: false, authenticationFailed: false, error: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' },
+      withCredentials: { user: 'lab', login: { ok: false, authenticationFailed: false, error: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' } },
+    };
+    expect(portVerdict(target(9092, 'kafka', 'kafka broker 1'), unreachable).failures).toEqual([
+      { probe: 'SASL_SSL login with a wrong password', detail: 'expected an authentication failure, it failed before: Connection error: connect ECONNREFUSED 127.0.0.1:9092' },
+      { probe: 'SCRAM-SHA-512 login over TLS as lab', detail: 'expected the topics listed, failed: Connection error: connect ECONNREFUSED 127.0.0.1:9092' },
+    ]);
+  });
+
+  it('passes the database port only when it refuses the connection', () => {
+    const mariadb = target(3306, 'mariadb', 'mariadb');
+    expect(portVerdict(mariadb, { kind: 'mariadb', connect: 'refused' })).toEqual({ row: ['3306', 'mariadb', 'connection refused', 'not published'], expectation: 'refuses connections (not published)', failures: [] });
+    expect(portVerdict(mariadb, { kind: 'mariadb', connect: 'accepted' }).failures).toEqual([{ probe: 'TCP connection', detail: 'expected refused (the port is not published), got accepted' }]);
+  });
+
+  it('fails a port it could not probe on loopback, and an observation of the wrong kind', () => {
+    expect(portVerdict({ ...target(7778, 'http', 'debug'), host: undefined }, undefined).failures).toEqual([{ probe: 'address', detail: 'published on no loopback address: the rehearsal probes loopback only' }]);
+    expect(portVerdict(target(9092, 'kafka', 'kafka broker 1'), refusing).failures).toEqual([{ probe: 'kind', detail: 'probed as http, expected kafka' }]);
+  });
+});
+
+describe('accessReport', () => {
+  it('prints port, service, without and with credentials, and gives one passing result per good port and one failing result per failure', () => {
+    const open: HttpPortObservation = { ...refusing, anonymous: answer(200) };
+    const report = accessReport([
+      portVerdict(target(3306, 'mariadb', 'mariadb'), { kind: 'mariadb', connect: 'refused' }),
+      portVerdict(target(8088, 'http', 'ksqldb'), refusing),
+      portVerdict(target(9092, 'kafka', 'kafka broker 1'), secureBroker),
+      portVerdict(target(9200, 'http', 'elasticsearch'), open),
+    ]);
+    expect(report.table.split('\n')).toEqual([
+      'port  service         without credentials                                       with credentials',
+      '----  --------------  --------------------------------------------------------  -------------------------------',
+      '3306  mariadb         connection refused                                        not published',
+      '8088  ksqldb          401 Basic; wrong password 401; plain HTTP 400             200 as lab-deployer, 200 as lab',
+      '9092  kafka broker 1  wrong password: authentication failed; PLAINTEXT: closed  lab: lists 31 topics',
+      '9200  elasticsearch   200; wrong password 401; plain HTTP 400                   200 as lab-deployer, 200 as lab',
+    ]);
+    expect(report.results.map((r) => `${r.verdict} ${r.pipeline}: ${r.check}`)).toEqual([
+      'pass access: port 3306 (mariadb) refuses connections (not published)',
+      'pass access: port 8088 (ksqldb) refuses without credentials, accepts with them',
+      'pass access: port 9092 (kafka broker 1) refuses without credentials, accepts with them',
+      'fail access: port 9200 (elasticsearch) without credentials',
+    ]);
+    expect(report.results[3].detail).toBe('expected 401 asking for Basic auth, got HTTP 200: status 200');
+  });
+});
