@@ -175,7 +175,8 @@ function kafkaVerdict(target: AccessTarget, seen: KafkaPortObservation): PortVer
   else if (!wrong.authenticationFailed) failures.push({ probe: 'SASL_SSL login with a wrong password', detail: `expected an authentication failure, it failed before: ${wrong.error}` });
   if (seen.plaintext.answered) failures.push({ probe: 'PLAINTEXT ApiVersions request', detail: 'answered by Kafka: the port speaks without TLS' });
   const own = seen.withCredentials;
-  if (!own.login.ok) failures.push({ probe: `SCRAM-SHA-512 login over TLS as ${own.user}`, detail: `expected the topics listed, ${loginText(own.login)}` });
+  // The lab always holds topics: a login that sees none is refused them (ACLs), not let in.
+  if (!own.login.ok || own.login.topics === 0) failures.push({ probe: `SCRAM-SHA-512 login over TLS as ${own.user}`, detail: `expected the lab's topics listed, ${own.login.ok ? 'it sees no topic' : loginText(own.login)}` });
   const without = `wrong password: ${loginText(wrong)}; PLAINTEXT: ${seen.plaintext.answered ? 'answered' : seen.plaintext.outcome}`;
   return { row: [String(target.port), target.service, without, `${own.user}: ${loginText(own.login)}`], expectation: LOGIN_EXPECTATION, failures };
 }

@@ -158,8 +158,10 @@ describe('portVerdict', () => {
     };
     expect(portVerdict(target(9092, 'kafka', 'kafka broker 1'), unreachable).failures).toEqual([
       { probe: 'SASL_SSL login with a wrong password', detail: 'expected an authentication failure, it failed before: Connection error: connect ECONNREFUSED 127.0.0.1:9092' },
-      { probe: 'SCRAM-SHA-512 login over TLS as lab', detail: 'expected the topics listed, failed: Connection error: connect ECONNREFUSED 127.0.0.1:9092' },
+      { probe: 'SCRAM-SHA-512 login over TLS as lab', detail: "expected the lab's topics listed, failed: Connection error: connect ECONNREFUSED 127.0.0.1:9092" },
     ]);
+    const noTopics: KafkaPortObservation = { ...secureBroker, withCredentials: { user: 'lab', login: { ok: true, topics: 0 } } };
+    expect(portVerdict(target(9092, 'kafka', 'kafka broker 1'), noTopics).failures).toEqual([{ probe: 'SCRAM-SHA-512 login over TLS as lab', detail: "expected the lab's topics listed, it sees no topic" }]);
   });
 
   it('passes the database port only when it refuses the connection', () => {
