@@ -2,15 +2,20 @@
  * The rehearsal's "access" phase of an authenticated lab (issue 20): every port the synthesized
  * stack publishes refuses what comes without a valid login and accepts the lab's logins over TLS.
  * This module is pure: which ports to probe and how (from the synthesized containers' published
- * ports and the configuration's port names), the verdicts from what the probes saw
+ * ports and the proxy's routes in its nginx.conf), the verdicts from what the probes saw
  * (access-probes.ts), and the table of what each port answered without and with credentials.
  */
-import type { LabConfig, PortName } from '../config/types';
+import type { LabConfig } from '../config/types';
 import { isLoopbackAddress } from '../lib/loopback';
+import { PROXY_CONFIG_FILE } from '../platform/proxy-config';
 import { brief, type HttpAnswer } from './probes';
 import { table, type CheckResult } from './summary';
 
 type Json = Record<string, unknown>;
+
+function containers(tf: Json): Json[] {
+  return Object.values(((tf.resource as Record<string, Record<string, Json>> | undefined) ?? {}).docker_container ?? {});
+}
 
 /** A host port one container of the synthesized stack publishes. */
 export interface PublishedPort {
@@ -23,8 +28,7 @@ export interface PublishedPort {
 
 /** Every host port of the synthesized stack's docker_container resources, by port. */
 export function publishedPorts(tf: Json): PublishedPort[] {
-  const containers = ((tf.resource as Record<string, Record<string, Json>> | undefined) ?? {}).docker_container ?? {};
-  return Object.values(containers)
+  return containers(tf)
     .flatMap((c) =>
       ((c.ports ?? []) as Array<{ external?: number; ip?: string }>)
         .filter((p) => typeof p.external === 'number')
@@ -33,24 +37,49 @@ export function publishedPorts(tf: Json): PublishedPort[] {
     .sort((a, b) => a.port - b.port);
 }
 
+/** A port the authenticating proxy serves, as its nginx.conf routes it. */
+export interface SeenProxyRoute {
+  readonly port: number;
+  /** host:port of the service on the lab network. */
+  readonly upstream: string;
+  /** The proxy hands the login on to the service (Grafana's admin is the person) instead of removing it. */
+  readonly passesLoginOn: boolean;
+}
+
+/**
+ * The routes of the proxy's nginx.conf as the stack uploads it (platform/proxy-config.ts renders
+ * it): each TLS `server` block's port, upstream, and whether it clears the Authorization header.
+ * Empty when the stack has no proxy (open access).
+ */
+export function proxyRoutes(tf: Json): SeenProxyRoute[] {
+  const uploads = containers(tf).flatMap((c) => (c.upload ?? []) as Array<{ file?: string; content?: string }>);
+  const conf = uploads.find((u) => u.file === PROXY_CONFIG_FILE)?.content ?? '';
+  return conf
+    .split(/\n\s*server\s*\{/)
+    .slice(1)
+    .flatMap((block): SeenProxyRoute[] => {
+      const port = /^\s*listen\s+(\d+)\s+ssl\s*;/m.exec(block)?.[1];
+      const upstream = /^\s*set\s+\$lab_upstream\s+http:\/\/(\S+?)\/?;/m.exec(block)?.[1];
+      if (!port || !upstream) return [];
+      return [{ port: Number(port), upstream, passesLoginOn: !/^\s*proxy_set_header\s+Authorization\s+""\s*;/m.test(block) }];
+    });
+}
+
 /** How a port is probed: an HTTP service behind the proxy, a Kafka broker's host listener, or the database. */
 export type AccessKind = 'http' | 'kafka' | 'mariadb';
 
 export interface AccessTarget {
   readonly port: number;
   readonly kind: AccessKind;
-  /** What listens there, as the configuration names the port (`kafka` + broker number for the brokers). */
+  /** What answers there: the proxy route's upstream (`ksqldb:8088`), else the publishing container. */
   readonly service: string;
   /** The loopback address the probes use; undefined when the port is published on no loopback address. */
   readonly host: string | undefined;
   /** The publishing container; undefined for a port that must not be published (the database). */
   readonly container?: string;
-  /** Grafana's port: the proxy hands the person's login on to Grafana, whose admin it is, and no other. */
+  /** The proxy hands the login on to the service (Grafana, whose admin is the person): only the person's is asked. */
   readonly passesLoginOn: boolean;
 }
-
-/** The one service whose port receives the person's Authorization header (see the proxy contract). */
-const LOGIN_PASSED_ON_TO: PortName = 'grafana';
 
 /** The loopback address that reaches a port published on `ip`: every address includes 127.0.0.1. */
 export function loopbackHost(ip: string): string | undefined {
@@ -59,26 +88,18 @@ export function loopbackHost(ip: string): string | undefined {
 }
 
 /**
- * What to probe: each published port, named after the configuration's port of that number, and
- * the database port, which must refuse connections (it is not published in authenticated access).
+ * What to probe: each published port, named after the proxy route or the container behind it,
+ * and the database port, which must refuse connections (it is not published in authenticated
+ * access). The configuration's ports say which are Kafka's and the database's; every other port
+ * is probed as HTTP, since whatever is published must refuse anonymous requests.
  */
-export function accessTargets(published: readonly PublishedPort[], config: Pick<LabConfig, 'ports' | 'kafka' | 'bindAddress'>): AccessTarget[] {
-  const names = new Map<number, string>();
-  for (const [name, port] of Object.entries(config.ports) as Array<[PortName, number]>) if (name !== 'kafka') names.set(port, name);
+export function accessTargets(published: readonly PublishedPort[], routes: readonly SeenProxyRoute[], config: Pick<LabConfig, 'ports' | 'kafka' | 'bindAddress'>): AccessTarget[] {
   const brokers = config.kafka.mode === 'local' ? config.kafka.brokers : 0;
-  for (let i = 0; i < brokers; i++) names.set(config.ports.kafka + i, `kafka broker ${i + 1}`);
   const kindOf = (port: number): AccessKind => (port === config.ports.mariadb ? 'mariadb' : port >= config.ports.kafka && port < config.ports.kafka + brokers ? 'kafka' : 'http');
-  const targets = published.map(
-    (p): AccessTarget => ({
-      port: p.port,
-      kind: kindOf(p.port),
-      // A port of no configured name is probed as HTTP all the same: whatever is published must refuse anonymous requests.
-      service: names.get(p.port) ?? `${p.container} (no port of the configuration)`,
-      host: loopbackHost(p.ip),
-      container: p.container,
-      passesLoginOn: p.port === config.ports[LOGIN_PASSED_ON_TO],
-    }),
-  );
+  const targets = published.map((p): AccessTarget => {
+    const route = routes.find((r) => r.port === p.port);
+    return { port: p.port, kind: kindOf(p.port), service: route?.upstream ?? p.container, host: loopbackHost(p.ip), container: p.container, passesLoginOn: route?.passesLoginOn ?? false };
+  });
   if (!targets.some((t) => t.port === config.ports.mariadb)) {
     targets.push({ port: config.ports.mariadb, kind: 'mariadb', service: 'mariadb', host: loopbackHost(config.bindAddress), passesLoginOn: false });
   }

@@ -6,10 +6,8 @@
  * rehearsal follows whatever the configuration chose.
  */
 import type { KafkaConfig } from 'kafkajs';
+import { ACCESS_MODES, type AccessMode } from '../config/types';
 import { basicAuthorization, OPEN_ACCESS, type HttpAccess } from './probes';
-
-export const ACCESS_MODES = ['open', 'authenticated'] as const;
-export type AccessMode = (typeof ACCESS_MODES)[number];
 
 export function isAccessMode(value: unknown): value is AccessMode {
   return (ACCESS_MODES as readonly unknown[]).includes(value);

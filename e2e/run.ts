@@ -12,7 +12,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../config/load';
-import type { ImageName, LabConfig } from '../config/types';
+import { ACCESS_MODES, type AccessMode, type ImageName, type LabConfig } from '../config/types';
 import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } from '../lib/tofu';
 import { STACK_NAME } from '../stacks/app';
 import { containerMemory, MEMORY_BUDGET_MB } from '../stacks/memory-budget';
@@ -29,8 +29,8 @@ import { errorBlocks, runTee, type TeeResult } from './tf-output';
 import { appliedObjectCount, criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport } from './apply-timeline';
 import { directStartPlan } from './direct-start-plan';
 import { directStartCriticalPath, directStartReport, removeDirectStart, runDirectStart } from './direct-start';
-import { ACCESS_MODES, isAccessMode, labAccess, parseLabOutputs, synthesizedAccess, type AccessMode, type LabAccess, type LabOutputs } from './lab-access';
-import { accessTargets, publishedPorts } from './access-checks';
+import { isAccessMode, labAccess, parseLabOutputs, synthesizedAccess, type LabAccess, type LabOutputs } from './lab-access';
+import { accessTargets, proxyRoutes, publishedPorts } from './access-checks';
 import { accessChecks } from './access-probes';
 
 const ROOT = join(__dirname, '..');
@@ -420,7 +420,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`\naccess: ${access.mode}${access.authenticated ? ` (HTTPS and SASL_SSL trusting only the deploy's CA; checks as ${access.authenticated.deployer.user}, Grafana as ${access.grafana.adminUser})` : ''}\n`);
     const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin, access, kafkaProbe(config, external, access.kafka)));
     const credentials = access.authenticated;
-    const accessOutcome = credentials ? await phases.runAsync('access', () => accessChecks(accessTargets(publishedPorts(synthesized), config), credentials)) : undefined;
+    const accessOutcome = credentials ? await phases.runAsync('access', () => accessChecks(accessTargets(publishedPorts(synthesized), proxyRoutes(synthesized), config), credentials)) : undefined;
     process.stdout.write(`\nServices:\n${servicesTable(serviceKinds(config, options))}\n`);
     process.stdout.write(`\nPipelines:\n${summaryTable(outcome.figures, outcome.results)}\n`);
     const everyPipeline = firstRecordInEveryPipeline(outcome.figures);

@@ -7,74 +7,103 @@ import {
   accessTargets,
   loopbackHost,
   portVerdict,
+  proxyRoutes,
   publishedPorts,
   type AccessTarget,
   type HttpPortObservation,
   type KafkaPortObservation,
 } from '../../e2e/access-checks';
 import type { HttpAnswer } from '../../e2e/probes';
+import { DOCKER_DNS_RESOLVER, PROXY_CERT_FILE, PROXY_CONFIG_FILE, PROXY_HEALTH_PORT, PROXY_KEY_FILE, PROXY_USERS_FILE, renderNginxConfig } from '../../platform/proxy-config';
 import { configWith, synthStack } from '../support/synth';
 
 const config = configWith();
 const threeBrokers = { ...config, kafka: { ...config.kafka, brokers: 3 as const } };
 
-/** The proxy's HTTP ports: every configured port but Kafka's and the database's. */
-const HTTP_PORTS = Object.entries(config.ports)
-  .filter(([name]) => name !== 'kafka' && name !== 'mariadb')
-  .map(([, port]) => port);
+/** The proxy's nginx.conf for two routes, rendered by the stack's own renderer: Grafana gets the login, ksqlDB does not. */
+const nginxConf = renderNginxConfig({
+  routes: [
+    { name: 'ksqldb-8088', listenPort: 8088, upstream: 'http://ksqldb:8088' },
+    { name: 'grafana-3000', listenPort: 3000, upstream: 'http://grafana:3000', passAuthorization: true },
+  ],
+  certFile: PROXY_CERT_FILE,
+  keyFile: PROXY_KEY_FILE,
+  usersFile: PROXY_USERS_FILE,
+  healthPort: PROXY_HEALTH_PORT,
+  resolver: DOCKER_DNS_RESOLVER,
+});
 
-/** An authenticated stack as the contract lays it out: one proxy publishes every HTTP port, the brokers their listeners, the database nothing. */
-const authenticatedTf = {
+/** A small authenticated stack: the proxy publishes the HTTP ports, each broker its listener, the database nothing, and one stray port. */
+const fixtureTf = {
   resource: {
     docker_container: {
-      proxy: { name: 'e2e-proxy', hostname: 'proxy', ports: HTTP_PORTS.map((p) => ({ internal: p, external: p, ip: '127.0.0.1' })) },
+      proxy: {
+        name: 'e2e-proxy',
+        hostname: 'proxy',
+        ports: [8088, 3000].map((p) => ({ internal: p, external: p, ip: '127.0.0.1' })),
+        upload: [{ file: PROXY_CONFIG_FILE, content: nginxConf }, { file: PROXY_USERS_FILE, content: 'lab:{PLAIN}${random_password.lab.result}' }],
+      },
       kafka_1: { name: 'e2e-kafka-1', hostname: 'kafka-1', ports: [{ internal: 9094, external: 9092, ip: '127.0.0.1' }] },
       kafka_2: { name: 'e2e-kafka-2', hostname: 'kafka-2', ports: [{ internal: 9094, external: 9093, ip: '127.0.0.1' }] },
       kafka_3: { name: 'e2e-kafka-3', hostname: 'kafka-3', ports: [{ internal: 9094, external: 9094, ip: '127.0.0.1' }] },
       mariadb: { name: 'e2e-mariadb', hostname: 'mariadb' },
       generators: { name: 'e2e-generators', hostname: 'generators', ports: [] },
+      debug: { name: 'e2e-debug', hostname: 'debug', ports: [{ internal: 1, external: 7777 }, { internal: 2, external: 7778, ip: '192.168.56.10' }] },
     },
   },
 };
 
-describe('publishedPorts and accessTargets', () => {
-  const targets = accessTargets(publishedPorts(authenticatedTf), threeBrokers);
+const describeTargets = (targets: readonly AccessTarget[]): string[] =>
+  targets.map((t) => `${t.port} ${t.kind} ${t.service} via ${t.container ?? '-'} on ${t.host ?? 'no loopback'}${t.passesLoginOn ? ', login passed on' : ''}`);
 
-  it('probe every published port, named by the configuration, and the unpublished database port', () => {
-    expect(targets.map((t) => `${t.port} ${t.kind} ${t.service} via ${t.container ?? '-'}`)).toEqual([
-      '3000 http grafana via proxy',
-      '3306 mariadb mariadb via -',
-      '5601 http kibana via proxy',
-      '8000 http paymentsApi via proxy',
-      '8080 http kafkaUi via proxy',
-      '8081 http schemaRegistry via proxy',
-      '8083 http connect via proxy',
-      '8088 http ksqldb via proxy',
-      '8099 http pinotBroker via proxy',
-      '9000 http pinotController via proxy',
-      '9092 kafka kafka broker 1 via kafka-1',
-      '9093 kafka kafka broker 2 via kafka-2',
-      '9094 kafka kafka broker 3 via kafka-3',
-      '9200 http elasticsearch via proxy',
+describe('proxyRoutes, publishedPorts and accessTargets', () => {
+  it("read the proxy's routes from its nginx.conf: port, upstream, and whether the login is passed on", () => {
+    expect(proxyRoutes(fixtureTf)).toEqual([
+      { port: 8088, upstream: 'ksqldb:8088', passesLoginOn: false },
+      { port: 3000, upstream: 'grafana:3000', passesLoginOn: true },
     ]);
-    expect(targets.every((t) => t.host === '127.0.0.1')).toBe(true);
-    expect(targets.filter((t) => t.passesLoginOn).map((t) => t.port)).toEqual([config.ports.grafana]);
+    expect(proxyRoutes(synthStack(config))).toEqual([]);
   });
 
-  it('read the ports of the real synthesized stack, the published database port judged as the database once', () => {
-    const open = accessTargets(publishedPorts(synthStack(config)), config);
-    expect(open.filter((t) => t.port === config.ports.mariadb)).toEqual([{ port: 3306, kind: 'mariadb', service: 'mariadb', host: '127.0.0.1', container: 'mariadb', passesLoginOn: false }]);
-    // The Pinot container publishes two ports, the broker's on another host port than inside.
-    expect(open.filter((t) => t.container === 'pinot').map((t) => `${t.port} ${t.service}`)).toEqual(['8099 pinotBroker', '9000 pinotController']);
-    expect(open.map((t) => t.port)).toEqual(Object.values(config.ports).sort((a, b) => a - b));
-  });
-
-  it('probe a port of no configured name as HTTP all the same, and reach only loopback addresses', () => {
-    const extra = { resource: { docker_container: { debug: { name: 'e2e-debug', hostname: 'debug', ports: [{ internal: 1, external: 7777 }, { internal: 2, external: 7778, ip: '192.168.56.10' }] } } } };
-    const [unknown, lan] = accessTargets(publishedPorts(extra), config).filter((t) => t.container === 'debug');
-    expect(unknown).toMatchObject({ port: 7777, kind: 'http', service: 'debug (no port of the configuration)', host: '127.0.0.1' });
-    expect(lan).toMatchObject({ port: 7778, host: undefined });
+  it('probe every published port, named after its route or container, and the unpublished database port', () => {
+    expect(describeTargets(accessTargets(publishedPorts(fixtureTf), proxyRoutes(fixtureTf), threeBrokers))).toEqual([
+      '3000 http grafana:3000 via proxy on 127.0.0.1, login passed on',
+      '3306 mariadb mariadb via - on 127.0.0.1',
+      '7777 http debug via debug on 127.0.0.1',
+      '7778 http debug via debug on no loopback',
+      '8088 http ksqldb:8088 via proxy on 127.0.0.1',
+      '9092 kafka kafka-1 via kafka-1 on 127.0.0.1',
+      '9093 kafka kafka-2 via kafka-2 on 127.0.0.1',
+      '9094 kafka kafka-3 via kafka-3 on 127.0.0.1',
+    ]);
     expect(['0.0.0.0', '::', '127.0.0.2', '[::1]', '10.0.0.1'].map(loopbackHost)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.2', '::1', undefined]);
+  });
+
+  it('probe every port of the synthesized authenticated stack: the HTTP ones behind the proxy, Grafana\'s alone given the login', () => {
+    const authenticated = configWith({ access: 'authenticated' });
+    const tf = synthStack(authenticated);
+    const targets = accessTargets(publishedPorts(tf), proxyRoutes(tf), authenticated);
+    expect(describeTargets(targets)).toEqual([
+      '3000 http grafana:3000 via proxy on 127.0.0.1, login passed on',
+      '3306 mariadb mariadb via - on 127.0.0.1',
+      '5601 http kibana:5601 via proxy on 127.0.0.1',
+      '8000 http payments-api:8000 via proxy on 127.0.0.1',
+      '8080 http kafka-ui:8080 via proxy on 127.0.0.1',
+      '8081 http schema-registry:8081 via proxy on 127.0.0.1',
+      '8083 http connect:8083 via proxy on 127.0.0.1',
+      '8088 http ksqldb:8088 via proxy on 127.0.0.1',
+      '8099 http pinot:8000 via proxy on 127.0.0.1',
+      '9000 http pinot:9000 via proxy on 127.0.0.1',
+      '9092 kafka kafka-1 via kafka-1 on 127.0.0.1',
+      '9200 http elasticsearch:9200 via proxy on 127.0.0.1',
+    ]);
+    // Every configured port is probed, none twice.
+    expect(targets.map((t) => t.port)).toEqual(Object.values(authenticated.ports).sort((a, b) => a - b));
+  });
+
+  it('judge the database port of an open stack, which publishes it, as the database, once', () => {
+    const open = accessTargets(publishedPorts(synthStack(config)), [], config);
+    expect(open.filter((t) => t.port === config.ports.mariadb)).toEqual([{ port: 3306, kind: 'mariadb', service: 'mariadb', host: '127.0.0.1', container: 'mariadb', passesLoginOn: false }]);
   });
 });
 

@@ -35,6 +35,7 @@ describe('expectedGrafana', () => {
     const output = (access: string): Record<string, unknown> => ({ ...(ratingsTf.output as Record<string, unknown>), access: { value: access } });
     expect(expectedGrafana({ ...ratingsTf, output: output('authenticated') }).anonymousViewing).toBe(false);
     expect(expectedGrafana({ ...ratingsTf, output: output('open') }).anonymousViewing).toBe(true);
+    expect(expectedGrafana(synthStack(configWith({ pipelines: ['ratings'], access: 'authenticated' }))).anonymousViewing).toBe(false);
   });
 });
 

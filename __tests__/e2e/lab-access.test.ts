@@ -27,6 +27,8 @@ describe('synthesizedAccess', () => {
     expect(synthesizedAccess(withAccess('authenticated'))).toBe('authenticated');
     expect(synthesizedAccess(withAccess('open'))).toBe('open');
     expect(synthesizedAccess({ ...tf, output: {} })).toBe('open');
+    expect(synthesizedAccess(tf)).toBe('open');
+    expect(synthesizedAccess(synthStack(configWith({ pipelines: ['ratings'], access: 'authenticated' })))).toBe('authenticated');
     expect(() => synthesizedAccess(withAccess('closed'))).toThrow('the synthesized output "access" is "closed", expected one of open, authenticated');
   });
 });

@@ -47,6 +47,7 @@ describe('deployEnv', () => {
     expect(deployEnv({ LAB_ACCESS: 'authenticated' }, { ...NO_FLAGS, access: 'open' }).LAB_ACCESS).toBe('open');
     expect(deployEnv({ LAB_ACCESS: 'authenticated' }, NO_FLAGS).LAB_ACCESS).toBe('authenticated');
     expect(deployEnv({}, NO_FLAGS)).not.toHaveProperty('LAB_ACCESS');
+    expect(loadConfig(deployEnv({}, { ...NO_FLAGS, access: 'authenticated' }), '/nonexistent').access).toBe('authenticated');
   });
   it("deploys with the external cluster's settings, which the configuration reads as external mode with a prefix", () => {
     const cluster = { LAB_KAFKA_MODE: 'external', LAB_KAFKA_BOOTSTRAP_SERVERS: '172.17.0.1:9096', LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', LAB_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', LAB_KAFKA_TOPIC_PREFIX: 'e2e.' };
