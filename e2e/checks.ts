@@ -20,7 +20,7 @@ import { indexTemplateChecks } from './index-checks';
 import { msearchAt, panelChecks, panelTimeFields, type Planner } from './panel-checks';
 import { panelQueryPlan } from './panel-query-plan';
 import { processingLogFindings } from './processing-log';
-import { brief, containerHealth, containerLogTail, http, type KafkaProbe } from './probes';
+import { brief, containerHealth, containerLogTail, http, type HttpAccess, type KafkaProbe } from './probes';
 import { topicDifferences, type CheckResult, type PipelineFigures } from './summary';
 
 export interface Endpoints {
@@ -37,6 +37,8 @@ export interface ChecksInput {
   readonly expected: ExpectedDeployment;
   readonly kafka: KafkaProbe;
   readonly urls: Endpoints;
+  /** How every call to those URLs is made (plain, or TLS with the CA and the deployer's login); Grafana has its own. */
+  readonly access: HttpAccess;
   /** Record counts per topic at the first observation, to see producers grow. */
   readonly baseline: ReadonlyMap<string, number>;
   /** When the rehearsal sent its bad record to the processing log's probe topic (epoch ms); unset: not sent. */
@@ -150,7 +152,7 @@ async function processingLogChecks(log: ExpectedProcessingLog, input: ChecksInpu
 async function connectorChecks(p: ExpectedPipeline, input: ChecksInput): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const name of p.connectors) {
-    const answer = await http('GET', `${input.urls.connect}/connectors/${encodeURIComponent(name)}/status`);
+    const answer = await http(input.access, 'GET', `${input.urls.connect}/connectors/${encodeURIComponent(name)}/status`);
     const status = answer.body as { connector?: { state?: string; trace?: string }; tasks?: Array<{ id: number; state: string; trace?: string }> } | undefined;
     const tasks = status?.tasks ?? [];
     const running = answer.status === 200 && status?.connector?.state === 'RUNNING' && tasks.length > 0 && tasks.every((t) => t.state === 'RUNNING');
@@ -168,10 +170,10 @@ async function connectorChecks(p: ExpectedPipeline, input: ChecksInput): Promise
 }
 
 /** Each Kibana saved object of the pipeline answers GET /api/saved_objects/{type}/{id}. */
-export async function kibanaChecks(p: ExpectedPipeline, urls: Pick<Endpoints, 'kibana'>): Promise<CheckResult[]> {
+export async function kibanaChecks(p: ExpectedPipeline, urls: Pick<Endpoints, 'kibana'>, access: HttpAccess): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const o of p.kibanaObjects) {
-    const answer = await http('GET', `${urls.kibana}/api/saved_objects/${o.type}/${encodeURIComponent(o.id)}`);
+    const answer = await http(access, 'GET', `${urls.kibana}/api/saved_objects/${o.type}/${encodeURIComponent(o.id)}`);
     const title = (answer.body as { attributes?: { title?: unknown } } | undefined)?.attributes?.title;
     results.push(result(p.name, `Kibana ${o.type} ${o.id} exists`, answer.status === 200, answer.status === 200 ? `title "${String(title)}"` : brief(answer)));
   }
@@ -179,13 +181,13 @@ export async function kibanaChecks(p: ExpectedPipeline, urls: Pick<Endpoints, 'k
 }
 
 /** Each Pinot table of the pipeline and its schema are known to the controller. */
-export async function pinotChecks(p: ExpectedPipeline, urls: Pick<Endpoints, 'pinotController'>): Promise<CheckResult[]> {
+export async function pinotChecks(p: ExpectedPipeline, urls: Pick<Endpoints, 'pinotController'>, access: HttpAccess): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const t of p.pinotTables) {
-    const schema = await http('GET', `${urls.pinotController}/schemas/${encodeURIComponent(t.schema)}`);
+    const schema = await http(access, 'GET', `${urls.pinotController}/schemas/${encodeURIComponent(t.schema)}`);
     results.push(result(p.name, `Pinot schema ${t.schema} exists`, schema.status === 200, schema.status === 200 ? 'present' : brief(schema)));
     // GET /tables/{name}?type= answers {} when the table does not exist, {"REALTIME": {...}} when it does.
-    const table = await http('GET', `${urls.pinotController}/tables/${encodeURIComponent(t.table)}?type=${t.tableType.toLowerCase()}`);
+    const table = await http(access, 'GET', `${urls.pinotController}/tables/${encodeURIComponent(t.table)}?type=${t.tableType.toLowerCase()}`);
     const present = table.status === 200 && typeof table.body === 'object' && table.body !== null && t.tableType in table.body;
     results.push(result(p.name, `Pinot ${t.tableType} table ${t.table} exists`, present, present ? 'present' : brief(table)));
   }
@@ -197,8 +199,8 @@ export async function pinotChecks(p: ExpectedPipeline, urls: Pick<Endpoints, 'pi
  * (kafbat's GET /api/clusters) and names the Connect clusters (GET /api/clusters/{name}/connects).
  * The real UI must also see the cluster online; the stand-in connects to nothing and says offline.
  */
-export async function kafkaUiChecks(expected: ExpectedKafkaUi, urls: Pick<Endpoints, 'kafkaUi'>): Promise<CheckResult[]> {
-  const answer = await http('GET', `${urls.kafkaUi}/api/clusters`);
+export async function kafkaUiChecks(expected: ExpectedKafkaUi, urls: Pick<Endpoints, 'kafkaUi'>, access: HttpAccess): Promise<CheckResult[]> {
+  const answer = await http(access, 'GET', `${urls.kafkaUi}/api/clusters`);
   const clusters = Array.isArray(answer.body) ? (answer.body as Array<{ name?: string; status?: string; features?: string[] }>) : [];
   const cluster = clusters.find((c) => c.name === expected.cluster);
   const wanted = [...(expected.schemaRegistry ? ['SCHEMA_REGISTRY'] : []), ...(expected.ksqldb ? ['KSQL_DB'] : []), ...(expected.connects.length ? ['KAFKA_CONNECT'] : [])];
@@ -217,7 +219,7 @@ export async function kafkaUiChecks(expected: ExpectedKafkaUi, urls: Pick<Endpoi
     ),
   ];
   if (expected.connects.length) {
-    const connects = await http('GET', `${urls.kafkaUi}/api/clusters/${encodeURIComponent(expected.cluster)}/connects`);
+    const connects = await http(access, 'GET', `${urls.kafkaUi}/api/clusters/${encodeURIComponent(expected.cluster)}/connects`);
     const names = Array.isArray(connects.body) ? (connects.body as Array<{ name?: string }>).map((c) => c.name) : [];
     const absent = expected.connects.filter((n) => !names.includes(n));
     results.push(result('platform', `Kafka UI lists Connect ${expected.connects.join(', ')}`, connects.status === 200 && absent.length === 0, absent.length ? `missing ${absent.join(', ')}; ${brief(connects)}` : `listed: ${names.join(', ')}`));
@@ -228,7 +230,7 @@ export async function kafkaUiChecks(expected: ExpectedKafkaUi, urls: Pick<Endpoi
 /** One round of every check. */
 export async function runChecks(input: ChecksInput): Promise<RoundResult> {
   const results = await platformChecks(input);
-  if (input.expected.kafkaUi) results.push(...(await kafkaUiChecks(input.expected.kafkaUi, input.urls)));
+  if (input.expected.kafkaUi) results.push(...(await kafkaUiChecks(input.expected.kafkaUi, input.urls, input.access)));
   results.push(...(await grafanaChecks(input.expected.grafana, input.grafana)));
   const notes: string[] = [];
   if (input.expected.processingLog) {
@@ -236,7 +238,7 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
     results.push(...log.results);
     notes.push(...log.notes);
   }
-  const shown = await http('POST', `${input.urls.ksqldb}/ksql`, { ksql: 'SHOW QUERIES;', streamsProperties: {} }, 'application/vnd.ksql.v1+json');
+  const shown = await http(input.access, 'POST', `${input.urls.ksqldb}/ksql`, { ksql: 'SHOW QUERIES;', streamsProperties: {} }, 'application/vnd.ksql.v1+json');
   const queries = (Array.isArray(shown.body) ? (shown.body[0] as { queries?: ShownQuery[] }).queries : undefined) ?? [];
 
   // The dashboards as they are looked at now: each round asks for the newest data, as a refresh does.
@@ -269,23 +271,23 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
     }
     if (p.paymentsApi) {
       // GET produces one random payment (200, as it creates nothing the client named); its record shows in the topic counts.
-      const answer = await http('GET', `${input.urls.paymentsApi}/payment_json`);
+      const answer = await http(input.access, 'GET', `${input.urls.paymentsApi}/payment_json`);
       results.push(result(p.name, 'payments API produces a payment (GET /payment_json)', answer.status === 200, brief(answer)));
     }
     results.push(...queryChecks(p, queries, brief(shown)));
     const outputs = await outputChecks(p, input.kafka);
     results.push(...outputs.results);
     results.push(...(await connectorChecks(p, input)));
-    results.push(...(await kibanaChecks(p, input.urls)));
-    results.push(...(await pinotChecks(p, input.urls)));
+    results.push(...(await kibanaChecks(p, input.urls, input.access)));
+    results.push(...(await pinotChecks(p, input.urls, input.access)));
     let documents = 0;
     for (const index of p.indices) {
-      const answer = await http('GET', `${input.urls.elasticsearch}/${index}/_count`);
+      const answer = await http(input.access, 'GET', `${input.urls.elasticsearch}/${index}/_count`);
       const count = Number((answer.body as { count?: number } | undefined)?.count ?? 0);
       documents += count;
       results.push(result(p.name, `index ${index} receives documents`, answer.status === 200 && count > 0, answer.status === 200 ? `${count} documents` : brief(answer)));
     }
-    results.push(...(await indexTemplateChecks(p, input.expected.indexTemplates, input.urls.elasticsearch, timeFields)));
+    results.push(...(await indexTemplateChecks(p, input.expected.indexTemplates, input.urls.elasticsearch, timeFields, input.access)));
     const first = topics.map((t) => input.firstData.get(t)).filter((s): s is number => s !== undefined);
     figures.push({
       pipeline: p.name,
@@ -297,7 +299,7 @@ export async function runChecks(input: ChecksInput): Promise<RoundResult> {
     });
   }
   // Last, once every index was counted: a panel of an index without documents cannot have data.
-  const panels = await panelChecks(plan, msearchAt(input.urls.elasticsearch));
+  const panels = await panelChecks(plan, msearchAt(input.urls.elasticsearch, input.access));
   results.push(...panels.results);
   return { results, figures: figures.map((f) => ({ ...f, panels: panels.figures.get(f.pipeline) })), notes };
 }

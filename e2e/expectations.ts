@@ -14,6 +14,7 @@ import { validateIndexTemplateSpec, type IndexTemplateSpec } from '../ops/elasti
 import { parseScript, type KsqlStatement } from '../ksql-language/parser';
 import { statementTopic } from '../ksql-language/validator';
 import { DASHBOARDS_DIR, PROVISIONING_DIR } from '../dashboards/provisioning';
+import { synthesizedAccess } from './lab-access';
 
 type Json = Record<string, unknown>;
 
@@ -157,7 +158,11 @@ function expectedKafkaUi(tf: Json): ExpectedKafkaUi | undefined {
   };
 }
 
-/** The Grafana container's provisioning files and anonymous setting, as the stack synthesized them. */
+/**
+ * The Grafana container's provisioning files and anonymous setting, as the stack synthesized them.
+ * Behind the TLS proxy of authenticated access no request without a login reaches Grafana, so
+ * anonymous viewing is refused there whatever Grafana's own setting.
+ */
 export function expectedGrafana(tf: Json): ExpectedGrafana {
   const grafana = Object.values(section(tf, 'docker_container')).find((c) => c.hostname === 'grafana');
   const uploads = (grafana?.upload ?? []) as Array<{ file: string; content: string }>;
@@ -171,7 +176,8 @@ export function expectedGrafana(tf: Json): ExpectedGrafana {
       const pipeline = (d.tags ?? []).find((t): t is PipelineName => (PIPELINE_NAMES as readonly string[]).includes(t));
       return { uid: d.uid, title: d.title, ...(pipeline ? { pipeline } : {}) };
     });
-  return { dashboards, datasources, anonymousViewing: ((grafana?.env ?? []) as string[]).includes('GF_AUTH_ANONYMOUS_ENABLED=true') };
+  const anonymousEnabled = ((grafana?.env ?? []) as string[]).includes('GF_AUTH_ANONYMOUS_ENABLED=true');
+  return { dashboards, datasources, anonymousViewing: anonymousEnabled && synthesizedAccess(tf) === 'open' };
 }
 
 /** A deployed statement parsed back (its text is the one the deploy sent, topic prefix included). */

@@ -1,18 +1,23 @@
 /**
  * The rehearsal's Grafana checks: every provisioned dashboard and data source is served after the
  * deploy (asked as the admin, with the generated password), anonymous viewing works when it is
- * configured and is refused when it is not, and after destroy nothing answers any more. Judging
- * is a pure function of what was seen, unit-tested; probing is the async part.
+ * configured and is refused when it is not (always behind the TLS proxy of authenticated access),
+ * and after destroy nothing answers any more. Judging is a pure function of what was seen,
+ * unit-tested; probing is the async part.
  */
 import type { ExpectedGrafana } from './expectations';
-import { brief, http, type HttpAnswer } from './probes';
+import { basicAuthorization, brief, http, OPEN_ACCESS, type HttpAccess, type HttpAnswer } from './probes';
 import type { CheckResult } from './summary';
 
 export interface GrafanaAccess {
   /** Grafana at its published port. */
   readonly url: string;
-  /** The generated admin password (`terraform output -raw grafana_admin_password`); undefined when it could not be read. */
+  /** Grafana's admin (the `grafana_admin_user` output: "admin", or the person's login behind the TLS proxy). */
+  readonly adminUser: string;
+  /** The generated admin password (the `grafana_admin_password` output); undefined when it could not be read. */
   readonly adminPassword?: string;
+  /** The CA of the TLS proxy in front of Grafana (authenticated access); absent: plain HTTP. */
+  readonly ca?: string;
 }
 
 /** What Grafana answered, per request. */
@@ -65,28 +70,30 @@ export function judgeGrafana(expected: ExpectedGrafana, seen: GrafanaObservation
   return results;
 }
 
-function basicAuth(password: string): Record<string, string> {
-  return { Authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` };
-}
-
 /** One round of Grafana checks. */
 export async function grafanaChecks(expected: ExpectedGrafana, access: GrafanaAccess): Promise<CheckResult[]> {
   if (access.adminPassword === undefined) {
-    return [result(PLATFORM, 'Grafana admin password readable', false, 'terraform output -raw grafana_admin_password gave nothing: the dashboards cannot be checked as the admin')];
+    return [result(PLATFORM, 'Grafana admin password readable', false, 'the grafana_admin_password output gave nothing: the dashboards cannot be checked as the admin')];
   }
-  const auth = basicAuth(access.adminPassword);
+  // Behind the TLS proxy the admin's login is also the proxy's: the proxy hands it on to Grafana.
+  const admin: HttpAccess = { ca: access.ca, authorization: basicAuthorization(access.adminUser, access.adminPassword) };
+  const anonymous: HttpAccess = { ca: access.ca };
   const dashboards = new Map<string, HttpAnswer>();
-  for (const d of expected.dashboards) dashboards.set(d.uid, await http('GET', `${access.url}/api/dashboards/uid/${encodeURIComponent(d.uid)}`, undefined, undefined, auth));
+  for (const d of expected.dashboards) dashboards.set(d.uid, await http(admin, 'GET', `${access.url}/api/dashboards/uid/${encodeURIComponent(d.uid)}`));
   return judgeGrafana(expected, {
-    adminSearch: await http('GET', `${access.url}/api/search?type=dash-db&limit=5000`, undefined, undefined, auth),
-    anonymousSearch: await http('GET', `${access.url}/api/search?type=dash-db&limit=5000`),
-    datasources: await http('GET', `${access.url}/api/datasources`, undefined, undefined, auth),
+    adminSearch: await http(admin, 'GET', `${access.url}/api/search?type=dash-db&limit=5000`),
+    anonymousSearch: await http(anonymous, 'GET', `${access.url}/api/search?type=dash-db&limit=5000`),
+    datasources: await http(admin, 'GET', `${access.url}/api/datasources`),
     dashboards,
   });
 }
 
-/** After destroy: undefined when Grafana's port no longer answers, else what still answers there. */
+/**
+ * After destroy: undefined when Grafana's port no longer answers, else what still answers there.
+ * `url` is plain HTTP in both access modes: a TLS port still open answers it too (nginx's 400), and
+ * no credential or CA is needed to see that something is left.
+ */
 export async function grafanaLeftover(url: string): Promise<string | undefined> {
-  const answer = await http('GET', `${url}/api/search`);
+  const answer = await http(OPEN_ACCESS, 'GET', `${url}/api/search`);
   return answer.status === 0 ? undefined : `Grafana still answers at ${url} after destroy (${brief(answer)})`;
 }

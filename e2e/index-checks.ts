@@ -14,7 +14,7 @@
 import type { IndexTemplateSpec } from '../ops/elasticsearch/applier';
 import { asObject } from '../lib/search-request';
 import type { ExpectedPipeline } from './expectations';
-import { brief, http, type HttpAnswer } from './probes';
+import { brief, http, type HttpAccess, type HttpAnswer } from './probes';
 import type { CheckResult } from './summary';
 
 type JsonRecord = Readonly<Record<string, unknown>>;
@@ -218,11 +218,12 @@ export async function indexTemplateChecks(
   templates: readonly IndexTemplateSpec[],
   engineUrl: string,
   panelTimeFields: ReadonlyMap<string, readonly string[]>,
+  access: HttpAccess,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const own = [...new Set(p.indices.map((i) => templateOfIndex(templates, i)).filter((t): t is IndexTemplateSpec => t !== undefined))];
   for (const template of own) {
-    const answer = await http('GET', `${engineUrl}/_index_template/${encodeURIComponent(template.name)}`);
+    const answer = await http(access, 'GET', `${engineUrl}/_index_template/${encodeURIComponent(template.name)}`);
     const problems = storedTemplateProblems(template, answer);
     results.push(result(p.name, `index template ${template.name} stored as declared`, problems, `patterns ${indexPatterns(template).join(', ')}, mappings and settings as declared`));
   }
@@ -233,8 +234,8 @@ export async function indexTemplateChecks(
       results.push(result(p.name, check, [`no declared index template covers ${index}`], ''));
       continue;
     }
-    const mapping = await http('GET', `${engineUrl}/${encodeURIComponent(index)}/_mapping`);
-    const sample = firstSource(await http('GET', `${engineUrl}/${encodeURIComponent(index)}/_search?size=1`));
+    const mapping = await http(access, 'GET', `${engineUrl}/${encodeURIComponent(index)}/_mapping`);
+    const sample = firstSource(await http(access, 'GET', `${engineUrl}/${encodeURIComponent(index)}/_search?size=1`));
     const verdict = indexMappingVerdict({ index, template, mapping, sample, panelTimeFields: panelTimeFields.get(index) ?? [] });
     results.push(result(p.name, check.replace('its template', `template ${template.name}`), verdict.problems, verdict.seen));
   }

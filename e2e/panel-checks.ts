@@ -14,7 +14,7 @@ import { judgeAnswer } from '../lib/search-answer';
 import { asObject, msearchPayload, type SearchRequest } from '../lib/search-request';
 import { panelsWithData, resolvedVariables } from './panel-data';
 import type { PanelQueryPlan, PipelineQueries } from './panel-query-plan';
-import { brief, postText } from './probes';
+import { brief, postText, type HttpAccess } from './probes';
 import type { CheckResult } from './summary';
 
 /** The answers of a `_msearch`, in request order, or why there are none. */
@@ -22,11 +22,11 @@ export type MsearchOutcome = { readonly answers: readonly unknown[] } | { readon
 
 export type Msearch = (requests: readonly SearchRequest[]) => Promise<MsearchOutcome>;
 
-/** `_msearch` against the engine at `engineUrl`; an answer without one response per search is a failure. */
-export function msearchAt(engineUrl: string): Msearch {
+/** `_msearch` against the engine at `engineUrl`, reached with `access`; an answer without one response per search is a failure. */
+export function msearchAt(engineUrl: string, access: HttpAccess): Msearch {
   return async (requests) => {
     if (requests.length === 0) return { answers: [] };
-    const answer = await postText(`${engineUrl}/_msearch`, msearchPayload(requests), 'application/x-ndjson');
+    const answer = await postText(access, `${engineUrl}/_msearch`, msearchPayload(requests), 'application/x-ndjson');
     const responses = asObject(answer.body)?.responses;
     if (answer.status !== 200 || !Array.isArray(responses)) return { failure: `_msearch: ${brief(answer)}` };
     if (responses.length !== requests.length) return { failure: `_msearch answered ${responses.length} responses to ${requests.length} searches` };

@@ -4,6 +4,8 @@
  * published ports. Each probe returns what it saw; judging it is summary.ts's job.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import type { DeclaredTopic } from './direct-start-plan';
 import { totalOffsets } from './summary';
@@ -168,42 +170,94 @@ export interface HttpAnswer {
   readonly body: unknown;
   /** The X-Lab-Standin header: set by the project's stand-ins, never by the real services. */
   readonly standin?: string;
+  /** The WWW-Authenticate header of a 401: which login the server asks for. */
+  readonly authenticate?: string;
 }
 
+/**
+ * How the rehearsal reaches the lab's HTTP ports. Open access: plain HTTP, no login. Authenticated
+ * access (the TLS proxy): `ca` is the only certificate authority trusted, and `authorization` the
+ * Authorization header sent with every request.
+ */
+export interface HttpAccess {
+  readonly ca?: string;
+  readonly authorization?: string;
+}
+
+export const OPEN_ACCESS: HttpAccess = {};
+
+/** The Authorization header value of HTTP basic auth. */
+export function basicAuthorization(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/** How long one HTTP call may take, answer included. */
+const HTTP_TIMEOUT_MS = 15_000;
+
 /** One HTTP call with a timeout; a network failure becomes status 0 with the reason as body. */
-export async function http(method: string, url: string, body?: unknown, contentType = 'application/json', headers: Readonly<Record<string, string>> = {}): Promise<HttpAnswer> {
+export function http(access: HttpAccess, method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<HttpAnswer> {
   const sent = body === undefined ? undefined : { text: JSON.stringify(body), contentType };
-  return call(method, url, sent, headers);
+  return call(access, method, url, sent);
 }
 
 /**
  * A POST of a body sent as written (not JSON-encoded), e.g. the NDJSON of `_msearch` as
  * `application/x-ndjson`, the plain type both Elasticsearch and OpenSearch take.
  */
-export function postText(url: string, text: string, contentType: string): Promise<HttpAnswer> {
-  return call('POST', url, { text, contentType }, {});
+export function postText(access: HttpAccess, url: string, text: string, contentType: string): Promise<HttpAnswer> {
+  return call(access, 'POST', url, { text, contentType });
 }
 
-async function call(method: string, url: string, body: { readonly text: string; readonly contentType: string } | undefined, headers: Readonly<Record<string, string>>): Promise<HttpAnswer> {
+function parsedBody(text: string): unknown {
   try {
-    const response = await fetch(url, {
-      method,
-      headers: { ...(body === undefined ? { Accept: 'application/json' } : { 'Content-Type': body.contentType, Accept: 'application/json' }), ...headers },
-      body: body?.text,
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? (JSON.parse(text) as unknown) : undefined;
-    } catch {
-      // Not JSON: keep the text, it is the service's own message.
-    }
-    return { status: response.status, body: parsed, standin: response.headers.get('x-lab-standin') ?? undefined };
-  } catch (e) {
-    const err = e as { message?: string; cause?: { code?: string } };
-    return { status: 0, body: `${err.message ?? String(e)}${err.cause?.code ? ` (${err.cause.code})` : ''}` };
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    // Not JSON: keep the text, it is the service's own message.
+    return text;
   }
+}
+
+const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
+
+/**
+ * node:http or node:https by the URL's scheme, in both access modes: Node 20's global fetch cannot
+ * be given a CA. A fresh connection per call (no agent), so nothing is left open between rounds.
+ */
+function call(access: HttpAccess, method: string, url: string, body: { readonly text: string; readonly contentType: string } | undefined): Promise<HttpAnswer> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (answer: HttpAnswer): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(answer);
+    };
+    const failed = (e: Error & { code?: string }): void => settle({ status: 0, body: `${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}` });
+    const target = new URL(url);
+    const headers: Record<string, string> = body === undefined ? { Accept: 'application/json' } : { 'Content-Type': body.contentType, Accept: 'application/json', 'Content-Length': String(Buffer.byteLength(body.text)) };
+    if (access.authorization !== undefined) headers.Authorization = access.authorization;
+    const options: RequestOptions = { method, headers, agent: false };
+    const onResponse = (response: IncomingMessage): void => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', failed);
+      response.on('close', () => {
+        if (!response.complete) failed(new Error('the answer was cut off before its end'));
+      });
+      response.on('end', () =>
+        settle({
+          status: response.statusCode ?? 0,
+          body: parsedBody(Buffer.concat(chunks).toString('utf8')),
+          standin: header(response.headers['x-lab-standin']),
+          authenticate: header(response.headers['www-authenticate']),
+        }),
+      );
+    };
+    const request = target.protocol === 'https:' ? httpsRequest(target, { ...options, ca: access.ca }, onResponse) : httpRequest(target, options, onResponse);
+    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${HTTP_TIMEOUT_MS / 1000} s`)), HTTP_TIMEOUT_MS);
+    request.on('error', failed);
+    request.end(body?.text);
+  });
 }
 
 /** A short form of a service's answer for a failure line. */

@@ -3,13 +3,16 @@
  * CLI, applies with Terraform or OpenTofu, checks every pipeline (checks.ts), prints a summary,
  * runs a second plan that must be empty, destroys, and checks that nothing the stack created is
  * left. `--local-images` runs the images this machine builds (scripts/local-images/) instead of
- * the pinned upstream ones, and says service by service which were stand-ins.
+ * the pinned upstream ones, and says service by service which were stand-ins. In authenticated
+ * access (`--access authenticated` or the configuration's) every check logs in with the logins and
+ * CA of the stack's outputs (lab-access.ts), and an "access" phase shows each published port
+ * refusing what comes without a valid login (access-checks.ts).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../config/load';
-import type { ImageName, LabConfig } from '../config/types';
+import { ACCESS_MODES, type AccessMode, type ImageName, type LabConfig } from '../config/types';
 import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } from '../lib/tofu';
 import { STACK_NAME } from '../stacks/app';
 import { containerMemory, MEMORY_BUDGET_MB } from '../stacks/memory-budget';
@@ -26,16 +29,24 @@ import { errorBlocks, runTee, type TeeResult } from './tf-output';
 import { appliedObjectCount, criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport } from './apply-timeline';
 import { directStartPlan } from './direct-start-plan';
 import { directStartCriticalPath, directStartReport, removeDirectStart, runDirectStart } from './direct-start';
+import { isAccessMode, labAccess, parseLabOutputs, synthesizedAccess, type LabAccess, type LabOutputs } from './lab-access';
+import { accessTargets, proxyRoutes, publishedPorts } from './access-checks';
+import { accessChecks } from './access-probes';
 
 const ROOT = join(__dirname, '..');
 const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
 
-export const HELP = `Usage: npm run e2e -- [--local-images] [--external-kafka] [--keep] [--timeout-min N] [--stats S] [--direct-start]
+export const HELP = `Usage: npm run e2e -- [--access open|authenticated] [--local-images] [--external-kafka] [--keep] [--timeout-min N] [--stats S] [--direct-start]
 
 Deploys the lab of the current configuration (lab.config.json, LAB_* variables),
 checks every enabled pipeline, prints a per-pipeline summary, runs a second plan
 that must show no changes, destroys, and checks that nothing is left.
 
+  --access MODE    deploy with access open (no logins; loopback only) or
+                   authenticated (HTTPS with basic auth through the TLS proxy,
+                   SASL_SSL Kafka; the checks log in with the outputs' logins and CA,
+                   and an "access" phase shows every published port refusing
+                   requests without credentials); default: the configuration's
   --local-images   use the images scripts/local-images/ builds on this machine
                    (real Kafka, ksqlDB, Connect, MariaDB, Node, Schema Registry,
                    OpenSearch 2.19.6 in Elasticsearch's place; stand-ins for
@@ -58,6 +69,8 @@ else TERRAFORM_BINARY_NAME or terraform. The project name defaults to "e2e" so a
 lab of your own ("lab") is not touched. Exit status 0 only if every step passed.`;
 
 export interface Options {
+  /** The access mode to deploy with (LAB_ACCESS); undefined: the configuration's. */
+  readonly access?: AccessMode;
   readonly localImages: boolean;
   /** Deploy against a secured broker started for the run (external-kafka.ts). */
   readonly externalKafka: boolean;
@@ -76,6 +89,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   let timeoutMin = 15;
   let statsSeconds = 0;
   let directStart = false;
+  let access: AccessMode | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -83,7 +97,11 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     else if (arg === '--external-kafka') externalKafka = true;
     else if (arg === '--keep') keep = true;
     else if (arg === '--direct-start') directStart = true;
-    else if (arg === '--timeout-min') {
+    else if (arg === '--access') {
+      const value = argv[++i];
+      if (!isAccessMode(value)) throw new Error(`--access takes ${ACCESS_MODES.join(' or ')} (got ${value ?? 'nothing'})`);
+      access = value;
+    } else if (arg === '--timeout-min') {
       const value = Number(argv[++i]);
       if (!Number.isFinite(value) || value <= 0) throw new Error(`--timeout-min takes a positive number of minutes (got ${argv[i] ?? 'nothing'})`);
       timeoutMin = value;
@@ -95,15 +113,16 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   }
   // The broker of --external-kafka lives as long as this process: a kept lab would lose its cluster.
   if (externalKafka && keep) throw new Error('--keep cannot be combined with --external-kafka: the secured broker stops when the rehearsal ends');
-  return { localImages, externalKafka, keep, timeoutMin, statsSeconds, directStart };
+  return { localImages, externalKafka, keep, timeoutMin, statsSeconds, directStart, ...(access ? { access } : {}) };
 }
 
 /**
- * The environment the deploy runs with: the user's, the e2e project name, local images if asked,
- * and `cluster`: the settings and credentials of the external cluster of --external-kafka.
+ * The environment the deploy runs with: the user's, the e2e project name, the access mode and local
+ * images if asked, and `cluster`: the settings and credentials of the external cluster of --external-kafka.
  */
 export function deployEnv(base: NodeJS.ProcessEnv, options: Options, cluster: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, ...cluster, LAB_PROJECT: base.LAB_PROJECT ?? 'e2e', CHECKPOINT_DISABLE: '1' };
+  if (options.access) env.LAB_ACCESS = options.access;
   if (options.localImages) {
     for (const [name, local] of Object.entries(LOCAL_IMAGES)) env[`LAB_IMAGE_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`] = local.image;
   }
@@ -187,17 +206,37 @@ export function serviceKinds(config: LabConfig, options: Options): ServiceKind[]
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A published port as the rehearsal reaches it. */
-function hostUrl(config: LabConfig, port: number): string {
+/** A published port as the rehearsal reaches it: https behind the TLS proxy of authenticated access. */
+function hostUrl(config: LabConfig, port: number, scheme: LabAccess['scheme']): string {
   const host = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
-  return `http://${host}:${port}`;
+  return `${scheme}://${host}:${port}`;
 }
 
-/** The rehearsal's Kafka client: the lab's published brokers, or the external cluster as its super user. */
-function kafkaProbe(config: LabConfig, external: ExternalKafka | undefined): KafkaProbe {
+/**
+ * The rehearsal's Kafka client: the lab's published brokers (over SASL_SSL as the deployer in
+ * authenticated access), or the external cluster as its super user.
+ */
+function kafkaProbe(config: LabConfig, external: ExternalKafka | undefined, security: LabAccess['kafka']): KafkaProbe {
   if (external) return new KafkaProbe(external.probe.brokers, { ssl: external.probe.ssl, sasl: external.probe.sasl });
   const host = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
-  return new KafkaProbe(Array.from({ length: config.kafka.brokers }, (_, i) => `${host}:${config.ports.kafka + i}`));
+  return new KafkaProbe(Array.from({ length: config.kafka.brokers }, (_, i) => `${host}:${config.ports.kafka + i}`), security);
+}
+
+/**
+ * The applied stack's outputs (`output -json`: one process for all, sensitive values included,
+ * never printed). An open lab whose outputs cannot be read is still checked (its Grafana check
+ * then fails for the password); an authenticated one cannot be, so that is an error.
+ */
+function readLabOutputs(binary: string, env: NodeJS.ProcessEnv, synthesized: AccessMode): LabOutputs {
+  const r = spawnSync(binary, ['output', '-json'], { cwd: STACK_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    if (r.status !== 0) throw new Error(`${binary} output -json failed (exit ${r.status ?? r.signal}): ${r.stderr.toString().trim().split('\n')[0]}`);
+    return parseLabOutputs(r.stdout.toString());
+  } catch (e) {
+    if (synthesized === 'authenticated') throw e;
+    process.stdout.write(`${(e as Error).message}\n`);
+    return { access: 'open', grafanaAdminUser: 'admin' };
+  }
 }
 
 /**
@@ -219,8 +258,8 @@ async function sendBadRecord(expected: ExpectedDeployment, kafka: KafkaProbe): P
   return sentAt;
 }
 
-async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig, phases: Phases, timeoutMin: number, grafanaPassword: string | undefined, kafka: KafkaProbe): Promise<RoundResult> {
-  const url = (port: number): string => hostUrl(config, port);
+async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig, phases: Phases, timeoutMin: number, access: LabAccess, kafka: KafkaProbe): Promise<RoundResult> {
+  const url = (port: number): string => hostUrl(config, port, access.scheme);
   const topics = expected.pipelines.flatMap((p) => [...p.producerTopics, ...(p.cdcTopic ? [p.cdcTopic] : [])]);
   try {
     const baseline = await kafka.recordCounts(topics);
@@ -246,7 +285,8 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
         badRecordSentAt,
         elapsedSeconds: () => phases.elapsed(),
         firstData,
-        grafana: { url: url(config.ports.grafana), adminPassword: grafanaPassword },
+        access: access.http,
+        grafana: { url: url(config.ports.grafana), ...access.grafana },
       });
       const failed = outcome.results.filter((r) => r.verdict === 'fail');
       process.stdout.write(`round ${round}: ${outcome.results.length - failed.length}/${outcome.results.length} checks pass\n`);
@@ -273,8 +313,13 @@ async function measureDirectStart(synthesized: Record<string, unknown>, config: 
     process.stdout.write('\ndirect start skipped: it needs the stack\'s own broker (kafka.mode local)\n');
     return undefined;
   }
+  if (synthesizedAccess(synthesized) === 'authenticated') {
+    // The logins and certificates of authenticated access exist only once the apply made them.
+    process.stdout.write('\ndirect start skipped: authenticated access needs the logins and certificates the apply makes\n');
+    return undefined;
+  }
   const plan = directStartPlan(synthesized, ROOT);
-  const probe = kafkaProbe(config, undefined);
+  const probe = kafkaProbe(config, undefined, {});
   return phases.runAsync('direct start (reference, not the deploy)', async () => {
     try {
       const result = await runDirectStart(plan, (topics) => probe.createTopics(topics), (line) => process.stdout.write(`${line}\n`));
@@ -370,17 +415,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new Error(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal}); its errors are repeated at the end`);
       }
     });
-    // The password a user reads the same way (README, "Deploy and destroy"), never printed.
-    const password = spawnSync(cli.binary, ['output', '-raw', 'grafana_admin_password'], { cwd: STACK_DIR, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const grafanaPassword = password.status === 0 ? password.stdout.toString().trim() || undefined : undefined;
-    const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin, grafanaPassword, kafkaProbe(config, external)));
+    // The logins and CA a user reads the same way (README, "Deploy and destroy").
+    const access = labAccess(readLabOutputs(cli.binary, cli.env, synthesizedAccess(synthesized)), (file) => readFileSync(file, 'utf8'));
+    process.stdout.write(`\naccess: ${access.mode}${access.authenticated ? ` (HTTPS and SASL_SSL trusting only the deploy's CA; checks as ${access.authenticated.deployer.user}, Grafana as ${access.grafana.adminUser})` : ''}\n`);
+    const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin, access, kafkaProbe(config, external, access.kafka)));
+    const credentials = access.authenticated;
+    const accessOutcome = credentials ? await phases.runAsync('access', () => accessChecks(accessTargets(publishedPorts(synthesized), proxyRoutes(synthesized), config), credentials)) : undefined;
     process.stdout.write(`\nServices:\n${servicesTable(serviceKinds(config, options))}\n`);
     process.stdout.write(`\nPipelines:\n${summaryTable(outcome.figures, outcome.results)}\n`);
     const everyPipeline = firstRecordInEveryPipeline(outcome.figures);
     process.stdout.write(`Deploy start to first record in every pipeline: ${everyPipeline === undefined ? 'not reached' : `${everyPipeline.toFixed(0)} s`}\n`);
     criticalPaths.push(`deploy start to first record in every pipeline: ${everyPipeline === undefined ? 'not reached' : `${everyPipeline.toFixed(0)} s`}`);
+    if (accessOutcome) process.stdout.write(`\nAccess (authenticated): what each published port answered\n${accessOutcome.table}\n`);
     if (outcome.notes.length) process.stdout.write(`\nNotes:\n${outcome.notes.join('\n')}\n`);
-    const failures = failureReport(outcome.results);
+    const failures = failureReport([...outcome.results, ...(accessOutcome?.results ?? [])]);
     if (failures.length) {
       ok = false;
       process.stdout.write(`\nFailed checks:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
@@ -417,7 +465,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           reasons.push(`${cli.binary} destroy failed (exit ${r.status ?? r.signal}):`, ...errorBlocks(r.output));
         }
       });
-      const grafanaLeft = await grafanaLeftover(hostUrl(config, config.ports.grafana));
+      // Plain HTTP in both modes: no login or CA is needed to see that something still answers.
+      const grafanaLeft = await grafanaLeftover(hostUrl(config, config.ports.grafana, 'http'));
       const left = [...leftovers(config.project), ...(grafanaLeft ? [grafanaLeft] : [])];
       if (left.length) {
         ok = false;

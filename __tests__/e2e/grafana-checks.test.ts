@@ -30,6 +30,13 @@ describe('expectedGrafana', () => {
   it('expects anonymous viewing off on a LAN address', () => {
     expect(expectedGrafana(synthStack(configWith({ pipelines: ['ratings'], bindAddress: '192.168.56.10' }))).anonymousViewing).toBe(false);
   });
+
+  it('expects anonymous viewers refused behind the TLS proxy of authenticated access, whatever Grafana allows', () => {
+    const output = (access: string): Record<string, unknown> => ({ ...(ratingsTf.output as Record<string, unknown>), access: { value: access } });
+    expect(expectedGrafana({ ...ratingsTf, output: output('authenticated') }).anonymousViewing).toBe(false);
+    expect(expectedGrafana({ ...ratingsTf, output: output('open') }).anonymousViewing).toBe(true);
+    expect(expectedGrafana(synthStack(configWith({ pipelines: ['ratings'], access: 'authenticated' }))).anonymousViewing).toBe(false);
+  });
 });
 
 const ok = (body: unknown): HttpAnswer => ({ status: 200, body });
@@ -86,20 +93,26 @@ describe('grafanaChecks against the Grafana stand-in serving the synthesized fil
   afterAll(() => Promise.all(servers.map((s) => s.stop())));
 
   it('passes every check with the admin password', async () => {
-    const results = await grafanaChecks(expected, { url: await start(), adminPassword: 'secret-for-test' });
+    const results = await grafanaChecks(expected, { url: await start(), adminUser: 'admin', adminPassword: 'secret-for-test' });
     expect(results.filter((r) => r.verdict !== 'pass')).toEqual([]);
     expect(results).toHaveLength(4);
   });
 
   it('fails with a wrong password, and when Grafana lets anonymous viewers in against the configuration', async () => {
-    const wrong = await grafanaChecks(expected, { url: await start(), adminPassword: 'guess' });
+    const wrong = await grafanaChecks(expected, { url: await start(), adminUser: 'admin', adminPassword: 'guess' });
     expect(wrong.filter((r) => r.verdict === 'fail').length).toBe(3);
-    const open = await grafanaChecks({ ...expected, anonymousViewing: false }, { url: await start({ GF_AUTH_ANONYMOUS_ENABLED: 'true' }), adminPassword: 'secret-for-test' });
+    const open = await grafanaChecks({ ...expected, anonymousViewing: false }, { url: await start({ GF_AUTH_ANONYMOUS_ENABLED: 'true' }), adminUser: 'admin', adminPassword: 'secret-for-test' });
     expect(open.filter((r) => r.verdict === 'fail').map((r) => r.check)).toEqual(['Grafana refuses anonymous viewers (anonymous viewing is off)']);
   });
 
+  it('logs in as the admin the outputs name: the person behind the TLS proxy, not "admin"', async () => {
+    const url = await start({ GF_SECURITY_ADMIN_USER: 'lab' });
+    expect((await grafanaChecks(expected, { url, adminUser: 'lab', adminPassword: 'secret-for-test' })).filter((r) => r.verdict !== 'pass')).toEqual([]);
+    expect((await grafanaChecks(expected, { url, adminUser: 'admin', adminPassword: 'secret-for-test' })).filter((r) => r.verdict === 'fail')).toHaveLength(3);
+  });
+
   it('says so when the admin password could not be read', async () => {
-    expect(await grafanaChecks(expected, { url: 'http://127.0.0.1:1' })).toEqual([expect.objectContaining({ verdict: 'fail', check: 'Grafana admin password readable' })]);
+    expect(await grafanaChecks(expected, { url: 'http://127.0.0.1:1', adminUser: 'admin' })).toEqual([expect.objectContaining({ verdict: 'fail', check: 'Grafana admin password readable' })]);
   });
 
   it('sees Grafana gone after destroy, and one that still answers', async () => {

@@ -10,6 +10,7 @@ import { expectedDeployment } from '../../e2e/expectations';
 import { indexMappingVerdict, indexTemplateChecks, storedTemplateProblems, templateOfIndex, templateRules } from '../../e2e/index-checks';
 import { panelTimeFields } from '../../e2e/panel-checks';
 import { panelQueryPlan } from '../../e2e/panel-query-plan';
+import { OPEN_ACCESS } from '../../e2e/probes';
 import { configWith, synthStack } from '../support/synth';
 import { FakeOpenSearch } from './fake-opensearch';
 
@@ -134,7 +135,7 @@ describe('indexTemplateChecks against a fake OpenSearch', () => {
   });
 
   it('fail before the engine holds anything, and pass once the template is stored and every index created from it', async () => {
-    const before = await indexTemplateChecks(moodle, templates, url, timeFields);
+    const before = await indexTemplateChecks(moodle, templates, url, timeFields, OPEN_ACCESS);
     expect(before.map((r) => r.verdict)).toEqual(['fail', 'fail', 'fail', 'fail', 'fail']);
     expect(before[0]).toMatchObject({ pipeline: 'moodle', check: 'index template lab-moodle stored as declared' });
 
@@ -146,7 +147,7 @@ describe('indexTemplateChecks against a fake OpenSearch', () => {
         documents: [{ ...Object.fromEntries(fields.map((f) => [f, 1_765_000_000_000])), USERNAME: 'ana' }],
       });
     }
-    const after = await indexTemplateChecks(moodle, templates, url, timeFields);
+    const after = await indexTemplateChecks(moodle, templates, url, timeFields, OPEN_ACCESS);
     expect(after.filter((r) => r.verdict === 'fail')).toEqual([]);
     expect(after.map((r) => r.check)).toEqual([
       'index template lab-moodle stored as declared',

@@ -8,6 +8,7 @@
 import type { PipelineQueries } from '../../e2e/panel-query-plan';
 import { msearchAt, panelChecks, pipelinePanelChecks, type Msearch, type Planner } from '../../e2e/panel-checks';
 import { panelQueryPlan } from '../../e2e/panel-query-plan';
+import { OPEN_ACCESS } from '../../e2e/probes';
 import type { SearchRequest } from '../../lib/search-request';
 import { closedPortUrl } from '../support/closed-port';
 import { FakeOpenSearch } from './fake-opensearch';
@@ -90,7 +91,7 @@ describe('panelChecks against a fake OpenSearch', () => {
 
   it('every panel of an index with documents has data; the panels of empty indices fail naming them', async () => {
     for (const index of indicesOf('payments')) engine.indices.set(index, { mappings: {}, documents: [{ PAIR: 'ALICE->BOB', AMOUNT: 10 }] });
-    const round = await panelChecks(plan, msearchAt(url));
+    const round = await panelChecks(plan, msearchAt(url, OPEN_ACCESS));
     expect(round.figures.get('payments')).toEqual({ withData: payments.queries.length, total: payments.queries.length });
     const moodle = round.figures.get('moodle')!;
     expect(moodle.withData).toBe(0);
@@ -100,7 +101,7 @@ describe('panelChecks against a fake OpenSearch', () => {
 
   it('sends each _msearch as plain NDJSON, the payload Grafana sends, one search pair per line pair', async () => {
     engine.requests.length = 0;
-    await panelChecks(plan, msearchAt(url));
+    await panelChecks(plan, msearchAt(url, OPEN_ACCESS));
     const msearches = engine.requests.filter((r) => r.path === '/_msearch');
     expect(msearches.map((r) => r.contentType)).toEqual(msearches.map(() => 'application/x-ndjson'));
     const last = msearches[msearches.length - 1];
@@ -109,7 +110,7 @@ describe('panelChecks against a fake OpenSearch', () => {
   });
 
   it('an engine that is not there fails every panel with the network error', async () => {
-    const round = await panelChecks(plan, msearchAt(await closedPortUrl()));
+    const round = await panelChecks(plan, msearchAt(await closedPortUrl(), OPEN_ACCESS));
     expect(round.results.every((r) => r.verdict === 'fail')).toBe(true);
     expect(round.results[round.results.length - 1].detail).toMatch(/^_msearch: no answer: /);
   });

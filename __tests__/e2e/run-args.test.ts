@@ -1,5 +1,5 @@
 /** The rehearsal's command line and the environment it deploys with. */
-import { deployEnv, parseArgs, serviceKinds } from '../../e2e/run';
+import { deployEnv, HELP, parseArgs, serviceKinds } from '../../e2e/run';
 import { servicesTable } from '../../e2e/summary';
 import { LOCAL_IMAGES } from '../../e2e/local-images';
 import { parseMemory } from '../../e2e/stats';
@@ -13,10 +13,24 @@ describe('parseArgs', () => {
     expect(parseArgs(['--external-kafka'])).toMatchObject({ externalKafka: true, keep: false });
     expect(parseArgs(['--help'])).toBe('help');
   });
+  it("takes the access mode, and leaves it to the configuration when not given", () => {
+    expect(parseArgs(['--access', 'authenticated', '--local-images'])).toMatchObject({ access: 'authenticated', localImages: true });
+    expect(parseArgs(['--access', 'open'])).toMatchObject({ access: 'open' });
+    expect(parseArgs([])).not.toHaveProperty('access');
+  });
+  it('takes every flag the help names, with the value it shows', () => {
+    const usage = HELP.split('\n')[0];
+    const flags = [...usage.matchAll(/\[(--[a-z-]+)(?: ([^\]]+))?\]/g)].map(([, flag, value]) => [flag, ...(value ? [value.split('|')[1] ?? '30'] : [])]);
+    expect(flags.map(([flag]) => flag)).toEqual(['--access', '--local-images', '--external-kafka', '--keep', '--timeout-min', '--stats', '--direct-start']);
+    for (const args of flags) expect(() => parseArgs(args)).not.toThrow();
+    for (const [flag] of flags) expect(HELP).toContain(`\n  ${flag} `);
+  });
   it('refuses what it does not know, naming it', () => {
     expect(() => parseArgs(['--local'])).toThrow('unknown argument --local; see npm run e2e -- --help');
     expect(() => parseArgs(['--timeout-min', 'soon'])).toThrow('--timeout-min takes a positive number of minutes (got soon)');
     expect(() => parseArgs(['--stats', '5'])).toThrow('--stats takes a whole number of seconds, at least 10 (got 5)');
+    expect(() => parseArgs(['--access', 'closed'])).toThrow('--access takes open or authenticated (got closed)');
+    expect(() => parseArgs(['--access'])).toThrow('--access takes open or authenticated (got nothing)');
     expect(() => parseArgs(['--external-kafka', '--keep'])).toThrow('--keep cannot be combined with --external-kafka: the secured broker stops when the rehearsal ends');
   });
 });
@@ -27,6 +41,13 @@ describe('deployEnv', () => {
   it('deploys as project e2e unless told otherwise, so a lab of your own is not touched', () => {
     expect(deployEnv({}, NO_FLAGS).LAB_PROJECT).toBe('e2e');
     expect(deployEnv({ LAB_PROJECT: 'mine' }, NO_FLAGS).LAB_PROJECT).toBe('mine');
+  });
+  it('deploys with the access mode asked for, and otherwise with the one the environment gives', () => {
+    expect(deployEnv({}, { ...NO_FLAGS, access: 'authenticated' }).LAB_ACCESS).toBe('authenticated');
+    expect(deployEnv({ LAB_ACCESS: 'authenticated' }, { ...NO_FLAGS, access: 'open' }).LAB_ACCESS).toBe('open');
+    expect(deployEnv({ LAB_ACCESS: 'authenticated' }, NO_FLAGS).LAB_ACCESS).toBe('authenticated');
+    expect(deployEnv({}, NO_FLAGS)).not.toHaveProperty('LAB_ACCESS');
+    expect(loadConfig(deployEnv({}, { ...NO_FLAGS, access: 'authenticated' }), '/nonexistent').access).toBe('authenticated');
   });
   it("deploys with the external cluster's settings, which the configuration reads as external mode with a prefix", () => {
     const cluster = { LAB_KAFKA_MODE: 'external', LAB_KAFKA_BOOTSTRAP_SERVERS: '172.17.0.1:9096', LAB_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', LAB_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', LAB_KAFKA_TOPIC_PREFIX: 'e2e.' };

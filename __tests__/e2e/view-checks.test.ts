@@ -6,6 +6,7 @@
  */
 import { expectedDeployment } from '../../e2e/expectations';
 import { kafkaUiChecks, kibanaChecks, pinotChecks } from '../../e2e/checks';
+import { OPEN_ACCESS } from '../../e2e/probes';
 import type { CheckResult } from '../../e2e/summary';
 import { main as kibanaMain } from '../../ops/kibana/cli';
 import { main as pinotMain } from '../../ops/pinot/cli';
@@ -54,25 +55,25 @@ describe('Kibana and Pinot checks', () => {
   });
 
   it('fail before the deploy, pass once every object is applied through its CLI, and fail again after the deletes', async () => {
-    expect(verdicts(await kibanaChecks(moodle, urls))).toEqual(['fail']);
-    expect(verdicts(await pinotChecks(shop, urls))).toEqual(['fail']);
+    expect(verdicts(await kibanaChecks(moodle, urls, OPEN_ACCESS))).toEqual(['fail']);
+    expect(verdicts(await pinotChecks(shop, urls, OPEN_ACCESS))).toEqual(['fail']);
 
     const run = async (verb: 'apply' | 'delete'): Promise<void> => {
       for (const spec of specs('kibana')) expect((await callMain(kibanaMain, [verb], { ...FAST, OBJECT_ENDPOINT: urls.kibana, OBJECT_SPEC: spec })).code).toBe(0);
       for (const spec of specs('pinot')) expect((await callMain(pinotMain, [verb], { ...FAST, OBJECT_ENDPOINT: urls.pinotController, OBJECT_SPEC: spec })).code).toBe(0);
     };
     await run('apply');
-    const kibanaResults = await kibanaChecks(moodle, urls);
+    const kibanaResults = await kibanaChecks(moodle, urls, OPEN_ACCESS);
     expect(kibanaResults.filter((r) => r.verdict !== 'pass')).toEqual([]);
     expect(kibanaResults).toContainEqual({ pipeline: 'moodle', check: 'Kibana dashboard moodle-dashboard exists', verdict: 'pass', detail: 'title "Moodle: sessions, activity and students at risk"' });
-    expect((await pinotChecks(shop, urls)).map((r) => `${r.check}: ${r.verdict}`)).toEqual([
+    expect((await pinotChecks(shop, urls, OPEN_ACCESS)).map((r) => `${r.check}: ${r.verdict}`)).toEqual([
       'Pinot schema shop_income_per_3_seconds exists: pass',
       'Pinot REALTIME table shop_income_per_3_seconds exists: pass',
     ]);
 
     await run('delete');
-    expect(verdicts(await kibanaChecks(moodle, urls))).toEqual(['fail']);
-    expect(verdicts(await pinotChecks(shop, urls))).toEqual(['fail']);
+    expect(verdicts(await kibanaChecks(moodle, urls, OPEN_ACCESS))).toEqual(['fail']);
+    expect(verdicts(await pinotChecks(shop, urls, OPEN_ACCESS))).toEqual(['fail']);
     // Twenty-odd applies and deletes: jest's 5 s ran out at a load average of 30 on two cores.
   }, 60_000);
 
@@ -83,10 +84,10 @@ describe('Kibana and Pinot checks', () => {
     expect(kibanaRun.stdout).toContain('[kibana] Kibana dashboard "moodle-dashboard" written');
     const pinotRun = await spawnOps('pinot', 'apply', { ...FAST, OBJECT_ENDPOINT: urls.pinotController, OBJECT_SPEC: specs('pinot')[0] });
     expect([pinotRun.code, pinotRun.stderr]).toEqual([0, '']);
-    expect(verdicts(await pinotChecks(shop, urls))).toEqual(['pass']);
+    expect(verdicts(await pinotChecks(shop, urls, OPEN_ACCESS))).toEqual(['pass']);
     const deleted = await spawnOps('pinot', 'delete', { ...FAST, OBJECT_ENDPOINT: urls.pinotController, OBJECT_SPEC: specs('pinot')[0] });
     expect(deleted.code).toBe(0);
-    expect(verdicts(await pinotChecks(shop, urls))).toEqual(['fail']);
+    expect(verdicts(await pinotChecks(shop, urls, OPEN_ACCESS))).toEqual(['fail']);
   }, SPAWN_TIMEOUT_MS);
 
   it('a delete whose service is gone succeeds, saying so', async () => {
@@ -112,12 +113,12 @@ describe('Kafka UI checks', () => {
     const { KAFKA_CLUSTERS_0_KSQLDBSERVER: _ksqldb, ...withoutKsqlDb } = kafkaUiEnv();
     const partial = new StandinServer(new KafkaUiStandin('v1.5.0', withoutKsqlDb));
     try {
-      const results = await kafkaUiChecks(expected.kafkaUi!, { kafkaUi: await wired.startLoopback() });
+      const results = await kafkaUiChecks(expected.kafkaUi!, { kafkaUi: await wired.startLoopback() }, OPEN_ACCESS);
       expect(results.map((r) => [r.check, r.verdict])).toEqual([
         ['Kafka UI shows cluster lab with SCHEMA_REGISTRY, KSQL_DB, KAFKA_CONNECT', 'pass'],
         ['Kafka UI lists Connect connect', 'pass'],
       ]);
-      const [cluster] = await kafkaUiChecks(expected.kafkaUi!, { kafkaUi: await partial.startLoopback() });
+      const [cluster] = await kafkaUiChecks(expected.kafkaUi!, { kafkaUi: await partial.startLoopback() }, OPEN_ACCESS);
       expect(cluster).toMatchObject({ verdict: 'fail', detail: 'features ["SCHEMA_REGISTRY","KAFKA_CONNECT"] lack KSQL_DB' });
     } finally {
       await Promise.all([wired.stop(), partial.stop()]);
