@@ -128,6 +128,17 @@ describe('ensureTlsMaterial', () => {
     expect(outcome.server.action).toBe('issued');
   });
 
+  it('keeps a valid CA made elsewhere (openssl) and issues under it, with its own key identifier as the authority key identifier', () => {
+    ensureTlsMaterial(dir, HOSTS, NOW);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '400', '-subj', '/O=Elsewhere/CN=openssl CA',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { cwd: dir, stdio: 'ignore' });
+    const outcome = ensureTlsMaterial(dir, HOSTS, new Date());
+    expect(outcome.ca).toEqual({ action: 'kept' });
+    expect(outcome.server).toEqual({ action: 'issued', reason: 'server.pem is not signed by the CA in ca.pem' });
+    expect(execFileSync('openssl', ['verify', '-CAfile', 'ca.pem', 'server.pem'], { cwd: dir, encoding: 'utf8' })).toBe('server.pem: OK\n');
+    expect(new X509Certificate(readFileSync(join(dir, TLS_FILES.serverCert))).issuer).toBe('O=Elsewhere\nCN=openssl CA');
+  });
+
   it('narrows widened key modes back to 0600 without touching the bytes', () => {
     ensureTlsMaterial(dir, HOSTS, NOW);
     const before = snapshot();
