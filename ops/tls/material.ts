@@ -107,11 +107,20 @@ function validityProblem(file: string, pem: string, now: Date): string | undefin
   return undefined;
 }
 
+/** A check of a file that node:crypto parsed but lib/x509's reader may not (made elsewhere): such a file is replaced, not fatal. */
+function unreadable(file: string, check: () => string | undefined): string | undefined {
+  try {
+    return check();
+  } catch (e) {
+    return `${file} cannot be read (${(e as Error).message})`;
+  }
+}
+
 function caProblem(dir: string, now: Date): LoadedPair | string {
   const loaded = loadPair(dir, TLS_FILES.caCert, TLS_FILES.caKey);
   if (typeof loaded === 'string') return loaded;
   if (!loaded.certificate.ca) return `${TLS_FILES.caCert} is not a CA certificate`;
-  return validityProblem(TLS_FILES.caCert, loaded.pem.certPem, now) ?? loaded;
+  return unreadable(TLS_FILES.caCert, () => validityProblem(TLS_FILES.caCert, loaded.pem.certPem, now)) ?? loaded;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -128,15 +137,15 @@ function serverProblem(dir: string, ca: LoadedPair, hosts: readonly string[], no
     return `${TLS_FILES.serverCert} is not signed by the CA in ${TLS_FILES.caCert}`;
   }
   if (!loaded.pem.certPem.endsWith(ca.pem.certPem)) return `${TLS_FILES.serverCert} does not end with the CA certificate`;
-  const validity = validityProblem(TLS_FILES.serverCert, loaded.pem.certPem, now);
-  if (validity) return validity;
-  const present = readCertificate(loaded.pem.certPem).hosts;
-  if (!sameSet(present, hosts)) {
+  return unreadable(TLS_FILES.serverCert, () => {
+    const validity = validityProblem(TLS_FILES.serverCert, loaded.pem.certPem, now);
+    if (validity) return validity;
+    const present = readCertificate(loaded.pem.certPem).hosts;
+    if (sameSet(present, hosts)) return undefined;
     const added = hosts.filter((h) => !present.includes(h));
     const dropped = present.filter((h) => !hosts.includes(h));
     return `its hosts changed: ${[...added.map((h) => `+${h}`), ...dropped.map((h) => `-${h}`)].join(' ')}`;
-  }
-  return undefined;
+  });
 }
 
 /** Issues a new server pair and writes it: the key first, so that a crash leaves a pair that fails the key check, not a trusted mismatch. */
