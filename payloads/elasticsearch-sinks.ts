@@ -205,6 +205,12 @@ export function elasticsearchSinkConnector(target: SinkTarget, options: SinkConn
     'write.method': 'insert',
     // A document Elasticsearch rejects stops the task with the reason instead of vanishing.
     'behavior.on.malformed.documents': 'fail',
+    // While a busy machine starts every service at once, Elasticsearch may take longer than the
+    // connector's 3 s default to answer a bulk request; after max.retries (default 5, 100 ms apart,
+    // doubling) the task stops for good. A rehearsal on two loaded cores saw exactly that.
+    'read.timeout.ms': '30000',
+    'max.retries': '10',
+    'retry.backoff.ms': '500',
     'value.converter': value.converter,
     ...(value.registry ? { 'value.converter.schema.registry.url': options.schemaRegistryUrl! } : { 'value.converter.schemas.enable': 'false' }),
   };
