@@ -148,3 +148,12 @@ describe('open access', () => {
     expect(envOf(containers(tf)['kafka-1']).get('KAFKA_LISTENER_SECURITY_PROTOCOL_MAP')).toMatch(/HOST:PLAINTEXT$/);
   });
 });
+
+describe('the memory authenticated access costs', () => {
+  const total = (tf: Json): number => Object.values(containers(tf)).reduce((sum, c) => sum + Number(c.memory ?? 0), 0);
+  it('is the proxy container alone (README, "Memory")', () => {
+    const open = total(synthStack(configWith()));
+    const authenticated = total(synthStack(configWith({ access: 'authenticated' })));
+    expect(authenticated - open).toBe(configWith().memoryMb.proxy);
+  });
+});
