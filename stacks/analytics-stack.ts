@@ -260,9 +260,10 @@ export class AnalyticsStack extends TerraformStack {
     }
 
     if (access) {
-      this.services.push(access.proxy.start());
+      const proxy = access.proxy.start();
+      this.services.push(proxy);
       // The appliers reach the services through the proxy, as the deployer, trusting the lab's CA.
-      useHostLogin(this, { ...access.deployer, caFileFromRoot: access.tls.caFileFromRoot, ready: [access.proxy.start().container, access.tls.resource] });
+      useHostLogin(this, { ...access.deployer, caFileFromRoot: access.tls.caFileFromRoot, ready: [proxy.container, access.tls.resource] });
     }
 
     new PipelineResources(this, 'pipelines', pipelines, { kafka, graph, topics, ksqldb, connect, elasticsearch, mariadb, paymentsApi, kibana, pinot });
