@@ -26,6 +26,6 @@ export function endpointsOf(schema: DatasetSchema = paymentsSchema, topicPrefix 
     const declared = topics[format];
     if (declared === undefined) throw new Error(`dataset ${schema.name} declares format ${format} but no topic for it in sink.topicByFormat`);
     const topic = deployedTopicName(topicPrefix, declared);
-    return { path: `/payment_${format.toLowerCase()}`, format, topic, subject: valueSubject(topic), serde: serdeFor(schema, format) };
+    return { path: `/payment_${format.toLowerCase()}`, format, topic, subject: valueSubject(topic), serde: serdeFor(schema, format, { recordsValidated: true }) };
   });
 }
