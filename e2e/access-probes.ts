@@ -9,23 +9,8 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { accessReport, portVerdict, type AccessTarget, type HttpPortObservation, type KafkaLogin, type PlaintextAttempt, type PortObservation } from './access-checks';
 import { scramOverTls, type Login } from './lab-access';
 import { basicAuthorization, http, OPEN_ACCESS } from './probes';
+import { apiVersionsRequest } from '../platform/kafka-healthcheck';
 import type { CheckResult } from './summary';
-
-/** The Kafka protocol's ApiVersions request key; version 0 has an empty body and every broker answers it. */
-const API_VERSIONS_KEY = 18;
-
-/** A Kafka ApiVersions v0 request frame: size, key, version, correlation id, client id. */
-export function apiVersionsRequest(correlationId: number, clientId: string): Buffer {
-  const id = Buffer.from(clientId, 'utf8');
-  const frame = Buffer.alloc(4 + 2 + 2 + 4 + 2 + id.length);
-  frame.writeInt32BE(frame.length - 4, 0);
-  frame.writeInt16BE(API_VERSIONS_KEY, 4);
-  frame.writeInt16BE(0, 6);
-  frame.writeInt32BE(correlationId, 8);
-  frame.writeInt16BE(id.length, 12);
-  id.copy(frame, 14);
-  return frame;
-}
 
 /** Kafka's answers are capped far below this; a TLS record read as a size is far above it. */
 const MAX_PLAUSIBLE_FRAME = 1 << 20;
