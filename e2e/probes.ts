@@ -186,10 +186,7 @@ export interface HttpAccess {
 
 export const OPEN_ACCESS: HttpAccess = {};
 
-/** The Authorization header value of HTTP basic auth. */
-export function basicAuthorization(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-}
+export { basicAuthorization } from '../lib/basic-auth';
 
 /** How long one HTTP call may take, answer included. */
 const HTTP_TIMEOUT_MS = 15_000;

@@ -1,3 +1,5 @@
+import { basicAuthorization } from '../lib/basic-auth';
+
 /**
  * The contract between a RestObject's provisioners (constructs/rest-object.ts) and an ops CLI:
  * the endpoint and the JSON spec arrive in OBJECT_ENDPOINT and OBJECT_SPEC.
@@ -13,7 +15,8 @@ export function loginHeaders(env: NodeJS.ProcessEnv = process.env): Readonly<Rec
   const login = env[OBJECT_LOGIN_ENV];
   if (!login) return {};
   if (!login.includes(':')) throw new Error(`${OBJECT_LOGIN_ENV} must be user:password (the stack's provisioners set it from the deployer's login)`);
-  return { Authorization: `Basic ${Buffer.from(login).toString('base64')}` };
+  const colon = login.indexOf(':');
+  return { Authorization: basicAuthorization(login.slice(0, colon), login.slice(colon + 1)) };
 }
 
 export interface ObjectEnv<T> {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
+import { basicAuthorization } from '../../lib/basic-auth';
 
 export interface HttpsAnswer {
   readonly status: number;
@@ -7,7 +8,7 @@ export interface HttpsAnswer {
   readonly body: string;
 }
 
-export const basicAuth = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export { basicAuthorization as basicAuth } from '../../lib/basic-auth';
 
 /**
  * One HTTPS request to 127.0.0.1:`port`, trusting `ca` (PEM; node:https, since Node 20's fetch
@@ -26,7 +27,7 @@ export function sendHttps(options: {
 }): Promise<HttpsAnswer> {
   return new Promise((resolveAnswer, reject) => {
     const headers: Record<string, string> = { ...options.headers };
-    if (options.auth) headers.Authorization = basicAuth(options.auth.name, options.auth.password);
+    if (options.auth) headers.Authorization = basicAuthorization(options.auth.name, options.auth.password);
     const req = request(
       { host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers, ca: options.ca, agent: false, timeout: 15_000, ...options.tls },
       (res) => {
