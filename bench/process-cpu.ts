@@ -23,3 +23,31 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   const ticks = Number(fields[11]) + Number(fields[12]);
   return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
 }
+
+/** CPU time of the whole machine so far, all cores: busy (everything but idle and iowait) and total. */
+export interface MachineCpu {
+  readonly busyMs: number;
+  readonly totalMs: number;
+}
+
+/** The first line of /proc/stat ("cpu  user nice system idle iowait irq softirq steal ..."), in ms. */
+export function parseProcStat(text: string): MachineCpu | undefined {
+  const line = text.split('\n', 1)[0];
+  if (!line.startsWith('cpu ')) return undefined;
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (ticks.length < 5 || ticks.some((t) => !Number.isFinite(t))) return undefined;
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  // idle (4th) and iowait (5th) are time no core ran anything; steal (8th) is time the hypervisor
+  // gave to other guests: counted as busy, since the benchmark's processes could not run then either.
+  const idle = ticks[3] + ticks[4];
+  return { busyMs: ((total - idle) * 1000) / TICKS_PER_SECOND, totalMs: (total * 1000) / TICKS_PER_SECOND };
+}
+
+/** The machine's CPU time so far, or undefined where there is no /proc/stat. */
+export function machineCpuMs(): MachineCpu | undefined {
+  try {
+    return parseProcStat(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -5,8 +5,8 @@
  */
 import type { CpuProfile } from '../../bench/cpu-profile';
 import { summarizeWindow } from '../../bench/profile-windows';
-import { formatPairTable, ratioToBare, type BenchRow, type BuildRun } from '../../bench/payments-ab';
-import { processCpuMs } from '../../bench/process-cpu';
+import { formatPairTable, formatRunTable, ratioToBare, type BenchRow, type BuildRun } from '../../bench/payments-ab';
+import { machineCpuMs, parseProcStat, processCpuMs } from '../../bench/process-cpu';
 import type { LoadResult } from '../../payments/load';
 
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber });
@@ -82,5 +82,38 @@ describe('processCpuMs', () => {
     expect(spin).toBeGreaterThan(0);
     expect(processCpuMs(process.pid)).toBeGreaterThanOrEqual(before ?? Number.NaN);
     expect(processCpuMs(2 ** 22 + 1)).toBeUndefined();
+  });
+});
+
+describe('the per-run table', () => {
+  it('gives the load tool\'s CPU per request and the cores the machine kept busy, "-" where not measured', () => {
+    const measured: BuildRun = {
+      ...run('A', 10_000, 8_000, 3),
+      rows: [{ ...row('bare max', 10_000), loadToolCpuUsPerRequest: 152.4, machineBusyCores: 1.936 }, row('json max', 8_000)],
+    };
+    const lines = formatRunTable(measured).split('\n');
+    expect(lines[1]).toContain('| load tool CPU µs/request | machine busy, cores |');
+    expect(lines[3]).toBe('| bare max | 10000 | 1.00 | 2.00 | 2.00 | 0 | 1.00 | - | 152 | 1.94 |');
+    expect(lines[4]).toBe('| json max | 8000 | 1.00 | 2.00 | 2.00 | 0 | 0.80 | 80 | - | - |');
+  });
+});
+
+describe('parseProcStat', () => {
+  it('counts everything but idle and iowait as busy, in ms at 100 ticks per second', () => {
+    // user nice system idle iowait irq softirq steal guest guest_nice
+    expect(parseProcStat('cpu  100 5 40 800 10 2 3 40 0 0\ncpu0 50 2 20 400 5 1 1 20 0 0\n')).toEqual({ busyMs: 1_900, totalMs: 10_000 });
+  });
+
+  it('refuses a text that is not /proc/stat', () => {
+    expect(parseProcStat('intr 1 2 3\n')).toBeUndefined();
+    expect(parseProcStat('cpu  1 2 x 4 5\n')).toBeUndefined();
+  });
+
+  it('reads this machine: busy time never goes back and stays within the total', () => {
+    const first = machineCpuMs();
+    expect(first).toBeDefined();
+    const second = machineCpuMs();
+    expect(second?.busyMs).toBeGreaterThanOrEqual(first?.busyMs ?? Number.NaN);
+    expect(second?.busyMs).toBeLessThanOrEqual(second?.totalMs ?? Number.NaN);
   });
 });

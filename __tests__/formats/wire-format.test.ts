@@ -2,7 +2,7 @@ import * as protobuf from 'protobufjs';
 import { randomPayment } from '../../generators/datasets/payments';
 import { paymentsSchema } from '../../generators/datasets/payments.schema';
 import { serdeFor, serdeFromRegistrySchema } from '../../generators/formats/serde';
-import { decodeFrame, encodeFrame, encodeMessageIndexes } from '../../generators/formats/wire-format';
+import { decodeFrame, encodeFrame, encodeMessageIndexes, encodeTextFrame } from '../../generators/formats/wire-format';
 import { createFaker } from '../../generators/random';
 import type { ValueFormat } from '../../generators/schema';
 
@@ -28,6 +28,15 @@ describe('Confluent wire format', () => {
       const framed = encodeFrame(9, Buffer.from([1, 2]), indexes);
       expect(decodeFrame(framed, { protobuf: true })).toEqual({ schemaId: 9, messageIndexes: indexes, payload: Buffer.from([1, 2]) });
     }
+  });
+
+  it('a text payload is framed as its UTF-8 bytes, the same bytes as framing the encoded buffer', () => {
+    for (const text of ['', '{"a":1}', '{"bank":"Zürich Kantonalbank 銀行 🏦"}']) {
+      const framed = encodeTextFrame(0x7f000001, text);
+      expect(framed.equals(encodeFrame(0x7f000001, Buffer.from(text, 'utf8')))).toBe(true);
+      expect(decodeFrame(framed, { protobuf: false }).payload.toString('utf8')).toBe(text);
+    }
+    expect(() => encodeTextFrame(-1, '{}')).toThrow(/schema id -1/);
   });
 
   it('refuses values that are not in the wire format, saying why', () => {

@@ -11,7 +11,7 @@ import { avroSchemaOf, avroTypeOf, decodeAvro, encodeAvro } from './avro';
 import { jsonSchemaOf } from './json-schema';
 import { decodeProtobuf, encodeProtobuf, protobufTypeOf, protoSchemaOf } from './protobuf';
 import { validateRecord } from './validate';
-import { decodeFrame, encodeFrame } from './wire-format';
+import { decodeFrame, encodeFrame, encodeTextFrame } from './wire-format';
 
 /** Schema Registry's `schemaType` of each value format (JSON is Confluent's JSON_SR). */
 export type RegistrySchemaType = 'AVRO' | 'PROTOBUF' | 'JSON';
@@ -32,14 +32,20 @@ export interface ValueSerde {
   deserialize(value: Buffer): { readonly schemaId: number; readonly record: DatasetRecord };
 }
 
-function framed(schemaType: RegistrySchemaType, schemaText: string, encodePayload: (r: DatasetRecord) => Buffer, decodePayload: (p: Buffer) => DatasetRecord): ValueSerde {
+function framed(
+  schemaType: RegistrySchemaType,
+  schemaText: string,
+  encodePayload: (r: DatasetRecord) => Buffer,
+  decodePayload: (p: Buffer) => DatasetRecord,
+  serialize: ValueSerde['serialize'] = (schemaId, record) => encodeFrame(schemaId, encodePayload(record), schemaType === 'PROTOBUF' ? FIRST_MESSAGE : undefined),
+): ValueSerde {
   const protobuf = schemaType === 'PROTOBUF';
   return {
     schemaType,
     schemaText,
     encodePayload,
     decodePayload,
-    serialize: (schemaId, record) => encodeFrame(schemaId, encodePayload(record), protobuf ? FIRST_MESSAGE : undefined),
+    serialize,
     deserialize(value) {
       const frame = decodeFrame(value, { protobuf });
       if (protobuf && (frame.messageIndexes?.length !== 1 || frame.messageIndexes[0] !== 0)) {
@@ -86,19 +92,22 @@ export function serdeFor(schema: DatasetSchema, format: ValueFormat, options: Se
       const text = protoSchemaOf(schema);
       return protobufSerde(protobufTypeOf(text), text);
     }
-    case 'JSON':
+    case 'JSON': {
+      const jsonText = (record: DatasetRecord): string => {
+        if (!options.recordsValidated) {
+          const checked = validateRecord(schema, record, { maxStringLength: Number.MAX_SAFE_INTEGER });
+          if (!checked.ok) throw new Error(`record does not fit the ${schema.name} JSON schema: ${checked.field} ${checked.message}`);
+        }
+        return JSON.stringify(record);
+      };
       return framed(
         'JSON',
         JSON.stringify(jsonSchemaOf(schema)),
-        (record) => {
-          if (!options.recordsValidated) {
-            const checked = validateRecord(schema, record, { maxStringLength: Number.MAX_SAFE_INTEGER });
-            if (!checked.ok) throw new Error(`record does not fit the ${schema.name} JSON schema: ${checked.field} ${checked.message}`);
-          }
-          return Buffer.from(JSON.stringify(record), 'utf8');
-        },
+        (record) => Buffer.from(jsonText(record), 'utf8'),
         decodeJsonPayload,
+        (schemaId, record) => encodeTextFrame(schemaId, jsonText(record)),
       );
+    }
   }
 }
 

@@ -61,11 +61,31 @@ function assertSchemaId(schemaId: number): void {
 /** Frames a payload; pass `messageIndexes` for Protobuf ([0] for the first message of the schema). */
 export function encodeFrame(schemaId: number, payload: Uint8Array, messageIndexes?: readonly number[]): Buffer {
   assertSchemaId(schemaId);
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt8(MAGIC_BYTE, 0);
-  header.writeUInt32BE(schemaId, 1);
-  const parts = messageIndexes === undefined ? [header, payload] : [header, encodeMessageIndexes(messageIndexes), payload];
-  return Buffer.concat(parts);
+  const indexes = messageIndexes === undefined ? undefined : encodeMessageIndexes(messageIndexes);
+  // One buffer, written in place: the payments API frames a record per request.
+  const out = Buffer.allocUnsafe(HEADER_BYTES + (indexes?.length ?? 0) + payload.length);
+  writeHeader(out, schemaId);
+  let at = HEADER_BYTES;
+  if (indexes !== undefined) {
+    out.set(indexes, at);
+    at += indexes.length;
+  }
+  out.set(payload, at);
+  return out;
+}
+
+/** Frames a text payload (JSON) as UTF-8 without encoding it into a buffer of its own first. */
+export function encodeTextFrame(schemaId: number, text: string): Buffer {
+  assertSchemaId(schemaId);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + Buffer.byteLength(text, 'utf8'));
+  writeHeader(out, schemaId);
+  out.write(text, HEADER_BYTES, 'utf8');
+  return out;
+}
+
+function writeHeader(out: Buffer, schemaId: number): void {
+  out[0] = MAGIC_BYTE;
+  out.writeUInt32BE(schemaId, 1);
 }
 
 /** Splits a framed value; `protobuf` says whether message indexes follow the schema id. */
