@@ -18,7 +18,7 @@ import { INTEGER_FIELDS, validatePayment, type CreatedAtWindow } from './validat
 
 export interface PaymentsAppDeps {
   readonly endpoints: readonly PaymentEndpoint[];
-  readonly schemas: { idFor(endpoint: PaymentEndpoint): Promise<number>; status(): SchemasStatus };
+  readonly schemas: { knownId(endpoint: PaymentEndpoint): number | undefined; idFor(endpoint: PaymentEndpoint): Promise<number>; status(): SchemasStatus };
   /** Resolves when Kafka acknowledged the record; rejects with AckTimeoutError after `timeoutMs`. */
   readonly producer: { produce(topic: string, record: OutgoingRecord, timeoutMs?: number): Promise<void> };
   /** One random payment at event time `now` (GET). */
@@ -89,22 +89,24 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
    * the record, which may come later: it resolves once written and rejects if it is not written
    * (or Kafka gave up on it, so a retry must write it again).
    */
-  function write(endpoint: PaymentEndpoint, payment: DatasetRecord, status: number): { answered: Promise<StoredAnswer>; settled: Promise<StoredAnswer> } {
+  function write(endpoint: PaymentEndpoint, payment: DatasetRecord, status: number): { answered: Promise<StoredAnswer>; settled: () => Promise<StoredAnswer> } {
     let answer: StoredAnswer | undefined;
     const answered = (async () => {
-      const schemaId = await deps.schemas.idFor(endpoint);
+      const schemaId = deps.schemas.knownId(endpoint) ?? (await deps.schemas.idFor(endpoint));
       const value = endpoint.serde.serialize(schemaId, payment);
       answer = { status, body: { id: payment.id, topic: endpoint.topic, format: endpoint.format, schema_id: schemaId } };
       await deps.producer.produce(endpoint.topic, { key: payment.id as string, value, timestamp: payment.created_at as number }, deps.ackTimeoutMs);
       return answer;
     })();
-    const settled = answered.catch(async (error: unknown) => {
-      if (error instanceof AckTimeoutError && error.outcome !== undefined && answer !== undefined) {
-        await error.outcome;
-        return answer;
-      }
-      throw error;
-    });
+    // Made only for a request that remembers its outcome (a POST): one promise less for a GET.
+    const settled = (): Promise<StoredAnswer> =>
+      answered.catch(async (error: unknown) => {
+        if (error instanceof AckTimeoutError && error.outcome !== undefined && answer !== undefined) {
+          await error.outcome;
+          return answer;
+        }
+        throw error;
+      });
     return { answered, settled };
   }
 
@@ -144,7 +146,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
       return;
     }
     const { answered, settled } = write(endpoint, payment, 201);
-    deps.idempotency.begin(id, fingerprint, settled);
+    deps.idempotency.begin(id, fingerprint, settled());
     const answer = await answered;
     send(response, answer.status, answer.body, closeHeader());
   }
@@ -152,9 +154,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
   async function handleGet(endpoint: PaymentEndpoint, response: ServerResponse): Promise<void> {
     // Random payments get fresh ids that nobody retries: they stay out of the idempotency store.
     const payment = deps.randomPayment(now());
-    const { answered, settled } = write(endpoint, payment, 200);
-    settled.catch(() => undefined);
-    const answer = await answered;
+    const answer = await write(endpoint, payment, 200).answered;
     send(response, answer.status, { ...answer.body, payment }, closeHeader());
   }
 

@@ -47,6 +47,11 @@ export class EndpointSchemas {
     this.log = options.log ?? (() => undefined);
   }
 
+  /** The endpoint's schema id if it is registered already: no promise to wait for, the usual case. */
+  knownId(endpoint: PaymentEndpoint): number | undefined {
+    return this.ids.get(endpoint);
+  }
+
   /** The endpoint's schema id; registers it first if needed (concurrent callers share one request). */
   idFor(endpoint: PaymentEndpoint): Promise<number> {
     const known = this.ids.get(endpoint);

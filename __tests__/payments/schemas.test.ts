@@ -43,7 +43,11 @@ it('not ready until every subject is registered; a failing registry is retried i
 
 it('concurrent first requests for one endpoint share one registration', async () => {
   schemas = new EndpointSchemas(new SchemaRegistryClient({ url: registry.url, timeoutMs: 1_000 }), endpoints);
+  expect(schemas.knownId(endpoints[1])).toBeUndefined();
   const ids = await Promise.all([schemas.idFor(endpoints[1]), schemas.idFor(endpoints[1]), schemas.idFor(endpoints[1])]);
   expect(new Set(ids).size).toBe(1);
+  // Known from now on without a promise: what the request path reads first.
+  expect(schemas.knownId(endpoints[1])).toBe(ids[0]);
+  expect(schemas.knownId(endpoints[0])).toBeUndefined();
   expect(registry.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
 });
