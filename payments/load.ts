@@ -2,10 +2,12 @@
  * An HTTP load generator for the payments API (and, in the benchmark, for a bare node:http server):
  * `connections` keep-alive connections, each sending its next request when the previous one is
  * answered and its slot of the target rate has come. Bounded by duration and by request count.
+ * Each connection is a small HTTP/1.1 client of its own (http1-client.ts), not node:http's, whose
+ * per-request bookkeeping cost the load tool more CPU than the server it measured.
  */
-import { Agent, request as httpRequest } from 'node:http';
 import { lookup } from 'node:dns/promises';
 import { isLoopbackAddress } from '../lib/loopback';
+import { Http1Connection, Http1Error } from './http1-client';
 
 export interface LoadOptions {
   /** Base URL, e.g. http://127.0.0.1:8000. */
@@ -63,7 +65,11 @@ export async function assertLoopback(url: string): Promise<void> {
 export async function runLoad(options: LoadOptions, collectIds = false): Promise<LoadResult> {
   if (options.connections < 1) throw new Error('connections must be at least 1');
   const base = new URL(options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections });
+  if (base.protocol !== 'http:') throw new Error(`cannot load ${options.url}: the load tool speaks plain HTTP/1.1; give an http:// URL`);
+  const host = base.hostname.replace(/^\[|\]$/g, '');
+  const port = base.port === '' ? 80 : Number(base.port);
+  const prefix = base.pathname.replace(/\/$/, '');
+  const connections = Array.from({ length: options.connections }, () => new Http1Connection(host, port));
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
   const ids: string[] = [];
@@ -72,57 +78,40 @@ export async function runLoad(options: LoadOptions, collectIds = false): Promise
   const start = performance.now();
   const end = start + options.durationSeconds * 1000;
   const interval = options.rate > 0 ? 1000 / options.rate : 0;
+  // One timer looks for answers overdue on every connection, instead of a timer per request.
+  const watchdog = setInterval(() => {
+    const now = performance.now();
+    for (const connection of connections) connection.expire(now, options.timeoutMs);
+  }, Math.max(10, Math.min(250, options.timeoutMs / 4)));
 
   const count = (key: string): void => {
     errors[key] = (errors[key] ?? 0) + 1;
   };
 
-  const once = (n: number): Promise<void> =>
-    new Promise((resolve) => {
-      const path = options.paths[n % options.paths.length];
-      const body = options.method === 'POST' && options.body ? options.body(n) : undefined;
-      const sent = performance.now();
-      const req = httpRequest(
-        {
-          agent,
-          protocol: base.protocol,
-          hostname: base.hostname,
-          port: base.port,
-          path: `${base.pathname.replace(/\/$/, '')}${path}`,
-          method: options.method,
-          headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-          timeout: options.timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            latencies.push(performance.now() - sent);
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              ok++;
-              if (collectIds) {
-                const id = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: unknown }).id;
-                if (typeof id === 'string') ids.push(id);
-              }
-            } else count(`HTTP ${status}`);
-            resolve();
-          });
-          res.on('error', (error: NodeJS.ErrnoException) => {
-            count(error.code ?? error.message);
-            resolve();
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: `timeout after ${options.timeoutMs} ms` })));
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        count(error.code ?? error.message);
-        resolve();
-      });
-      req.end(body);
-    });
+  const once = async (connection: Http1Connection, n: number): Promise<void> => {
+    const path = `${prefix}${options.paths[n % options.paths.length]}`;
+    const body = options.method === 'POST' && options.body ? options.body(n) : undefined;
+    const request =
+      body === undefined
+        ? `${options.method} ${path} HTTP/1.1\r\nhost: ${base.host}\r\n\r\n`
+        : `${options.method} ${path} HTTP/1.1\r\nhost: ${base.host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const sent = performance.now();
+    try {
+      const answer = await connection.exchange(request);
+      latencies.push(performance.now() - sent);
+      if (answer.status >= 200 && answer.status < 300) {
+        ok++;
+        if (collectIds) {
+          const id = (JSON.parse(answer.body.toString('utf8')) as { id?: unknown }).id;
+          if (typeof id === 'string') ids.push(id);
+        }
+      } else count(`HTTP ${answer.status}`);
+    } catch (error) {
+      count(error instanceof Http1Error ? error.code : String(error));
+    }
+  };
 
-  const worker = async (): Promise<void> => {
+  const worker = async (connection: Http1Connection): Promise<void> => {
     for (;;) {
       if (issued >= options.maxRequests) return;
       const n = issued++;
@@ -132,13 +121,14 @@ export async function runLoad(options: LoadOptions, collectIds = false): Promise
         if (due >= end) return;
         if (due > now) await new Promise((resolve) => setTimeout(resolve, due - now));
       } else if (performance.now() >= end) return;
-      await once(n);
+      await once(connection, n);
     }
   };
 
-  await Promise.all(Array.from({ length: options.connections }, worker));
+  await Promise.all(connections.map(worker));
   const elapsedSeconds = (performance.now() - start) / 1000;
-  agent.destroy();
+  clearInterval(watchdog);
+  for (const connection of connections) connection.close();
   latencies.sort((a, b) => a - b);
   const errorCount = Object.values(errors).reduce((sum, n) => sum + n, 0);
   const requests = ok + errorCount;
