@@ -23,6 +23,8 @@ export interface BenchRow {
   readonly result: LoadResult;
   /** CPU time of the answering server per request, microseconds (undefined without /proc). */
   readonly cpuUsPerRequest: number | undefined;
+  /** The answering server's main thread (the event loop): CPU seconds per second of the run. */
+  readonly serverMainThreadBusy?: number;
   /** CPU time of the load tool (the benchmark's own process) per request, microseconds. */
   readonly loadToolCpuUsPerRequest?: number;
   /**
@@ -70,13 +72,13 @@ export function formatRunTable(run: BuildRun): string {
   const bareMax = run.rows.find((row) => row.key === 'bare max')?.result.requestsPerSecond ?? Number.NaN;
   const lines = [
     `${run.build.name}, load average ${run.loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${run.loadAfter.map((l) => l.toFixed(2)).join(' ')} after`,
-    '| run | requests/s | p50 ms | p95 ms | p99 ms | errors | ratio to bare max | server CPU µs/request | load tool CPU µs/request | machine busy, cores |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| run | requests/s | p50 ms | p95 ms | p99 ms | errors | ratio to bare max | server CPU µs/request | server main thread busy | load tool CPU µs/request | machine busy, cores |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const { label, result, cpuUsPerRequest, loadToolCpuUsPerRequest, machineBusyCores } of run.rows) {
+  for (const { label, result, cpuUsPerRequest, serverMainThreadBusy, loadToolCpuUsPerRequest, machineBusyCores } of run.rows) {
     const { p50, p95, p99 } = result.latencyMs;
     lines.push(
-      `| ${label} | ${result.requestsPerSecond.toFixed(0)} | ${fixed(p50, 2)} | ${fixed(p95, 2)} | ${fixed(p99, 2)} | ${result.errorCount} | ${fixed(result.requestsPerSecond / bareMax, 2)} | ${fixed(cpuUsPerRequest, 0)} | ${fixed(loadToolCpuUsPerRequest, 0)} | ${fixed(machineBusyCores, 2)} |`,
+      `| ${label} | ${result.requestsPerSecond.toFixed(0)} | ${fixed(p50, 2)} | ${fixed(p95, 2)} | ${fixed(p99, 2)} | ${result.errorCount} | ${fixed(result.requestsPerSecond / bareMax, 2)} | ${fixed(cpuUsPerRequest, 0)} | ${fixed(serverMainThreadBusy, 2)} | ${fixed(loadToolCpuUsPerRequest, 0)} | ${fixed(machineBusyCores, 2)} |`,
     );
   }
   return lines.join('\n');

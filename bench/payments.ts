@@ -28,7 +28,7 @@ import { paymentBodies } from '../payments/loadtest';
 import { readCpuProfile } from './cpu-profile';
 import { formatWindowSummary, summarizeWindow } from './profile-windows';
 import { checkoutRevision, formatPairTable, formatRunTable, type BenchRow, type Build, type BuildRun, type Pair } from './payments-ab';
-import { machineCpuMs, processCpuMs } from './process-cpu';
+import { machineCpuMs, mainThreadCpuMs, processCpuMs } from './process-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
@@ -159,19 +159,20 @@ async function runBuild(build: Build, services: Services, acknowledged: Set<stri
 
   const load = async (key: string, label: string, options: Partial<LoadOptions> & Pick<LoadOptions, 'url' | 'paths'>, pid: number | undefined): Promise<ProfiledRow> => {
     const collect = options.url === apiUrl;
-    const [fromUs, cpuBefore, toolBefore, machineBefore] = [nowUs(), processCpuMs(pid), process.cpuUsage(), machineCpuMs()];
+    const [fromUs, cpuBefore, mainBefore, toolBefore, machineBefore] = [nowUs(), processCpuMs(pid), mainThreadCpuMs(pid), process.cpuUsage(), machineCpuMs()];
     const result = await runLoad(
       { method: 'POST', body: paymentBodies(), rate: 0, durationSeconds: SECONDS, connections: CONNECTIONS, maxRequests: 50_000_000, timeoutMs: 10_000, ...options },
       collect,
     );
-    const [toUs, cpuAfter, toolUsed, machineAfter] = [nowUs(), processCpuMs(pid), process.cpuUsage(toolBefore), machineCpuMs()];
+    const [toUs, cpuAfter, mainAfter, toolUsed, machineAfter] = [nowUs(), processCpuMs(pid), mainThreadCpuMs(pid), process.cpuUsage(toolBefore), machineCpuMs()];
     for (const id of result.acknowledgedIds ?? []) acknowledged.add(id);
     console.log(formatLoadResult(`${build.name}: ${label}`, result));
     const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined || result.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests;
     const loadToolCpuUsPerRequest = result.requests === 0 ? undefined : (toolUsed.user + toolUsed.system) / result.requests;
     const machineBusyCores =
       machineBefore === undefined || machineAfter === undefined ? undefined : (machineAfter.busyMs - machineBefore.busyMs) / ((toUs - fromUs) / 1000);
-    return { key, label, result, cpuUsPerRequest, loadToolCpuUsPerRequest, machineBusyCores, fromUs, toUs };
+    const serverMainThreadBusy = mainBefore === undefined || mainAfter === undefined ? undefined : (mainAfter - mainBefore) / ((toUs - fromUs) / 1000);
+    return { key, label, result, cpuUsPerRequest, serverMainThreadBusy, loadToolCpuUsPerRequest, machineBusyCores, fromUs, toUs };
   };
 
   // Warm-up: JIT, connections, the registry's ids cached; these payments count for the loss check too.

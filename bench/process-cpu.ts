@@ -10,10 +10,22 @@ const TICKS_PER_SECOND = 100;
 
 /** Milliseconds of CPU the process used, or undefined where /proc is not there (not Linux) or it exited. */
 export function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+  return pid === undefined ? undefined : cpuMsOfStat(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of the process's main thread alone (for Node.js, the event loop: JavaScript, parsing,
+ * the socket calls), without V8's GC helpers and libuv's pool. A server whose main thread is near
+ * one core of CPU time per second of run is as fast as it can be, whatever the others do.
+ */
+export function mainThreadCpuMs(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : cpuMsOfStat(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuMsOfStat(path: string): number | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }

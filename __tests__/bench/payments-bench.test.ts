@@ -6,7 +6,7 @@
 import type { CpuProfile } from '../../bench/cpu-profile';
 import { summarizeWindow } from '../../bench/profile-windows';
 import { formatPairTable, formatRunTable, ratioToBare, type BenchRow, type BuildRun } from '../../bench/payments-ab';
-import { machineCpuMs, parseProcStat, processCpuMs } from '../../bench/process-cpu';
+import { machineCpuMs, mainThreadCpuMs, parseProcStat, processCpuMs } from '../../bench/process-cpu';
 import type { LoadResult } from '../../payments/load';
 
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber });
@@ -82,6 +82,10 @@ describe('processCpuMs', () => {
     expect(spin).toBeGreaterThan(0);
     expect(processCpuMs(process.pid)).toBeGreaterThanOrEqual(before ?? Number.NaN);
     expect(processCpuMs(2 ** 22 + 1)).toBeUndefined();
+    // The spin ran on this process's main thread: its CPU is part of the process's, never more.
+    expect(mainThreadCpuMs(process.pid)).toBeGreaterThan(0);
+    expect(mainThreadCpuMs(process.pid)).toBeLessThanOrEqual(processCpuMs(process.pid) ?? Number.NaN);
+    expect(mainThreadCpuMs(2 ** 22 + 1)).toBeUndefined();
   });
 });
 
@@ -89,12 +93,12 @@ describe('the per-run table', () => {
   it('gives the load tool\'s CPU per request and the cores the machine kept busy, "-" where not measured', () => {
     const measured: BuildRun = {
       ...run('A', 10_000, 8_000, 3),
-      rows: [{ ...row('bare max', 10_000), loadToolCpuUsPerRequest: 152.4, machineBusyCores: 1.936 }, row('json max', 8_000)],
+      rows: [{ ...row('bare max', 10_000), serverMainThreadBusy: 0.934, loadToolCpuUsPerRequest: 152.4, machineBusyCores: 1.936 }, row('json max', 8_000)],
     };
     const lines = formatRunTable(measured).split('\n');
-    expect(lines[1]).toContain('| load tool CPU µs/request | machine busy, cores |');
-    expect(lines[3]).toBe('| bare max | 10000 | 1.00 | 2.00 | 2.00 | 0 | 1.00 | - | 152 | 1.94 |');
-    expect(lines[4]).toBe('| json max | 8000 | 1.00 | 2.00 | 2.00 | 0 | 0.80 | 80 | - | - |');
+    expect(lines[1]).toContain('| server main thread busy | load tool CPU µs/request | machine busy, cores |');
+    expect(lines[3]).toBe('| bare max | 10000 | 1.00 | 2.00 | 2.00 | 0 | 1.00 | - | 0.93 | 152 | 1.94 |');
+    expect(lines[4]).toBe('| json max | 8000 | 1.00 | 2.00 | 2.00 | 0 | 0.80 | 80 | - | - | - |');
   });
 });
 
