@@ -111,6 +111,9 @@ async function countTopics(bootstrap: string, topics: readonly string[]): Promis
   return keys;
 }
 
+/** CPU milliseconds between two readings, or undefined if either could not be taken. */
+const msBetween = (before: number | undefined, after: number | undefined): number | undefined => (before === undefined || after === undefined ? undefined : after - before);
+
 /** Monotonic microseconds, the clock of V8's CPU profiles (any process on this machine). */
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
@@ -167,11 +170,14 @@ async function runBuild(build: Build, services: Services, acknowledged: Set<stri
     const [toUs, cpuAfter, mainAfter, toolUsed, machineAfter] = [nowUs(), processCpuMs(pid), mainThreadCpuMs(pid), process.cpuUsage(toolBefore), machineCpuMs()];
     for (const id of result.acknowledgedIds ?? []) acknowledged.add(id);
     console.log(formatLoadResult(`${build.name}: ${label}`, result));
-    const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined || result.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests;
-    const loadToolCpuUsPerRequest = result.requests === 0 ? undefined : (toolUsed.user + toolUsed.system) / result.requests;
-    const machineBusyCores =
-      machineBefore === undefined || machineAfter === undefined ? undefined : (machineAfter.busyMs - machineBefore.busyMs) / ((toUs - fromUs) / 1000);
-    const serverMainThreadBusy = mainBefore === undefined || mainAfter === undefined ? undefined : (mainAfter - mainBefore) / ((toUs - fromUs) / 1000);
+    // CPU figures per request (µs) and per second of the run (cores); undefined where /proc is not there.
+    const elapsedMs = (toUs - fromUs) / 1000;
+    const usPerRequest = (ms: number | undefined): number | undefined => (ms === undefined || result.requests === 0 ? undefined : (ms * 1000) / result.requests);
+    const perSecond = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / elapsedMs);
+    const cpuUsPerRequest = usPerRequest(msBetween(cpuBefore, cpuAfter));
+    const loadToolCpuUsPerRequest = usPerRequest((toolUsed.user + toolUsed.system) / 1000);
+    const machineBusyCores = perSecond(msBetween(machineBefore?.busyMs, machineAfter?.busyMs));
+    const serverMainThreadBusy = perSecond(msBetween(mainBefore, mainAfter));
     return { key, label, result, cpuUsPerRequest, serverMainThreadBusy, loadToolCpuUsPerRequest, machineBusyCores, fromUs, toUs };
   };
 

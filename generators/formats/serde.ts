@@ -37,7 +37,8 @@ function framed(
   schemaText: string,
   encodePayload: (r: DatasetRecord) => Buffer,
   decodePayload: (p: Buffer) => DatasetRecord,
-  serialize: ValueSerde['serialize'] = (schemaId, record) => encodeFrame(schemaId, encodePayload(record), schemaType === 'PROTOBUF' ? FIRST_MESSAGE : undefined),
+  /** A serializer that frames without the payload's own buffer (JSON); by default encodePayload's is framed. */
+  serialize?: ValueSerde['serialize'],
 ): ValueSerde {
   const protobuf = schemaType === 'PROTOBUF';
   return {
@@ -45,7 +46,7 @@ function framed(
     schemaText,
     encodePayload,
     decodePayload,
-    serialize,
+    serialize: serialize ?? ((schemaId, record) => encodeFrame(schemaId, encodePayload(record), protobuf ? FIRST_MESSAGE : undefined)),
     deserialize(value) {
       const frame = decodeFrame(value, { protobuf });
       if (protobuf && (frame.messageIndexes?.length !== 1 || frame.messageIndexes[0] !== 0)) {
