@@ -85,11 +85,55 @@ export async function ensureNetwork(name: string): Promise<void> {
   await dockerApi('POST', '/networks/create', { Name: name, CheckDuplicate: true });
 }
 
-export async function removeNetwork(name: string): Promise<void> {
+/** The containers the engine lists on a network: id and name. */
+async function attachedContainers(network: string): Promise<Array<{ id: string; name: string }>> {
+  const inspect = await dockerApi<{ Containers?: Record<string, { Name: string }> }>('GET', `/networks/${encodeURIComponent(network)}`);
+  return Object.entries(inspect?.Containers ?? {}).map(([id, c]) => ({ id, name: c.Name }));
+}
+
+async function containerExists(id: string): Promise<boolean> {
   try {
-    await dockerApi('DELETE', `/networks/${encodeURIComponent(name)}`);
+    await dockerApi('GET', `/containers/${encodeURIComponent(id)}/json`);
+    return true;
   } catch (error) {
-    if (!(error instanceof DockerApiError && error.status === 404)) throw error;
+    if (error instanceof DockerApiError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Removes a network; no error when it does not exist. Docker 20.10 can refuse with "has active
+ * endpoints" for a moment after the last container attached to it was removed (its endpoint count
+ * is updated after the removal answers), and can keep an endpoint of a removed container listed: both
+ * are retried for `patienceMs`, the stale endpoint force-disconnected. A live container still on the
+ * network is not touched: the error names it.
+ */
+export async function removeNetwork(name: string, patienceMs = 30_000, retryMs = 1_000): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      await dockerApi('DELETE', `/networks/${encodeURIComponent(name)}`);
+      return;
+    } catch (error) {
+      if (error instanceof DockerApiError && error.status === 404) return;
+      if (!(error instanceof DockerApiError && /active endpoints/.test(error.message))) throw error;
+      const attached = await attachedContainers(name);
+      const live: string[] = [];
+      for (const c of attached) {
+        if (await containerExists(c.id)) live.push(c.name);
+        else await dockerApi('POST', `/networks/${encodeURIComponent(name)}/disconnect`, { Container: c.id, Force: true }).catch(() => undefined);
+      }
+      if (live.length > 0) throw new Error(`network ${name} is still used by container ${live.join(', ')}: remove it first (docker rm -f ${live.join(' ')})`);
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `network ${name} still refused removal after ${Math.round(patienceMs / 1000)} s with no container attached (${error.message}): ` +
+            `the Docker engine's endpoint count for it is stale; restart the engine (it corrects the count on start), then docker network rm ${name}`,
+        );
+      }
+      await sleep(retryMs);
+    }
   }
 }
 

@@ -131,7 +131,10 @@ export async function runDirectStart(plan: DirectStartPlan, createTopics: (topic
 /** Removes the plan's containers, volumes and networks; what could not be removed is returned. */
 export async function removeDirectStart(plan: DirectStartPlan): Promise<string[]> {
   const failed: string[] = [];
-  await Promise.all(plan.containers.map((c) => removeContainer(c.name).catch((e: unknown) => void failed.push(`container ${c.name}: ${(e as Error).message}`))));
+  // One at a time. After a concurrent removal of all twelve, CI's Docker 20.10 refused the network
+  // ("has active endpoints", no container left) until the engine restarted and corrected its
+  // endpoint count. Serial removal costs about a second and gives that count no concurrent updates.
+  for (const c of plan.containers) await removeContainer(c.name).catch((e: unknown) => void failed.push(`container ${c.name}: ${(e as Error).message}`));
   for (const volume of plan.volumes) {
     try {
       await dockerApi('DELETE', `/volumes/${encodeURIComponent(volume)}`);
