@@ -11,6 +11,7 @@
  * temporary git worktree), BENCH_PAIRS pairs (default 3) of whole runs in alternating order, each
  * run with its own bare server run beside it, and a table of the ratios pair by pair.
  * BENCH_PROFILE_DIR=<dir>: CPU profiles of the API (node --cpu-prof), split by run and summarized.
+ * BENCH_GC=1: the API runs with --trace-gc, and each run reports how long its collections stopped it.
  * Each run also reports the server's CPU time per request (from /proc), which a busy machine
  * moves far less than requests/s.
  */
@@ -18,6 +19,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKafka } from '../integration/support/kafka';
 import { freePort, waitUntil } from '../integration/support/ports';
@@ -26,6 +28,7 @@ import { endpointsOf } from '../payments/endpoints';
 import { formatLoadResult, runLoad, type LoadOptions } from '../payments/load';
 import { paymentBodies } from '../payments/loadtest';
 import { readCpuProfile } from './cpu-profile';
+import { formatGcSummary, parseGcLine, summarizeGc, type GcPause } from './gc-trace';
 import { formatWindowSummary, summarizeWindow } from './profile-windows';
 import { checkoutRevision, formatPairTable, formatRunTable, type BenchRow, type Build, type BuildRun, type Pair } from './payments-ab';
 import { machineCpuMs, mainThreadCpuMs, processCpuMs } from './process-cpu';
@@ -43,6 +46,8 @@ const VS = process.env.BENCH_VS === undefined || process.env.BENCH_VS === '' ? u
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 /** A directory for CPU profiles of the API (node --cpu-prof), summarized per run at the end. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR === undefined || process.env.BENCH_PROFILE_DIR === '' ? undefined : resolve(process.env.BENCH_PROFILE_DIR);
+/** Whether the API traces its garbage collections (--trace-gc on its stdout), summarized per run. */
+const TRACE_GC = process.env.BENCH_GC === '1';
 
 const BARE_SERVER = `
 const http = require('node:http');
@@ -58,8 +63,8 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-function spawnNode(cwd: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+function spawnNode(cwd: string, args: string[], stdout: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', stdout, 'inherit'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -136,9 +141,11 @@ async function runBuild(build: Build, services: Services, acknowledged: Set<stri
   const loadBefore = loadavg();
   const [apiPort, barePort] = [await freePort(), await freePort()];
   const profileFlags = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const spawnedUs = nowUs();
   const api = spawnNode(build.root, [
     ...API_NODE_FLAGS,
     ...profileFlags,
+    ...(TRACE_GC ? ['--trace-gc'] : []),
     // The API as the app image runs it (compiled JavaScript, no ts-node): this build's transpile
     // cache, also for a B revision that predates it. ts-node's register loads node:domain, which
     // then runs in every EventEmitter constructor (about 2% of the API's busy time at max rate).
@@ -153,7 +160,8 @@ async function runBuild(build: Build, services: Services, acknowledged: Set<stri
     services.bootstrap,
     '--schema-registry-url',
     services.registryUrl,
-  ]);
+  ], TRACE_GC ? 'pipe' : 'ignore');
+  const gcPauses = TRACE_GC ? collectGcPauses(api) : [];
   const bare = spawnNode(ROOT, ['-e', BARE_SERVER, String(barePort)]);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;
@@ -197,6 +205,8 @@ async function runBuild(build: Build, services: Services, acknowledged: Set<stri
   const apiExit = await new Promise<number | null>((resolve) => api.once('exit', (code) => resolve(code)));
   bare.kill('SIGTERM');
   if (profileDir !== undefined) printProfile(build, api.pid, profileDir, rows);
+  // After the exit: a piped stdout is block-buffered, the last lines come with it.
+  if (TRACE_GC) printGc(build, gcPauses, spawnedUs, rows);
   return { run: { build, rows, loadBefore, loadAfter: loadavg() }, apiExit };
 }
 
@@ -212,6 +222,29 @@ function printProfile(build: Build, pid: number | undefined, dir: string, rows: 
   for (const row of rows.filter((r) => !r.key.startsWith('bare'))) {
     const summary = summarizeWindow(profile, row.fromUs, row.toUs, { root: build.root });
     console.log(formatWindowSummary(`${row.label} (${row.result.requests} requests, ${((summary.busyMs * 1000) / Math.max(1, row.result.requests)).toFixed(0)} µs sampled per request)`, summary));
+  }
+}
+
+/** Every --trace-gc line of the process's stdout, as it arrives. */
+function collectGcPauses(child: ChildProcess): GcPause[] {
+  const pauses: GcPause[] = [];
+  if (child.stdout === null) return pauses;
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const pause = parseGcLine(line);
+    if (pause !== undefined) pauses.push(pause);
+  });
+  return pauses;
+}
+
+/**
+ * Each API run's collections. The trace counts from the isolate's start, taken as the spawn (a few
+ * tens of milliseconds early, against runs of seconds).
+ */
+function printGc(build: Build, pauses: readonly GcPause[], spawnedUs: number, rows: readonly ProfiledRow[]): void {
+  console.log(`\n${build.name}: garbage collection (--trace-gc, ${pauses.length} collections in all)`);
+  for (const row of rows.filter((r) => !r.key.startsWith('bare'))) {
+    const summary = summarizeGc(pauses, (row.fromUs - spawnedUs) / 1000, (row.toUs - spawnedUs) / 1000);
+    console.log(`  ${row.label}: ${formatGcSummary(summary, (row.toUs - row.fromUs) / 1e6)}`);
   }
 }
 
