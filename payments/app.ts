@@ -11,7 +11,7 @@ import { SchemaRegistryError } from '../generators/formats/registry-client';
 import { AckTimeoutError, BatcherClosedError, type OutgoingRecord } from './batcher';
 import type { PaymentEndpoint } from './endpoints';
 import { BadRequest, ClientGone, parseJson, PayloadTooLarge, readBody, requireDeclaredLengthWithin, requireJsonContentType, send, UnsupportedMediaType } from './http';
-import { fingerprintOf, type FingerprintPart, type IdempotencyStore, type StoredAnswer } from './idempotency';
+import { fingerprintOf, type FingerprintPart, type IdempotencyStore } from './idempotency';
 import { KafkaUnavailableError } from './kafka-sender';
 import type { SchemasStatus } from './schemas';
 import { INTEGER_FIELDS, validatePayment, type CreatedAtWindow } from './validation';
@@ -25,7 +25,7 @@ export interface PaymentsAppDeps {
   readonly randomPayment: (now: number) => DatasetRecord;
   /** Whether Kafka takes and acknowledges records, and a word on it for /healthz. */
   readonly health: () => { readonly ok: boolean; readonly kafka: string };
-  readonly idempotency: IdempotencyStore;
+  readonly idempotency: IdempotencyStore<PaymentReceipt>;
   readonly maxBodyBytes: number;
   /** Longest wait for Kafka's acknowledgement before the answer is 503. */
   readonly ackTimeoutMs: number;
@@ -46,6 +46,22 @@ export interface PaymentsApp {
   startDraining(): void;
   /** Requests received and not answered yet. */
   readonly inFlight: () => number;
+}
+
+/**
+ * What a written payment's answer says, apart from its id: one object per endpoint, status and
+ * schema id, shared by every payment it answers, so that remembering a payment's outcome for
+ * retries keeps no object of its own alive.
+ */
+export interface PaymentReceipt {
+  readonly status: number;
+  readonly endpoint: PaymentEndpoint;
+  readonly schemaId: number;
+}
+
+/** The answer's body: the payment's id and where it was written. */
+function receiptBody(id: unknown, receipt: PaymentReceipt): Record<string, unknown> {
+  return { id, topic: receipt.endpoint.topic, format: receipt.endpoint.format, schema_id: receipt.schemaId };
 }
 
 /** The same id was used before, within the idempotency window, for a different payment. */
@@ -71,7 +87,7 @@ const FIELD_NAMES = paymentsSchema.fields.map((field) => field.name);
  * (lower-case) form, the others as sent (the validated record holds them as sent), except that
  * an omitted created_at stays omitted instead of the time the server stamped.
  */
-function requestFingerprint(endpoint: PaymentEndpoint, payment: DatasetRecord, createdAtSent: boolean): string {
+function requestFingerprint(endpoint: PaymentEndpoint, payment: DatasetRecord, createdAtSent: boolean): number {
   const parts: FingerprintPart[] = [endpoint.path];
   for (const name of FIELD_NAMES) parts.push(name === 'created_at' && !createdAtSent ? null : (payment[name] ?? null));
   return fingerprintOf(parts);
@@ -83,23 +99,35 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let draining = false;
   let inFlight = 0;
+  const receipts = new Map<PaymentEndpoint, Map<number, PaymentReceipt>>();
+
+  /** The shared receipt of `endpoint` for this status and schema id (a new one when the id changed). */
+  function receiptFor(endpoint: PaymentEndpoint, status: number, schemaId: number): PaymentReceipt {
+    let byStatus = receipts.get(endpoint);
+    if (byStatus === undefined) receipts.set(endpoint, (byStatus = new Map()));
+    const known = byStatus.get(status);
+    if (known !== undefined && known.schemaId === schemaId) return known;
+    const receipt: PaymentReceipt = Object.freeze({ status, endpoint, schemaId });
+    byStatus.set(status, receipt);
+    return receipt;
+  }
 
   /**
    * `answered`: what this request answers, in at most the ack timeout. `settled`: the truth about
    * the record, which may come later: it resolves once written and rejects if it is not written
    * (or Kafka gave up on it, so a retry must write it again).
    */
-  function write(endpoint: PaymentEndpoint, payment: DatasetRecord, status: number): { answered: Promise<StoredAnswer>; settled: () => Promise<StoredAnswer> } {
-    let answer: StoredAnswer | undefined;
+  function write(endpoint: PaymentEndpoint, payment: DatasetRecord, status: number): { answered: Promise<PaymentReceipt>; settled: () => Promise<PaymentReceipt> } {
+    let answer: PaymentReceipt | undefined;
     const answered = (async () => {
       const schemaId = deps.schemas.knownId(endpoint) ?? (await deps.schemas.idFor(endpoint));
       const value = endpoint.serde.serialize(schemaId, payment);
-      answer = { status, body: { id: payment.id, topic: endpoint.topic, format: endpoint.format, schema_id: schemaId } };
+      answer = receiptFor(endpoint, status, schemaId);
       await deps.producer.produce(endpoint.topic, { key: payment.id as string, value, timestamp: payment.created_at as number }, deps.ackTimeoutMs);
       return answer;
     })();
     // Made only for a request that remembers its outcome (a POST): one promise less for a GET.
-    const settled = (): Promise<StoredAnswer> =>
+    const settled = (): Promise<PaymentReceipt> =>
       answered.catch(async (error: unknown) => {
         if (error instanceof AckTimeoutError && error.outcome !== undefined && answer !== undefined) {
           await error.outcome;
@@ -111,7 +139,7 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
   }
 
   /** Waits for an earlier request with the same id, at most the ack timeout. */
-  async function shareOutcome(outcome: Promise<StoredAnswer>): Promise<StoredAnswer> {
+  async function shareOutcome(outcome: Promise<PaymentReceipt>): Promise<PaymentReceipt> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -142,20 +170,20 @@ export function createPaymentsApp(deps: PaymentsAppDeps): PaymentsApp {
         );
       }
       const answer = known.state === 'done' ? known.answer : await shareOutcome(known.outcome);
-      send(response, answer.status, answer.body, { 'idempotent-replayed': 'true', ...closeHeader() });
+      send(response, answer.status, receiptBody(id, answer), { 'idempotent-replayed': 'true', ...closeHeader() });
       return;
     }
     const { answered, settled } = write(endpoint, payment, 201);
     deps.idempotency.begin(id, fingerprint, settled());
     const answer = await answered;
-    send(response, answer.status, answer.body, closeHeader());
+    send(response, answer.status, receiptBody(id, answer), closeHeader());
   }
 
   async function handleGet(endpoint: PaymentEndpoint, response: ServerResponse): Promise<void> {
     // Random payments get fresh ids that nobody retries: they stay out of the idempotency store.
     const payment = deps.randomPayment(now());
     const answer = await write(endpoint, payment, 200).answered;
-    send(response, answer.status, { ...answer.body, payment }, closeHeader());
+    send(response, answer.status, { ...receiptBody(payment.id, answer), payment }, closeHeader());
   }
 
   // Shared, never written to: one object less per answer.

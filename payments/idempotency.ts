@@ -4,35 +4,14 @@
  * second record. Remembered in memory, per process, for `ttlMs` after the outcome is known and for
  * the newest `maxIds` ids: a window, not a guarantee forever (a restart forgets).
  */
-/** What the first request answered (or would have, had it not timed out). */
-export interface StoredAnswer {
-  readonly status: number;
-  readonly body: Readonly<Record<string, unknown>>;
-}
+export type Remembered<A> =
+  | { readonly state: 'pending'; readonly fingerprint: number; readonly outcome: Promise<A> }
+  | { readonly state: 'done'; readonly fingerprint: number; readonly answer: A };
 
-export type Remembered =
-  | { readonly state: 'pending'; readonly fingerprint: string; readonly outcome: Promise<StoredAnswer> }
-  | { readonly state: 'done'; readonly fingerprint: string; readonly answer: StoredAnswer };
-
-/**
- * One object per id from begin to eviction, changed in place when the outcome is known (a second
- * object and Map write per request otherwise). A settled entry drops its promise: a settled
- * promise and its reactions would cost memory per id.
- */
-interface Entry {
-  state: 'pending' | 'done';
-  readonly id: string;
-  readonly fingerprint: string;
-  outcome: Promise<StoredAnswer> | undefined;
-  answer: StoredAnswer | undefined;
-  expiresAt: number;
-}
-
-/** What lookup() shows of an entry, in the shape of its state. */
-function remembered(entry: Entry): Remembered | undefined {
-  if (entry.state === 'done' && entry.answer !== undefined) return { state: 'done', fingerprint: entry.fingerprint, answer: entry.answer };
-  if (entry.state === 'pending' && entry.outcome !== undefined) return { state: 'pending', fingerprint: entry.fingerprint, outcome: entry.outcome };
-  return undefined;
+/** An id whose outcome is not known yet: short-lived, so it may cost an object. */
+interface Pending<A> {
+  readonly fingerprint: number;
+  readonly outcome: Promise<A>;
 }
 
 export interface IdempotencyOptions {
@@ -58,14 +37,15 @@ function take(word: number): void {
 }
 
 /**
- * A short digest of what identifies a request's payment: a retry must send the same one. 64 bits
- * of a hash computed here, not a cryptographic one (which costs a native hash object per
- * request): fingerprints are only compared between requests that carry the same id, and a
- * client that crafted a collision would only get the earlier answer for the same id back instead
- * of 409, with its own payment not written. Each part is written with its type and, for text, its
- * length first, so no two lists of parts read alike ('1' and 1, null and 'null', ['ab'] and ['a', 'b']).
+ * A short digest of what identifies a request's payment: a retry must send the same one. 53 bits
+ * of a hash computed here, as one number (a string would be three objects kept per remembered id),
+ * not a cryptographic one (which costs a native hash object per request): fingerprints are only
+ * compared between requests that carry the same id, and a client that crafted a collision would
+ * only get the earlier answer for the same id back instead of 409, with its own payment not
+ * written. Each part is written with its type and, for text, its length first, so no two lists of
+ * parts read alike ('1' and 1, null and 'null', ['ab'] and ['a', 'b']).
  */
-export function fingerprintOf(parts: readonly FingerprintPart[]): string {
+export function fingerprintOf(parts: readonly FingerprintPart[]): number {
   lane1 = 0x6a09e667;
   lane2 = 0xbb67ae85;
   take(parts.length);
@@ -92,18 +72,29 @@ export function fingerprintOf(parts: readonly FingerprintPart[]): string {
   lane2 ^= lane1 >>> 15;
   lane2 = Math.imul(lane2, 0x846ca68b);
   lane1 ^= lane2 >>> 16;
-  return `${(lane1 >>> 0).toString(36)}.${(lane2 >>> 0).toString(36)}`;
+  // 32 bits of one lane and 21 of the other: an integer a double holds exactly.
+  return (lane1 >>> 0) * 2 ** 21 + (lane2 >>> 11);
 }
 
-export class IdempotencyStore {
-  private readonly entries = new Map<string, Entry>();
-  /**
-   * Settled entries in settle order, so the oldest (the first to expire) are at the head: a queue
-   * with a moving head, because dropping the front of a Map leaves holes that every later walk
-   * from the front would step over again (an eviction cost that grew with the evictions).
-   */
-  private settled: Entry[] = [];
+/**
+ * Settled ids are kept in a ring of parallel arrays (fingerprint, expiry, answer), in settle order
+ * so that the oldest, the first to expire, are at the head, and a Map from id to its slot. A
+ * remembered id then costs the collector its id string and nothing else: answers are meant to be
+ * shared objects (the app's receipts are one per endpoint and schema id). An object per id, kept
+ * for minutes, was copied by every young-generation collection until promoted, and made the
+ * API's collections a third longer (bench:payments with BENCH_GC=1).
+ */
+export class IdempotencyStore<A> {
+  private readonly pending = new Map<string, Pending<A>>();
+  /** Settled id -> its slot in the ring. */
+  private readonly slots = new Map<string, number>();
+  private ids: Array<string | undefined> = [];
+  private answers: Array<A | undefined> = [];
+  private fingerprints = new Float64Array(0);
+  private expiries = new Float64Array(0);
+  /** Slot of the oldest settled id, and how many slots from there are in use. */
   private head = 0;
+  private count = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: IdempotencyOptions) {
@@ -112,60 +103,96 @@ export class IdempotencyStore {
     this.now = options.now ?? Date.now;
   }
 
+  /** Ids remembered: pending and settled. */
   get size(): number {
-    return this.entries.size;
+    return this.pending.size + this.slots.size;
   }
 
-  /** The id's entry unless it expired (begin and settling evict; a lookup only looks). */
-  lookup(id: string): Remembered | undefined {
-    const entry = this.entries.get(id);
-    if (entry === undefined) return undefined;
-    if (entry.state === 'done' && entry.expiresAt <= this.now()) {
+  /** The id's outcome unless it expired (settling evicts; a lookup of an expired id does too). */
+  lookup(id: string): Remembered<A> | undefined {
+    const pending = this.pending.get(id);
+    if (pending !== undefined) return { state: 'pending', fingerprint: pending.fingerprint, outcome: pending.outcome };
+    const slot = this.slots.get(id);
+    if (slot === undefined) return undefined;
+    if (this.expiries[slot] <= this.now()) {
       this.evict();
       return undefined;
     }
-    return remembered(entry);
+    return { state: 'done', fingerprint: this.fingerprints[slot], answer: this.answers[slot] as A };
   }
 
   /**
    * Remembers `id` while `outcome` is pending. Resolved: remembered as done for `ttlMs`. Rejected
    * (the payment is not written, or its fate is unknown and a retry must try again): forgotten.
    */
-  begin(id: string, fingerprint: string, outcome: Promise<StoredAnswer>): void {
-    const entry: Entry = { state: 'pending', id, fingerprint, outcome, answer: undefined, expiresAt: Infinity };
-    this.entries.set(id, entry);
+  begin(id: string, fingerprint: number, outcome: Promise<A>): void {
+    const entry: Pending<A> = { fingerprint, outcome };
+    this.pending.set(id, entry);
+    // An expired outcome not evicted yet is forgotten now; its slot goes with the next eviction.
+    this.slots.delete(id);
     outcome.then(
       (answer) => {
-        if (this.entries.get(id) !== entry) return;
-        entry.state = 'done';
-        entry.answer = answer;
-        entry.outcome = undefined;
-        entry.expiresAt = this.now() + this.options.ttlMs;
-        this.settled.push(entry);
+        if (this.pending.get(id) !== entry) return;
+        this.pending.delete(id);
+        this.settle(id, fingerprint, answer);
         this.evict();
       },
       () => {
-        if (this.entries.get(id) === entry) this.entries.delete(id);
+        if (this.pending.get(id) === entry) this.pending.delete(id);
       },
     );
-    // No eviction here: only settled entries are evicted, and each settling evicts (one pass and
-    // one clock read per request instead of two). Between settlings the map holds at most the
-    // pending entries more than maxIds.
+    // No eviction here: only settled ids are evicted, and each settling evicts (one pass and
+    // one clock read per request instead of two). Between settlings the store holds at most the
+    // pending ids more than maxIds.
   }
 
-  /** Drops expired settled entries, then the oldest settled ones beyond `maxIds`. Pending ones stay. */
+  private settle(id: string, fingerprint: number, answer: A): void {
+    if (this.count === this.ids.length) this.grow();
+    let slot = this.head + this.count;
+    if (slot >= this.ids.length) slot -= this.ids.length;
+    this.ids[slot] = id;
+    this.answers[slot] = answer;
+    this.fingerprints[slot] = fingerprint;
+    this.expiries[slot] = this.now() + this.options.ttlMs;
+    this.slots.set(id, slot);
+    this.count++;
+  }
+
+  /** Twice the slots, the settled ids moved to the front in order. */
+  private grow(): void {
+    const capacity = Math.max(64, this.ids.length * 2);
+    const order = Array.from({ length: this.count }, (_, i) => (this.head + i) % this.ids.length);
+    const ids = order.map((slot) => this.ids[slot]);
+    const answers = order.map((slot) => this.answers[slot]);
+    const fingerprints = new Float64Array(capacity);
+    const expiries = new Float64Array(capacity);
+    order.forEach((slot, i) => {
+      fingerprints[i] = this.fingerprints[slot];
+      expiries[i] = this.expiries[slot];
+      const id = ids[i];
+      if (id !== undefined && this.slots.get(id) === slot) this.slots.set(id, i);
+    });
+    ids.length = capacity;
+    answers.length = capacity;
+    this.ids = ids;
+    this.answers = answers;
+    this.fingerprints = fingerprints;
+    this.expiries = expiries;
+    this.head = 0;
+  }
+
+  /** Drops expired settled ids, then the oldest settled ones beyond `maxIds`. Pending ones stay. */
   private evict(): void {
     const now = this.now();
-    while (this.head < this.settled.length) {
-      const oldest = this.settled[this.head];
-      if (oldest.expiresAt > now && this.entries.size <= this.options.maxIds) break;
-      this.head++;
-      if (this.entries.get(oldest.id) === oldest) this.entries.delete(oldest.id);
-    }
-    // Drop the passed head once it is half the queue: amortized constant time per entry.
-    if (this.head > 1024 && this.head * 2 > this.settled.length) {
-      this.settled = this.settled.slice(this.head);
-      this.head = 0;
+    while (this.count > 0) {
+      const slot = this.head;
+      if (this.expiries[slot] > now && this.size <= this.options.maxIds) break;
+      const id = this.ids[slot];
+      if (id !== undefined && this.slots.get(id) === slot) this.slots.delete(id);
+      this.ids[slot] = undefined;
+      this.answers[slot] = undefined;
+      this.head = slot + 1 === this.ids.length ? 0 : slot + 1;
+      this.count--;
     }
   }
 }

@@ -11,7 +11,7 @@ import { randomPayment } from '../generators/datasets/payments';
 import { SchemaRegistryClient } from '../generators/formats/registry-client';
 import { kafkaConfig } from '../generators/kafka-config';
 import { createFaker } from '../generators/random';
-import { createPaymentsApp } from './app';
+import { createPaymentsApp, type PaymentReceipt } from './app';
 import { ProduceBatcher } from './batcher';
 import { parsePaymentsArgs, type PaymentsConfig } from './config';
 import { endpointsOf } from './endpoints';
@@ -95,7 +95,7 @@ export async function startPaymentsServer(config: PaymentsConfig, options: Start
     producer: batcher,
     randomPayment: (now) => randomPayment(faker, now),
     health: kafkaHealth,
-    idempotency: new IdempotencyStore({ ttlMs: config.idempotencyTtlMs, maxIds: config.idempotencyMaxIds }),
+    idempotency: new IdempotencyStore<PaymentReceipt>({ ttlMs: config.idempotencyTtlMs, maxIds: config.idempotencyMaxIds }),
     maxBodyBytes: config.maxBodyBytes,
     ackTimeoutMs: config.ackTimeoutMs,
     createdAtWindow: { maxPastMs: config.createdAtMaxPastMs, maxFutureMs: config.createdAtMaxFutureMs },

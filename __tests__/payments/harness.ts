@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomPayment } from '../../generators/datasets/payments';
 import { SchemaRegistryClient } from '../../generators/formats/registry-client';
 import { createFaker } from '../../generators/random';
-import { createPaymentsApp, type PaymentsApp } from '../../payments/app';
+import { createPaymentsApp, type PaymentReceipt, type PaymentsApp } from '../../payments/app';
 import { ProduceBatcher, type BatchSender, type OutgoingRecord } from '../../payments/batcher';
 import { endpointsOf } from '../../payments/endpoints';
 import { IdempotencyStore } from '../../payments/idempotency';
@@ -71,7 +71,7 @@ export interface Harness {
   readonly sender: RecordingSender;
   readonly app: PaymentsApp;
   readonly schemas: EndpointSchemas;
-  readonly idempotency: IdempotencyStore;
+  readonly idempotency: IdempotencyStore<PaymentReceipt>;
   readonly logs: string[];
   registry: FakeRegistry;
   kafkaHealthy: boolean;
@@ -79,13 +79,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { idempotency?: IdempotencyStore } = {}): Promise<Harness> {
+export async function startHarness(options: { idempotency?: IdempotencyStore<PaymentReceipt> } = {}): Promise<Harness> {
   const registry = await startFakeRegistry();
   const sender = new RecordingSender();
   const faker = createFaker(7);
   const logs: string[] = [];
   const schemas = new EndpointSchemas(new SchemaRegistryClient({ url: registry.url, timeoutMs: 2_000 }), endpoints);
-  const idempotency = options.idempotency ?? new IdempotencyStore({ ttlMs: 60_000, maxIds: 1_000, now: () => NOW });
+  const idempotency = options.idempotency ?? new IdempotencyStore<PaymentReceipt>({ ttlMs: 60_000, maxIds: 1_000, now: () => NOW });
   const harness: Harness = {
     base: '',
     sender,
