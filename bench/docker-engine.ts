@@ -93,7 +93,7 @@ async function attachedContainers(network: string): Promise<Array<{ id: string; 
 
 async function containerExists(id: string): Promise<boolean> {
   try {
-    await dockerApi('GET', `/containers/${encodeURIComponent(id)}/json`);
+    await containerState(encodeURIComponent(id));
     return true;
   } catch (error) {
     if (error instanceof DockerApiError && error.status === 404) return false;

@@ -204,14 +204,16 @@ async function runBuild(build: Build, services: Services, acknowledged: Set<stri
   api.kill('SIGTERM');
   const apiExit = await new Promise<number | null>((resolve) => api.once('exit', (code) => resolve(code)));
   bare.kill('SIGTERM');
-  if (profileDir !== undefined) printProfile(build, api.pid, profileDir, rows);
+  // The profile and the GC trace are the API's: its runs, not the bare server's.
+  const apiRows = rows.filter((r) => !r.key.startsWith('bare'));
+  if (profileDir !== undefined) printProfile(build, api.pid, profileDir, apiRows);
   // After the exit: a piped stdout is block-buffered, the last lines come with it.
-  if (TRACE_GC) printGc(build, gcPauses, spawnedUs, rows);
+  if (TRACE_GC) printGc(build, gcPauses, spawnedUs, apiRows);
   return { run: { build, rows, loadBefore, loadAfter: loadavg() }, apiExit };
 }
 
 /** The API's CPU profile split into the runs: where each run's time went, by file and function. */
-function printProfile(build: Build, pid: number | undefined, dir: string, rows: readonly ProfiledRow[]): void {
+function printProfile(build: Build, pid: number | undefined, dir: string, apiRows: readonly ProfiledRow[]): void {
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile') && name.includes(`.${pid}.`));
   if (file === undefined) {
     console.log(`${build.name}: no CPU profile of process ${pid} in ${dir} (did the API exit normally?)`);
@@ -219,7 +221,7 @@ function printProfile(build: Build, pid: number | undefined, dir: string, rows: 
   }
   const profile = readCpuProfile(join(dir, file));
   console.log(`\n${build.name}: CPU profile ${join(dir, file)}`);
-  for (const row of rows.filter((r) => !r.key.startsWith('bare'))) {
+  for (const row of apiRows) {
     const summary = summarizeWindow(profile, row.fromUs, row.toUs, { root: build.root });
     console.log(formatWindowSummary(`${row.label} (${row.result.requests} requests, ${((summary.busyMs * 1000) / Math.max(1, row.result.requests)).toFixed(0)} µs sampled per request)`, summary));
   }
@@ -240,9 +242,9 @@ function collectGcPauses(child: ChildProcess): GcPause[] {
  * Each API run's collections. The trace counts from the isolate's start, taken as the spawn (a few
  * tens of milliseconds early, against runs of seconds).
  */
-function printGc(build: Build, pauses: readonly GcPause[], spawnedUs: number, rows: readonly ProfiledRow[]): void {
+function printGc(build: Build, pauses: readonly GcPause[], spawnedUs: number, apiRows: readonly ProfiledRow[]): void {
   console.log(`\n${build.name}: garbage collection (--trace-gc, ${pauses.length} collections in all)`);
-  for (const row of rows.filter((r) => !r.key.startsWith('bare'))) {
+  for (const row of apiRows) {
     const summary = summarizeGc(pauses, (row.fromUs - spawnedUs) / 1000, (row.toUs - spawnedUs) / 1000);
     console.log(`  ${row.label}: ${formatGcSummary(summary, (row.toUs - row.fromUs) / 1e6)}`);
   }
