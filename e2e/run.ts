@@ -26,6 +26,7 @@ import { grafanaLeftover } from './grafana-checks';
 import { clearLeftovers, leftovers } from './leftovers';
 import { idleStats } from './stats';
 import { errorBlocks, runTee, type TeeResult } from './tf-output';
+import { notableLines, servicesOfFailedResources } from './service-logs';
 import { appliedObjectCount, criticalPathLine, resourceDependencies, resourceSpans, reversed, timelineReport } from './apply-timeline';
 import { directStartPlan } from './direct-start-plan';
 import { directStartCriticalPath, directStartReport, removeDirectStart, runDirectStart } from './direct-start';
@@ -304,6 +305,17 @@ function unhealthyContainers(names: readonly string[]): string[] {
     .map(([name, state]) => `container ${name} is ${state}; last log lines:\n${containerLogTail(name, 25).replace(/^/gm, '    ')}`);
 }
 
+/** How many of a failed applier's service's warnings and errors the end of the log repeats. */
+const SERVICE_LOG_LINES = 15;
+
+/** The last warnings and errors of each service whose applier resources failed (e2e/service-logs.ts says why). */
+function failedServicesLogs(errors: readonly string[], project: string): string[] {
+  return servicesOfFailedResources(errors, project).map((name) => {
+    const lines = notableLines(containerLogTail(name, 5000), SERVICE_LOG_LINES);
+    return `${name}'s last warnings and errors:\n${(lines.length ? lines : ['(none in its log)']).map((l) => `    ${l}`).join('\n')}`;
+  });
+}
+
 /**
  * The direct-start reference (issue 19): the synthesized containers started through the Docker API
  * before the deploy, then removed. Skipped against an external cluster (no broker container).
@@ -411,7 +423,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (apply.status !== 0) {
         const errors = errorBlocks(apply.output);
         reasons.push(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal})${errors.length ? ':' : ', with no Error block in its output'}`, ...errors);
-        reasons.push(...unhealthyContainers(expected.containers));
+        reasons.push(...unhealthyContainers(expected.containers), ...failedServicesLogs(errors, config.project));
         throw new Error(`${cli.binary} apply failed (exit ${apply.status ?? apply.signal}); its errors are repeated at the end`);
       }
     });

@@ -69,13 +69,24 @@ export function runTee(program: string, args: readonly string[], env: NodeJS.Pro
   });
 }
 
-/** Lines an error block keeps at most: the resource, the provisioner's command and its last output. */
-const MAX_BLOCK_LINES = 40;
+/**
+ * Lines an error block keeps at most: its head (the resource and the provisioner's command) and its
+ * tail, where a failed provisioner prints its final error; a retry loop's middle is what goes.
+ */
+const BLOCK_HEAD_LINES = 12;
+const BLOCK_TAIL_LINES = 28;
+
+/** A block cut to its head and tail, saying how many lines between them were left out. */
+function shortened(block: readonly string[]): string[] {
+  if (block.length <= BLOCK_HEAD_LINES + BLOCK_TAIL_LINES) return [...block];
+  const left = block.length - BLOCK_HEAD_LINES - BLOCK_TAIL_LINES;
+  return [...block.slice(0, BLOCK_HEAD_LINES), `... (${left} lines left out here; the whole block is in the log above)`, ...block.slice(-BLOCK_TAIL_LINES)];
+}
 
 /**
  * The `Error: ...` blocks of Terraform's output (-no-color): from each line starting with
  * "Error:" up to the next blank line that is followed by another diagnostic or the end, at most
- * MAX_BLOCK_LINES lines each. Terraform separates a diagnostic's parts with single blank lines, so
+ * BLOCK_HEAD_LINES + BLOCK_TAIL_LINES lines each. Terraform separates a diagnostic's parts with single blank lines, so
  * a block ends at a line that starts a new diagnostic ("Error:", "Warning:") or at two blank lines.
  */
 export function errorBlocks(output: string): string[] {
@@ -86,8 +97,7 @@ export function errorBlocks(output: string): string[] {
   const close = (): void => {
     if (current) {
       while (current.length && current[current.length - 1].trim() === '') current.pop();
-      const kept = current.length > MAX_BLOCK_LINES ? [...current.slice(0, MAX_BLOCK_LINES), `... (${current.length - MAX_BLOCK_LINES} more lines above in the log)`] : current;
-      blocks.push(kept.join('\n'));
+      blocks.push(shortened(current).join('\n'));
     }
     current = undefined;
   };

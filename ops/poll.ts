@@ -38,6 +38,12 @@ export interface PollOptions {
    * same fixed interval collide again, every time.
    */
   readonly jitter?: boolean;
+  /**
+   * Double the interval after each attempt, up to this many milliseconds. Two clients whose requests
+   * fence each other for as long as a request lasts collide again whenever they retry sooner than
+   * that; growing, jittered waits let one of them through.
+   */
+  readonly maxIntervalMs?: number;
 }
 
 /** A wait ran out. Appliers turn it into an ApplyError that names their object. */
@@ -64,13 +70,15 @@ export function timeoutFix(fix: string, setting: TimeoutSetting, timeoutMs: numb
  */
 export async function poll<T>(attempt: () => Promise<Attempt<T>>, options: PollOptions): Promise<T> {
   const deadline = (options.since ?? Date.now()) + options.timeoutMs;
+  let interval = options.intervalMs;
   for (;;) {
     const result = await attempt();
     if (result.done) return result.value;
-    const wait = options.jitter ? Math.round(options.intervalMs * (0.5 + Math.random())) : options.intervalMs;
+    const wait = options.jitter ? Math.round(interval * (0.5 + Math.random())) : interval;
     if (Date.now() + wait > deadline) {
       throw new WaitTimeout(options.timedOut(result.last, options.timeoutMs / 1000), timeoutFix(options.fix, options.setting, options.timeoutMs));
     }
     await sleep(wait);
+    if (options.maxIntervalMs !== undefined) interval = Math.min(interval * 2, Math.max(options.maxIntervalMs, options.intervalMs));
   }
 }

@@ -42,7 +42,7 @@ export const TIMEOUTS = {
     commandTimeoutMs: seconds('KSQL_APPLY_COMMAND_TIMEOUT_S', 120, 'how long one statement may take to run, and ksqlDB to catch up with its command queue'),
     requestTimeoutMs: seconds('KSQL_APPLY_REQUEST_TIMEOUT_S', 60, 'how long one HTTP request to ksqlDB may take'),
     turnTimeoutMs: seconds('KSQL_APPLY_TURN_TIMEOUT_S', 900, "how long one statement may wait for its turn: the applies send their statements to one ksqlDB one at a time, since statements sent at once fence each other"),
-    pollIntervalMs: millis('KSQL_APPLY_POLL_INTERVAL_MS', 1000, 'how often ksqlDB is asked again while waiting'),
+    pollIntervalMs: millis('KSQL_APPLY_POLL_INTERVAL_MS', 1000, 'how often ksqlDB is asked again while waiting (a statement another writer fenced: from this interval, doubling up to 8 s)'),
     probeTimeoutMs: seconds('KSQL_APPLY_PROBE_TIMEOUT_S', 5, PROBE_MEANING),
   },
   connect: {

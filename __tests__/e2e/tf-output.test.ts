@@ -39,11 +39,15 @@ describe('errorBlocks', () => {
     expect(errorBlocks('╷\n│ Error: Unsupported argument\n│ \n│   on main.tf line 3\n╵\n')).toEqual(['Error: Unsupported argument\n\n  on main.tf line 3']);
   });
 
-  it('shortens a very long block and says so', () => {
+  it('shortens a very long block to its head and its tail (where the final error is), and says so', () => {
     const block = errorBlocks(['Error: big', ...Array.from({ length: 60 }, (_, i) => `line ${i}`)].join('\n'));
     expect(block).toHaveLength(1);
-    expect(block[0].split('\n')).toHaveLength(41);
-    expect(block[0]).toMatch(/\(21 more lines above in the log\)$/);
+    const lines = block[0].split('\n');
+    expect(lines).toHaveLength(41);
+    expect(lines.slice(0, 2)).toEqual(['Error: big', 'line 0']);
+    expect(lines[12]).toBe('... (21 lines left out here; the whole block is in the log above)');
+    expect(lines[13]).toBe('line 32');
+    expect(lines[40]).toBe('line 59');
   });
 
   it('finds none in a clean run', () => {

@@ -290,6 +290,19 @@ describe('waiting for ksqlDB', () => {
     expect(fake.commandsStartingWith('CREATE STREAM PAYMENTS_RAW')).toHaveLength(1);
   });
 
+  it('retries fenced statements at growing intervals, logging how long each refused request took', async () => {
+    // Jittered 0.5-1.5 intervals, doubling from 50 ms: at least 25 + 50 + 100 + 200 ms over four
+    // retries; at a fixed interval they would take at most 4 x 75 ms.
+    fake.fencedCommandRequests = 4;
+    const clientLog: string[] = [];
+    const started = Date.now();
+    expect(await applier({ pollIntervalMs: 50, log: (l) => clientLog.push(l) }).apply(raw)).toBe('created');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(370);
+    const retries = clientLog.filter((l) => l.includes('retrying'));
+    expect(retries).toHaveLength(4);
+    for (const line of retries) expect(line).toMatch(/^ksqlDB answered 50000 after \d+\.\ds \(/);
+  });
+
   it('sends each command-topic write in its turn, and nothing else: reads and the wait for the command run outside it', async () => {
     const inTurn: string[] = [];
     let turnsHeld = 0;

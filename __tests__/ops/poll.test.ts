@@ -38,3 +38,15 @@ it('with jitter, sleeps between half and one and a half intervals, as Math.rando
   await expect(poll(attempts(3), { ...base, jitter: true })).resolves.toBe('ok');
   expect(slept).toEqual([500, 750, 1_499]);
 });
+
+it('with a maximum interval, doubles the interval after each attempt up to it', async () => {
+  await expect(poll(attempts(5), { ...base, maxIntervalMs: 5_000 })).resolves.toBe('ok');
+  expect(slept).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+});
+
+it('jitters the grown interval, not the first one', async () => {
+  const random = jest.spyOn(Math, 'random');
+  for (const r of [0, 0, 0.999]) random.mockReturnValueOnce(r);
+  await expect(poll(attempts(3), { ...base, jitter: true, maxIntervalMs: 8_000 })).resolves.toBe('ok');
+  expect(slept).toEqual([500, 1_000, 5_996]);
+});

@@ -5,7 +5,7 @@
  */
 
 import { describeNetworkError, isNetworkFailure, requestJson, type HttpResult } from '../http-json';
-import { done, pending, poll, timeoutFix, WaitTimeout, type Attempt } from '../poll';
+import { done, pending, poll, timeoutFix, WaitTimeout, type Attempt, type PollOptions } from '../poll';
 import { readTimeouts, TIMEOUTS, type Timeouts } from '../timeouts';
 
 /** Error codes ksqlDB puts in `error_code` (HTTP status * 100 + n). */
@@ -210,7 +210,7 @@ export class KsqlRestClient {
       'commandTimeoutMs',
       "another client kept writing to its command topic at the same time (this stack's applies take turns, so it was another one); stop it, or wait until it is done and apply again",
       caughtUp,
-      true,
+      FENCED_RETRY,
     );
     if (res.status === 200 && Array.isArray(res.body)) {
       const entities = res.body as KsqlEntity[];
@@ -242,15 +242,17 @@ export class KsqlRestClient {
     limit: 'startupTimeoutMs' | 'commandTimeoutMs',
     fix: string,
     send: () => Promise<HttpResult>,
-    jitter = false,
+    retry: RetryPace = {},
   ): Promise<HttpResult> {
     return poll(
       async () => {
+        const started = Date.now();
         const res = await send();
         const err = errorBody(res);
         const transient = typeof code === 'number' ? err.error_code === code : code(res.status, err.message ?? '');
         if (!transient) return done(res);
-        this.log(`ksqlDB answered ${err.error_code ?? res.status} (${err.message ?? ''}); retrying`);
+        // How long the refused request took shows whether requests collide in a long window (a busy command runner).
+        this.log(`ksqlDB answered ${err.error_code ?? res.status} after ${((Date.now() - started) / 1000).toFixed(1)}s (${err.message ?? ''}); retrying`);
         return pending(`${err.error_code ?? res.status} (${err.message ?? 'no message'})`);
       },
       {
@@ -260,7 +262,7 @@ export class KsqlRestClient {
         since,
         timedOut: (last, seconds) => `ksqlDB kept answering ${last} for ${seconds}s`,
         fix,
-        jitter,
+        ...retry,
       },
     );
   }
@@ -349,6 +351,20 @@ type TransientError = (status: number, message: string) => boolean;
  * another producer with the same transactionalId", the commit "There is a newer producer with the
  * same transactionalId which fences the current one". Both seen with the real ksqlDB 7.9.9 in CI.
  */
+/** How often a retry comes: jittered, and for some errors at growing intervals (ops/poll.ts). */
+type RetryPace = Pick<PollOptions, 'jitter' | 'maxIntervalMs'>;
+
+/**
+ * A fenced statement is retried at jittered, doubling intervals up to 8 s. Two writers fence each
+ * other for as long as a request lasts between its transaction's start and its write, which is
+ * longer than a second when ksqlDB's command runner is busy (the server waits for it in between).
+ * In a CI rehearsal one apply was fenced at every retry, a second apart, until its two minutes ran
+ * out, the producer epoch rising by two from one retry to the next (41, 43, 45, 47): one other
+ * writer retried in step with it. Who that was, the run did not show (the rehearsal now prints
+ * ksqlDB's warnings when an apply fails, and each retry says how long the refused request took).
+ */
+const FENCED_RETRY: RetryPace = { jitter: true, maxIntervalMs: 8_000 };
+
 const FENCED_MESSAGES = [/has been fenced by another producer with the same transactionalId/, /There is a newer producer with the same transactionalId which fences the current one/];
 
 export const concurrentCommandFenced: TransientError = (status, message) => status === 500 && FENCED_MESSAGES.some((m) => m.test(message));
