@@ -5,18 +5,22 @@
  * writes every statement to its command topic in a Kafka transaction under one transactional id,
  * so two statements sent at once fence each other; with ten appliers retrying in step, each retry
  * fenced the next and none got through (CI: "has been fenced by another producer" for 120 s). The
- * appliers therefore take turns: a lock file, created exclusively, that names its holder's pid.
+ * appliers therefore take turns: a lock file, created exclusively, that names its holder's pid and
+ * a token of this turn.
  *
- * A holder that died (a deploy stopped with Ctrl-C) leaves its file behind; a waiter that finds
- * its pid gone removes it, but only if the file still names that pid. A waiter that read the pid of
- * a holder which then let go and exited must not remove the file the next holder has since created:
- * CI saw exactly that (the holder's process ends as soon as its statement ran), and the two applies
- * then in their turn at once fenced each other until one gave up. Two waiters that remove the same
- * dead holder's file can still both run; the applier's retry on a fenced statement stays the
- * backstop. A live holder is bounded by its own timeouts, so waiting for it ends; the wait has a
- * bound of its own all the same, naming the holder and the file.
+ * A holder lets go by removing the file only while it still holds its own token. Before, it removed
+ * whatever file was there: once two applies held a turn at once, the first to finish removed the
+ * other's file, the next waiter took it and ran beside that other, and so on, two at a time, to the
+ * end of the deploy (a CI rehearsal: one apply fenced at every retry for two minutes, the producer
+ * epoch rising by two between its retries).
+ *
+ * A holder that died (a deploy stopped with Ctrl-C) leaves its file behind. A waiter that finds its
+ * pid gone removes the file if it still holds what was read, one waiter at a time (removeDeadHolder).
+ * A live holder is bounded by its own timeouts, so waiting for it ends; the wait has a bound of its
+ * own all the same, naming the holder and the file. The applier's retry on a fenced statement stays
+ * the backstop.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +53,11 @@ function errorCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
 
+/** The error of a file system call on a path that another process removed first. */
+function isGone(e: unknown): boolean {
+  return errorCode(e) === 'ENOENT';
+}
+
 /** Whether a process with this pid runs (EPERM: it runs, under another user). */
 export function processAlive(pid: number): boolean {
   try {
@@ -68,7 +77,7 @@ async function readLock(path: string): Promise<{ readonly text: string; readonly
     const [text, stat] = await Promise.all([fs.readFile(path, 'utf8'), fs.stat(path)]);
     return { text, ageMs: Date.now() - stat.mtimeMs };
   } catch (e) {
-    if (errorCode(e) === 'ENOENT') return undefined;
+    if (isGone(e)) return undefined;
     throw e;
   }
 }
@@ -85,21 +94,43 @@ async function holderOf(path: string, isAlive: (pid: number) => boolean): Promis
 }
 
 /**
- * Removes a dead holder's file if it still holds what was read: by now its holder may have let go
- * and the next one created the file anew. (The window left, between this read and the removal, is
- * two system calls long instead of a liveness check and a scheduling delay.)
+ * Removes the file of a holder that died, `text` as read, if it still is that file. The check and
+ * the removal happen under a second file, created exclusively and held for that instant only: two
+ * waiters that found the same dead holder's file would otherwise both remove "it", the second one
+ * the file the next holder had made in between, and run beside that holder. A waiter that finds
+ * the second file taken does nothing this round. True when the dead holder's file is gone.
  */
-async function removeIfUnchanged(path: string, text: string): Promise<boolean> {
-  const now = await readLock(path);
-  if (now?.text !== text) return false;
-  await fs.rm(path, { force: true });
-  return true;
+async function removeDeadHolder(path: string, text: string): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  try {
+    await fs.writeFile(guard, `${process.pid}\n`, { flag: 'wx' });
+  } catch (e) {
+    if (errorCode(e) !== 'EEXIST') throw e;
+    const stat = await fs.stat(guard).catch(() => undefined);
+    // Left by a waiter that died in the instant it held it: nothing else can free it.
+    if (stat && Date.now() - stat.mtimeMs > HALF_WRITTEN_MS) await fs.rm(guard, { force: true });
+    return false;
+  }
+  try {
+    const now = await readLock(path);
+    if (now?.text !== text) return false;
+    await fs.rm(path, { force: true });
+    return true;
+  } finally {
+    await fs.rm(guard, { force: true });
+  }
 }
 
-/** Creates the file if nobody holds it; true when this process now holds it. */
-async function tryCreate(path: string): Promise<boolean> {
+/** Removes the lock file if it is still this turn's. */
+async function release(path: string, mine: string): Promise<void> {
+  const now = await readLock(path);
+  if (now?.text === mine) await fs.rm(path, { force: true });
+}
+
+/** Creates the file, holding `mine`, if nobody holds it; true when this turn is now held. */
+async function tryCreate(path: string, mine: string): Promise<boolean> {
   try {
-    await fs.writeFile(path, `${process.pid}\n`, { flag: 'wx' });
+    await fs.writeFile(path, mine, { flag: 'wx' });
     return true;
   } catch (e) {
     if (errorCode(e) === 'EEXIST') return false;
@@ -112,13 +143,15 @@ export async function withEndpointLock<T>(options: EndpointLockOptions, work: ()
   const path = lockPath(options.tool, options.endpoint, options.dir);
   const isAlive = options.isAlive ?? processAlive;
   const deadline = Date.now() + options.timeoutMs;
+  // The pid for waiters to check, and a token: two callers in one process hold different turns.
+  const mine = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
   let waitingFor: number | undefined;
   for (;;) {
-    if (await tryCreate(path)) break;
+    if (await tryCreate(path, mine)) break;
     const holder = await holderOf(path, isAlive);
     if (holder.state === 'gone') continue;
     if (holder.state === 'dead') {
-      if (await removeIfUnchanged(path, holder.text)) options.log(`removed ${path}: the apply that held it is no longer running`);
+      if (await removeDeadHolder(path, holder.text)) options.log(`removed ${path}: the apply that held it is no longer running`);
       continue;
     }
     if (holder.state === 'alive' && holder.pid !== waitingFor) {
@@ -137,6 +170,6 @@ export async function withEndpointLock<T>(options: EndpointLockOptions, work: ()
   try {
     return await work();
   } finally {
-    await fs.rm(path, { force: true });
+    await release(path, mine);
   }
 }

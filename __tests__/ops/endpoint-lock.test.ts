@@ -4,7 +4,7 @@
  * the file and the setting.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockPath, processAlive, withEndpointLock, type EndpointLockOptions } from '../../ops/endpoint-lock';
@@ -137,6 +137,42 @@ it('does not remove the next holder\'s file when the holder it read let go and e
   expect(lines).toContain(`waiting for pid ${C}, which is applying to ${ENDPOINT} (one at a time)`);
   expect(lines.filter((l) => l.startsWith('removed'))).toEqual([]);
 });
+
+it("lets go only of its own turn: a file another holder made meanwhile stays, so a double turn does not pass on", async () => {
+  // CI: once two applies held a turn at once, each one that finished removed the other's file, the
+  // next waiter took the turn beside the other, and so on to the end of the deploy.
+  const path = lockPath('ksql', ENDPOINT, dir);
+  const other = `${process.pid + 1} beside\n`;
+  await withEndpointLock(options(), () => {
+    rmSync(path);
+    writeFileSync(path, other, { flag: 'wx' });
+    return Promise.resolve();
+  });
+  expect(readFileSync(path, 'utf8')).toBe(other);
+});
+
+it('of many waiters that find one dead holder\'s file, one removes it, and they still take turns', async () => {
+  const path = lockPath('ksql', ENDPOINT, dir);
+  const dead = await exitedPid();
+  let running = 0;
+  let most = 0;
+  let turns = 0;
+  const work = async (): Promise<void> => {
+    running++;
+    most = Math.max(most, running);
+    await sleep(20);
+    running--;
+    turns++;
+  };
+  for (let round = 0; round < 5; round++) {
+    writeFileSync(path, `${dead}\n`);
+    await Promise.all(Array.from({ length: 8 }, () => withEndpointLock(options({ pollMs: 1 }), work)));
+  }
+  expect(turns).toBe(40);
+  expect(most).toBe(1);
+  expect(lines.filter((l) => l.startsWith('removed')).length).toBe(5);
+  expect(readdirSync(dir)).toEqual([]);
+}, SPAWNING_TEST_MS);
 
 it('waits for a file without a pid that was just created (its holder is writing it)', async () => {
   writeFileSync(lockPath('ksql', ENDPOINT, dir), '');
