@@ -121,10 +121,12 @@ async function removeDeadHolder(path: string, text: string): Promise<boolean> {
   }
 }
 
-/** Removes the lock file if it is still this turn's. */
-async function release(path: string, mine: string): Promise<void> {
+/** Removes the lock file if it is still this turn's; otherwise returns what it holds instead ('' for none). */
+async function release(path: string, mine: string): Promise<string | undefined> {
   const now = await readLock(path);
-  if (now?.text === mine) await fs.rm(path, { force: true });
+  if (now?.text !== mine) return now?.text.trim() ?? '';
+  await fs.rm(path, { force: true });
+  return undefined;
 }
 
 /** Creates the file, holding `mine`, if nobody holds it; true when this turn is now held. */
@@ -170,6 +172,8 @@ export async function withEndpointLock<T>(options: EndpointLockOptions, work: ()
   try {
     return await work();
   } finally {
-    await release(path, mine);
+    const other = await release(path, mine);
+    // Should not happen; said so that a run where it did shows it (the fenced retries would follow).
+    if (other !== undefined) options.log(`this turn was not held alone: when it ended, ${path} held ${other ? `"${other}"` : 'nothing'} instead of this apply's "${mine.trim()}"`);
   }
 }

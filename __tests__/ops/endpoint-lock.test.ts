@@ -149,6 +149,7 @@ it("lets go only of its own turn: a file another holder made meanwhile stays, so
     return Promise.resolve();
   });
   expect(readFileSync(path, 'utf8')).toBe(other);
+  expect(lines).toEqual([expect.stringMatching(new RegExp(`^this turn was not held alone: when it ended, .* held "${process.pid + 1} beside" instead of this apply's "${process.pid} [0-9a-f]{16}"$`))]);
 });
 
 it('of many waiters that find one dead holder\'s file, one removes it, and they still take turns', async () => {
