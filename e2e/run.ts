@@ -9,12 +9,13 @@
  * refusing what comes without a valid login (access-checks.ts).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../config/load';
 import { ACCESS_MODES, type AccessMode, type ImageName, type LabConfig } from '../config/types';
 import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } from '../lib/tofu';
 import { STACK_NAME } from '../stacks/app';
+import { projectStateFile } from '../stacks/state-file';
 import { containerMemory, MEMORY_BUDGET_MB } from '../stacks/memory-budget';
 import { BAD_RECORD, runChecks, type RoundResult } from './checks';
 import { expectedDeployment, type ExpectedDeployment } from './expectations';
@@ -66,8 +67,9 @@ that must show no changes, destroys, and checks that nothing is left.
                    print the apply time / direct start ratio (local Kafka only)
 
 Uses OpenTofu from .cache/terraform (scripts/setup-terraform.sh) when present,
-else TERRAFORM_BINARY_NAME or terraform. The project name defaults to "e2e" so a
-lab of your own ("lab") is not touched. Exit status 0 only if every step passed.`;
+else TERRAFORM_BINARY_NAME or terraform. The project name defaults to "e2e", with
+its own Terraform state (terraform.analytics-lab.e2e.tfstate), so a lab of your own
+("lab") is not touched. Exit status 0 only if every step passed.`;
 
 export interface Options {
   /** The access mode to deploy with (LAB_ACCESS); undefined: the configuration's. */
@@ -298,6 +300,20 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
   }
 }
 
+/**
+ * The rehearsal's state file (and its backup), once its Docker objects are cleared: what it records
+ * is gone (a run kept with --keep and removed by hand), and the apply's refresh would fail asking the
+ * broker of a removed container for its topics. Never the default project's (stacks/state-file.ts).
+ */
+function clearStaleState(project: string): string[] {
+  const file = projectStateFile(STACK_NAME, project);
+  if (file === undefined) return [];
+  return [file, `${file}.backup`].filter((f) => existsSync(join(ROOT, f))).map((f) => {
+    rmSync(join(ROOT, f));
+    return `state file ${f}`;
+  });
+}
+
 /** The containers that are not healthy after a failed apply, each with the end of its log. */
 function unhealthyContainers(names: readonly string[]): string[] {
   return [...containerHealth(names)]
@@ -384,7 +400,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     if (!process.env.LAB_PROJECT) {
       // The default project name belongs to the rehearsal, so what an interrupted run left is ours to clear.
-      const cleared = clearLeftovers(config.project);
+      const cleared = [...clearLeftovers(config.project), ...clearStaleState(config.project)];
       if (cleared.length) process.stdout.write(`cleared what an interrupted rehearsal left:\n${cleared.map((l) => `  - ${l}`).join('\n')}\n`);
     } else {
       const existing = leftovers(config.project);
