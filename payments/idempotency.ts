@@ -78,16 +78,17 @@ export function fingerprintOf(parts: readonly FingerprintPart[]): number {
 
 /**
  * Settled ids are kept in a ring of parallel arrays (fingerprint, expiry, answer), in settle order
- * so that the oldest, the first to expire, are at the head, and a Map from id to its slot. A
- * remembered id then costs the collector its id string and nothing else: answers are meant to be
- * shared objects (the app's receipts are one per endpoint and schema id). An object per id, kept
- * for minutes, was copied by every young-generation collection until promoted, and made the
- * API's collections a third longer (bench:payments with BENCH_GC=1).
+ * so that the oldest, the first to expire, are at the head. A remembered id then costs the collector
+ * its id string and nothing else: answers are meant to be shared objects (the app's receipts are one
+ * per endpoint and schema id). An object per id, kept for minutes, was copied by every
+ * young-generation collection until promoted, and made the API's collections a third longer
+ * (bench:payments with BENCH_GC=1). One Map holds every id, to its ring slot once settled or to its
+ * pending entry before: a request then costs one lookup of its id, not one per state (a miss in two
+ * Maps of 50,000 ids was a third of the store's time per request, BENCHMARKS.md).
  */
 export class IdempotencyStore<A> {
-  private readonly pending = new Map<string, Pending<A>>();
-  /** Settled id -> its slot in the ring. */
-  private readonly slots = new Map<string, number>();
+  /** Id -> its slot in the ring when settled, its pending entry before. */
+  private readonly entries = new Map<string, number | Pending<A>>();
   private ids: Array<string | undefined> = [];
   private answers: Array<A | undefined> = [];
   private fingerprints = new Float64Array(0);
@@ -105,20 +106,19 @@ export class IdempotencyStore<A> {
 
   /** Ids remembered: pending and settled. */
   get size(): number {
-    return this.pending.size + this.slots.size;
+    return this.entries.size;
   }
 
   /** The id's outcome unless it expired (settling evicts; a lookup of an expired id does too). */
   lookup(id: string): Remembered<A> | undefined {
-    const pending = this.pending.get(id);
-    if (pending !== undefined) return { state: 'pending', fingerprint: pending.fingerprint, outcome: pending.outcome };
-    const slot = this.slots.get(id);
-    if (slot === undefined) return undefined;
-    if (this.expiries[slot] <= this.now()) {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return undefined;
+    if (typeof entry !== 'number') return { state: 'pending', fingerprint: entry.fingerprint, outcome: entry.outcome };
+    if (this.expiries[entry] <= this.now()) {
       this.evict();
       return undefined;
     }
-    return { state: 'done', fingerprint: this.fingerprints[slot], answer: this.answers[slot] as A };
+    return { state: 'done', fingerprint: this.fingerprints[entry], answer: this.answers[entry] as A };
   }
 
   /**
@@ -127,18 +127,17 @@ export class IdempotencyStore<A> {
    */
   begin(id: string, fingerprint: number, outcome: Promise<A>): void {
     const entry: Pending<A> = { fingerprint, outcome };
-    this.pending.set(id, entry);
-    // An expired outcome not evicted yet is forgotten now; its slot goes with the next eviction.
-    this.slots.delete(id);
+    // An expired outcome not evicted yet is forgotten now (its slot no longer is the id's, so the
+    // next eviction frees it without touching this entry).
+    this.entries.set(id, entry);
     outcome.then(
       (answer) => {
-        if (this.pending.get(id) !== entry) return;
-        this.pending.delete(id);
+        if (this.entries.get(id) !== entry) return;
         this.settle(id, fingerprint, answer);
         this.evict();
       },
       () => {
-        if (this.pending.get(id) === entry) this.pending.delete(id);
+        if (this.entries.get(id) === entry) this.entries.delete(id);
       },
     );
     // No eviction here: only settled ids are evicted, and each settling evicts (one pass and
@@ -154,7 +153,7 @@ export class IdempotencyStore<A> {
     this.answers[slot] = answer;
     this.fingerprints[slot] = fingerprint;
     this.expiries[slot] = this.now() + this.options.ttlMs;
-    this.slots.set(id, slot);
+    this.entries.set(id, slot);
     this.count++;
   }
 
@@ -170,7 +169,7 @@ export class IdempotencyStore<A> {
       fingerprints[i] = this.fingerprints[slot];
       expiries[i] = this.expiries[slot];
       const id = ids[i];
-      if (id !== undefined && this.slots.get(id) === slot) this.slots.set(id, i);
+      if (id !== undefined && this.entries.get(id) === slot) this.entries.set(id, i);
     });
     ids.length = capacity;
     answers.length = capacity;
@@ -188,7 +187,7 @@ export class IdempotencyStore<A> {
       const slot = this.head;
       if (this.expiries[slot] > now && this.size <= this.options.maxIds) break;
       const id = this.ids[slot];
-      if (id !== undefined && this.slots.get(id) === slot) this.slots.delete(id);
+      if (id !== undefined && this.entries.get(id) === slot) this.entries.delete(id);
       this.ids[slot] = undefined;
       this.answers[slot] = undefined;
       this.head = slot + 1 === this.ids.length ? 0 : slot + 1;
