@@ -122,7 +122,7 @@ export function parseJson(body: Buffer, integerKeys?: ReadonlySet<string>): unkn
   } catch (error) {
     throw new BadRequest('(body)', `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  const problem = scanJsonText(text, { integerKeys });
+  const problem = scanJsonText(text, { integerKeys, parsed });
   if (problem?.kind === 'duplicate-key') {
     throw new BadRequest(
       duplicateKeyName(problem).slice(0, 100),

@@ -62,3 +62,39 @@ describe('integer keys', () => {
     expect(isIntegerLiteral(literal)).toBe(integer);
   });
 });
+
+describe('the flat-object path (given what JSON.parse made of the text)', () => {
+  const integerKeys = new Set(['n', 'id']);
+
+  it('finds what the full scan finds in flat objects: a key twice, escaped or not, and a fraction under an integer key', () => {
+    for (const text of ['{"id":1,"x":2,"id":3}', '{"id":"1","\\u0069d":"2"}', '{"n":9007199254740990.5}', '{"__proto__":1,"__proto__":2}', '{"n":12e-1,"m":1}']) {
+      const problem = scanJsonText(text, { integerKeys });
+      expect(problem).toBeDefined();
+      expect(scanJsonText(text, { integerKeys, parsed: JSON.parse(text) as unknown })).toEqual(problem);
+    }
+  });
+
+  it('agrees with the full scan on 3,000 generated texts, flat and nested, clean and not', () => {
+    // A fixed-seed generator: keys from a small set so that some repeat, numbers plain and not,
+    // strings holding quotes, braces and commas, escaped keys, whitespace, sometimes a nested value.
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const keys = ['id', 'n', 'm', 'x', '\\u0069d', 'n\\"', '__proto__'];
+    const values = ['1', '-7', '1.5', '2.0', '1e3', '12e-1', '9007199254740990.5', '"a"', '"{\\"n\\":1.5,}"', 'true', 'null', '[1.5]', '{"n":1.5}', '{"id":1,"id":2}'];
+    const space = (): string => [' ', '', '\n', '\t'][random(4)];
+    let dirty = 0;
+    for (let t = 0; t < 3_000; t++) {
+      const members = Array.from({ length: random(6) }, () => `${space()}"${keys[random(keys.length)]}"${space()}:${space()}${values[random(values.length)]}`);
+      const text = `${space()}{${members.join(',')}}${space()}`;
+      const full = scanJsonText(text, { integerKeys });
+      if (full) dirty++;
+      expect([text, scanJsonText(text, { integerKeys, parsed: JSON.parse(text) as unknown })]).toEqual([text, full]);
+    }
+    // Both kinds were generated in numbers.
+    expect(dirty).toBeGreaterThan(500);
+    expect(dirty).toBeLessThan(2_500);
+  });
+});
