@@ -339,18 +339,9 @@ export class KsqlRestClient {
   }
 }
 
-/** The error fields of a /ksql answer (absent from a success, whose body is an array). */
 /** Recognizes a transient error by the HTTP status and ksqlDB's message, where no error code singles it out. */
 type TransientError = (status: number, message: string) => boolean;
 
-/**
- * ksqlDB writes each statement to its command topic in a transaction whose id is the service id, so
- * two requests at once fence each other: the loser answers 500 with Kafka's ProducerFencedException
- * and its statement is not written (the transaction never committed). The message depends on the
- * call that was fenced: a send gives "Producer with transactionalId '<id>' ... has been fenced by
- * another producer with the same transactionalId", the commit "There is a newer producer with the
- * same transactionalId which fences the current one". Both seen with the real ksqlDB 7.9.9 in CI.
- */
 /** How often a retry comes: jittered, and for some errors at growing intervals (ops/poll.ts). */
 type RetryPace = Pick<PollOptions, 'jitter' | 'maxIntervalMs'>;
 
@@ -360,15 +351,25 @@ type RetryPace = Pick<PollOptions, 'jitter' | 'maxIntervalMs'>;
  * longer than a second when ksqlDB's command runner is busy (the server waits for it in between).
  * In a CI rehearsal one apply was fenced at every retry, a second apart, until its two minutes ran
  * out, the producer epoch rising by two from one retry to the next (41, 43, 45, 47): one other
- * writer retried in step with it. Who that was, the run did not show (the rehearsal now prints
- * ksqlDB's warnings when an apply fails, and each retry says how long the refused request took).
+ * writer retried in step with it. The run did not show who; most likely another apply sharing its
+ * turn (ops/endpoint-lock.ts, since fixed). A failed rehearsal now prints ksqlDB's warnings, each
+ * retry says how long the refused request took, and a shared turn says so.
  */
 const FENCED_RETRY: RetryPace = { jitter: true, maxIntervalMs: 8_000 };
 
+/**
+ * ksqlDB writes each statement to its command topic in a transaction whose id is the service id, so
+ * two requests at once fence each other: the loser answers 500 with Kafka's ProducerFencedException
+ * and its statement is not written (the transaction never committed). The message depends on the
+ * call that was fenced: a send gives "Producer with transactionalId '<id>' ... has been fenced by
+ * another producer with the same transactionalId", the commit "There is a newer producer with the
+ * same transactionalId which fences the current one". Both seen with the real ksqlDB 7.9.9 in CI.
+ */
 const FENCED_MESSAGES = [/has been fenced by another producer with the same transactionalId/, /There is a newer producer with the same transactionalId which fences the current one/];
 
 export const concurrentCommandFenced: TransientError = (status, message) => status === 500 && FENCED_MESSAGES.some((m) => m.test(message));
 
+/** The error fields of a /ksql answer (absent from a success, whose body is an array). */
 function errorBody(res: HttpResult): KsqlErrorBody {
   return (typeof res.body === 'object' && res.body !== null ? res.body : {}) as KsqlErrorBody;
 }
