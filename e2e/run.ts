@@ -14,8 +14,7 @@ import { basename, join } from 'node:path';
 import { loadConfig } from '../config/load';
 import { ACCESS_MODES, type AccessMode, type ImageName, type LabConfig } from '../config/types';
 import { mirroredTofu, pinToMirror, type TerraformJson, type TofuToolchain } from '../lib/tofu';
-import { STACK_NAME } from '../stacks/app';
-import { projectStateFile } from '../stacks/state-file';
+import { STACK_NAME, stackName } from '../stacks/app';
 import { containerMemory, MEMORY_BUDGET_MB } from '../stacks/memory-budget';
 import { BAD_RECORD, runChecks, type RoundResult } from './checks';
 import { expectedDeployment, type ExpectedDeployment } from './expectations';
@@ -36,7 +35,8 @@ import { accessTargets, proxyRoutes, publishedPorts } from './access-checks';
 import { accessChecks } from './access-probes';
 
 const ROOT = join(__dirname, '..');
-const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK_NAME);
+/** The folder Terraform runs in for a project's stack (stacks/app.ts stackName). */
+const stackDir = (project: string): string => join(ROOT, 'cdktf.out', 'stacks', stackName(project));
 
 export const HELP = `Usage: npm run e2e -- [--access open|authenticated] [--local-images] [--external-kafka] [--keep] [--timeout-min N] [--stats S] [--direct-start]
 
@@ -68,7 +68,7 @@ that must show no changes, destroys, and checks that nothing is left.
 
 Uses OpenTofu from .cache/terraform (scripts/setup-terraform.sh) when present,
 else TERRAFORM_BINARY_NAME or terraform. The project name defaults to "e2e", with
-its own Terraform state (terraform.analytics-lab.e2e.tfstate), so a lab of your own
+its own stack and Terraform state (terraform.analytics-lab-e2e.tfstate), so a lab of your own
 ("lab") is not touched. Exit status 0 only if every step passed.`;
 
 export interface Options {
@@ -188,8 +188,8 @@ function terraformCli(env: NodeJS.ProcessEnv): { binary: string; env: NodeJS.Pro
 }
 
 /** Points the synthesized provider pins at the versions the offline mirror holds (it cannot build every release). */
-function pinProvidersToMirror(toolchain: TofuToolchain): string[] {
-  const file = join(STACK_DIR, 'cdk.tf.json');
+function pinProvidersToMirror(toolchain: TofuToolchain, dir: string): string[] {
+  const file = join(dir, 'cdk.tf.json');
   const tf = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson;
   const changes = pinToMirror(tf, toolchain);
   writeFileSync(file, JSON.stringify(tf, null, 2));
@@ -230,8 +230,8 @@ function kafkaProbe(config: LabConfig, external: ExternalKafka | undefined, secu
  * never printed). An open lab whose outputs cannot be read is still checked (its Grafana check
  * then fails for the password); an authenticated one cannot be, so that is an error.
  */
-function readLabOutputs(binary: string, env: NodeJS.ProcessEnv, synthesized: AccessMode): LabOutputs {
-  const r = spawnSync(binary, ['output', '-json'], { cwd: STACK_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function readLabOutputs(binary: string, env: NodeJS.ProcessEnv, synthesized: AccessMode, dir: string): LabOutputs {
+  const r = spawnSync(binary, ['output', '-json'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     if (r.status !== 0) throw new Error(`${binary} output -json failed (exit ${r.status ?? r.signal}): ${r.stderr.toString().trim().split('\n')[0]}`);
     return parseLabOutputs(r.stdout.toString());
@@ -303,11 +303,12 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
 /**
  * The rehearsal's state file (and its backup), once its Docker objects are cleared: what it records
  * is gone (a run kept with --keep and removed by hand), and the apply's refresh would fail asking the
- * broker of a removed container for its topics. Never the default project's (stacks/state-file.ts).
+ * broker of a removed container for its topics. Never the default project's: that is a deployed
+ * lab's state.
  */
 function clearStaleState(project: string): string[] {
-  const file = projectStateFile(STACK_NAME, project);
-  if (file === undefined) return [];
+  if (stackName(project) === STACK_NAME) return [];
+  const file = `terraform.${stackName(project)}.tfstate`;
   return [file, `${file}.backup`].filter((f) => existsSync(join(ROOT, f))).map((f) => {
     rmSync(join(ROOT, f));
     return `state file ${f}`;
@@ -388,7 +389,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig(env);
   const phases = new Phases();
   const cli = terraformCli(env);
-  const tf = (args: readonly string[]): SpawnSyncReturns<Buffer> => sh(cli.binary, args, cli.env, STACK_DIR);
+  const dir = stackDir(config.project);
+  const tf = (args: readonly string[]): SpawnSyncReturns<Buffer> => sh(cli.binary, args, cli.env, dir);
   let ok = true;
   let deployed = false;
   // Why the run failed, repeated after the destroy's output so the end of a CI log shows it.
@@ -396,7 +398,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // The apply's and the destroy's critical paths, repeated in the summary at the end.
   const criticalPaths: string[] = [];
   let dependencies = new Map<string, Set<string>>();
-  const tfTee = (args: readonly string[]): Promise<TeeResult> => runTee(cli.binary, args, cli.env, STACK_DIR);
+  const tfTee = (args: readonly string[]): Promise<TeeResult> => runTee(cli.binary, args, cli.env, dir);
   try {
     if (!process.env.LAB_PROJECT) {
       // The default project name belongs to the rehearsal, so what an interrupted run left is ours to clear.
@@ -408,10 +410,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     phases.run('synth (cdktf CLI)', () => must(sh('npx', ['cdktf', 'synth'], env), 'cdktf synth'));
     if (cli.toolchain) {
-      const changes = pinProvidersToMirror(cli.toolchain);
+      const changes = pinProvidersToMirror(cli.toolchain, dir);
       if (changes.length) process.stdout.write(`provider pins moved to the offline mirror: ${changes.join(', ')}\n`);
     }
-    const synthesized = JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
+    const synthesized = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
     const expected = expectedDeployment(synthesized, config);
     dependencies = resourceDependencies(synthesized);
     const declaredMb = containerMemory(synthesized).reduce((sum, c) => sum + c.memoryMb, 0);
@@ -444,7 +446,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
     });
     // The logins and CA a user reads the same way (README, "Deploy and destroy").
-    const access = labAccess(readLabOutputs(cli.binary, cli.env, synthesizedAccess(synthesized)), (file) => readFileSync(file, 'utf8'));
+    const access = labAccess(readLabOutputs(cli.binary, cli.env, synthesizedAccess(synthesized), dir), (file) => readFileSync(file, 'utf8'));
     process.stdout.write(`\naccess: ${access.mode}${access.authenticated ? ` (HTTPS and SASL_SSL trusting only the deploy's CA; checks as ${access.authenticated.deployer.user}, Grafana as ${access.grafana.adminUser})` : ''}\n`);
     const outcome = await phases.runAsync('checks', () => checkUntilPassing(expected, config, phases, options.timeoutMin, access, kafkaProbe(config, external, access.kafka)));
     const credentials = access.authenticated;

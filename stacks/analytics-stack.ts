@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import { envSuffix } from '../config/load';
 import type { ImageName, LabConfig, PortName } from '../config/types';
 import { PIPELINES } from '../pipelines/catalog';
-import { useProjectState } from './state-file';
 import { DATASET_SCHEMAS, type DatasetName } from '../pipelines/datasets';
 import { DB_URL_ENV } from '../generators/cli-args';
 import type { OptionalService, PipelineDecl } from '../pipelines/types';
@@ -78,7 +77,6 @@ export class AnalyticsStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: LabConfig) {
     super(scope, id);
     this.config = config;
-    useProjectState(this, id, config.project);
     new DockerProvider(this, 'docker', {});
     new RandomProvider(this, 'random', {});
 
