@@ -307,8 +307,9 @@ async function checkUntilPassing(expected: ExpectedDeployment, config: LabConfig
  * lab's state.
  */
 function clearStaleState(project: string): string[] {
-  if (stackName(project) === STACK_NAME) return [];
-  const file = `terraform.${stackName(project)}.tfstate`;
+  const name = stackName(project);
+  if (name === STACK_NAME) return [];
+  const file = `terraform.${name}.tfstate`;
   return [file, `${file}.backup`].filter((f) => existsSync(join(ROOT, f))).map((f) => {
     rmSync(join(ROOT, f));
     return `state file ${f}`;

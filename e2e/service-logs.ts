@@ -42,14 +42,14 @@ const LINE_CHARS = 300;
  * message (after its timestamp) folded into one line that says how often it came.
  */
 export function notableLines(log: string, max: number): string[] {
-  const folded: { text: string; count: number }[] = [];
+  const folded: { text: string; message: string; count: number }[] = [];
   for (const line of log.split('\n')) {
     if (!NOTABLE.test(line)) continue;
     const text = line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line;
     const message = text.replace(/^\[[^\]]+\] /, '');
     const last = folded[folded.length - 1];
-    if (last && last.text.replace(/^\[[^\]]+\] /, '') === message) last.count += 1;
-    else folded.push({ text, count: 1 });
+    if (last?.message === message) last.count += 1;
+    else folded.push({ text, message, count: 1 });
   }
   return folded.slice(-max).map(({ text, count }) => (count > 1 ? `${text} (×${count})` : text));
 }

@@ -53,11 +53,6 @@ function errorCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
 
-/** The error of a file system call on a path that another process removed first. */
-function isGone(e: unknown): boolean {
-  return errorCode(e) === 'ENOENT';
-}
-
 /** Whether a process with this pid runs (EPERM: it runs, under another user). */
 export function processAlive(pid: number): boolean {
   try {
@@ -77,7 +72,7 @@ async function readLock(path: string): Promise<{ readonly text: string; readonly
     const [text, stat] = await Promise.all([fs.readFile(path, 'utf8'), fs.stat(path)]);
     return { text, ageMs: Date.now() - stat.mtimeMs };
   } catch (e) {
-    if (isGone(e)) return undefined;
+    if (errorCode(e) === 'ENOENT') return undefined;
     throw e;
   }
 }
@@ -106,9 +101,8 @@ async function removeDeadHolder(path: string, text: string): Promise<boolean> {
     await fs.writeFile(guard, `${process.pid}\n`, { flag: 'wx' });
   } catch (e) {
     if (errorCode(e) !== 'EEXIST') throw e;
-    const stat = await fs.stat(guard).catch(() => undefined);
     // Left by a waiter that died in the instant it held it: nothing else can free it.
-    if (stat && Date.now() - stat.mtimeMs > HALF_WRITTEN_MS) await fs.rm(guard, { force: true });
+    if (((await readLock(guard))?.ageMs ?? 0) > HALF_WRITTEN_MS) await fs.rm(guard, { force: true });
     return false;
   }
   try {
